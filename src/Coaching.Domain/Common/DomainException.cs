@@ -1,0 +1,103 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Coaching.Domain.Common;
+
+/// <summary>
+/// A failure the caller caused or must handle: it carries a kind (mapped to a status code), an
+/// UPPER_SNAKE reason code, a human message, optional field violations and optional metadata.
+/// Every rule in the domain reports through this type; anything else escaping is a bug.
+/// </summary>
+public sealed class DomainException : Exception
+{
+    public DomainException(ErrorKind kind, string reason, string message,
+        IReadOnlyList<FieldViolation>? violations = null,
+        IReadOnlyDictionary<string, string>? metadata = null)
+        : base(message)
+    {
+        Kind = kind;
+        Reason = reason;
+        Violations = violations ?? [];
+        Metadata = metadata ?? new Dictionary<string, string>();
+    }
+
+    public DomainException()
+        : this(ErrorKind.FailedPrecondition, "UNKNOWN", "Domain failure.")
+    {
+    }
+
+    public DomainException(string message)
+        : this(ErrorKind.FailedPrecondition, "UNKNOWN", message)
+    {
+    }
+
+    public DomainException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Kind = ErrorKind.FailedPrecondition;
+        Reason = "UNKNOWN";
+        Violations = [];
+        Metadata = new Dictionary<string, string>();
+    }
+
+    /// <summary>The class of failure.</summary>
+    public ErrorKind Kind { get; }
+
+    /// <summary>Machine-readable UPPER_SNAKE reason, e.g. <c>SLOT_UNAVAILABLE</c>.</summary>
+    public string Reason { get; }
+
+    /// <summary>Invalid fields, for <see cref="ErrorKind.InvalidArgument"/>.</summary>
+    public IReadOnlyList<FieldViolation> Violations { get; }
+
+    /// <summary>Extra key/value details (resource names, limits) for the caller.</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; }
+}
+
+/// <summary>Throw helpers for the common failures, so call sites stay one line.</summary>
+public static class Fail
+{
+    [DoesNotReturn]
+    public static void Invalid(string field, string description) =>
+        throw new DomainException(ErrorKind.InvalidArgument, "INVALID_ARGUMENT",
+            $"Invalid {field}: {description}", [new FieldViolation(field, description)]);
+
+    [DoesNotReturn]
+    public static T Invalid<T>(string field, string description)
+    {
+        Invalid(field, description);
+        return default;
+    }
+
+    [DoesNotReturn]
+    public static void NotFound(string resourceName) => throw NotFoundError(resourceName);
+
+    /// <summary>The NOT_FOUND failure for <paramref name="resourceName"/>, to throw later.</summary>
+    public static DomainException NotFoundError(string resourceName) =>
+        new(ErrorKind.NotFound, "RESOURCE_NOT_FOUND", $"{resourceName} does not exist.",
+            metadata: new Dictionary<string, string> { ["resource"] = resourceName });
+
+    /// <summary>The ABORTED failure for a stale version of <paramref name="resourceName"/>, to throw later.</summary>
+    public static DomainException StaleEtagError(string resourceName) =>
+        new(ErrorKind.Aborted, "ETAG_MISMATCH",
+            $"{resourceName} was changed by someone else; read it again and retry with the new etag.",
+            metadata: new Dictionary<string, string> { ["resource"] = resourceName });
+
+    [DoesNotReturn]
+    public static T NotFound<T>(string resourceName)
+    {
+        NotFound(resourceName);
+        return default;
+    }
+
+    [DoesNotReturn]
+    public static void StaleEtag(string resourceName) => throw StaleEtagError(resourceName);
+
+    [DoesNotReturn]
+    public static void PermissionDenied(string reason, string message) =>
+        throw new DomainException(ErrorKind.PermissionDenied, reason, message);
+
+    [DoesNotReturn]
+    public static void RequestIdReused(string requestId) =>
+        throw new DomainException(ErrorKind.AlreadyExists, "REQUEST_ID_REUSED",
+            $"request_id '{requestId}' was already used for a different request.",
+            [new FieldViolation("request_id", "already used for a different request")]);
+}

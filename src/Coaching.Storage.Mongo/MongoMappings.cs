@@ -1,0 +1,75 @@
+using Coaching.Storage.Mongo.Coaches;
+using MongoDB.Bson.Serialization;
+using MongoDB.Bson.Serialization.Serializers;
+
+namespace Coaching.Storage.Mongo;
+
+/// <summary>
+/// Explicit class maps for every stored document: element names are fixed here (snake_case), not derived
+/// from C# property names, so renaming a property can never silently change the stored schema.
+/// </summary>
+public static class MongoMappings
+{
+    private static readonly Lock Gate = new();
+    private static bool _registered;
+
+    /// <summary>Registers the class maps; safe to call many times.</summary>
+    public static void Register()
+    {
+        lock (Gate)
+        {
+            if (_registered)
+            {
+                return;
+            }
+
+            BsonClassMap.RegisterClassMap<CoachDocument>(map =>
+            {
+                map.MapIdMember(d => d.Id);
+                map.MapMember(d => d.DisplayName).SetElementName("display_name");
+                map.MapMember(d => d.Bio).SetElementName("bio");
+                map.MapMember(d => d.Email).SetElementName("email");
+                map.MapMember(d => d.Specialties).SetElementName("specialties");
+                map.MapMember(d => d.TimeZone).SetElementName("time_zone");
+                map.MapMember(d => d.Active).SetElementName("active");
+                map.MapMember(d => d.CreateTime).SetElementName("create_time").SetSerializer(UtcDate);
+                map.MapMember(d => d.UpdateTime).SetElementName("update_time").SetSerializer(UtcDate);
+                map.MapMember(d => d.DeleteTime).SetElementName("delete_time").SetIgnoreIfNull(true)
+                    .SetSerializer(new NullableSerializer<DateTime>(UtcDate));
+                map.MapMember(d => d.Version).SetElementName("version");
+                map.MapMember(d => d.RequestScope).SetElementName("request_scope").SetIgnoreIfNull(true);
+                map.MapMember(d => d.RequestId).SetElementName("request_id").SetIgnoreIfNull(true);
+                map.MapMember(d => d.RequestFingerprint).SetElementName("request_fingerprint").SetIgnoreIfNull(true);
+            });
+
+            BsonClassMap.RegisterClassMap<OfferingDocument>(map =>
+            {
+                map.MapIdMember(d => d.Id);
+                map.MapMember(d => d.CoachId).SetElementName("coach_id");
+                map.MapMember(d => d.Title).SetElementName("title");
+                map.MapMember(d => d.Description).SetElementName("description");
+                map.MapMember(d => d.DurationSeconds).SetElementName("duration_s");
+                map.MapMember(d => d.BufferBeforeSeconds).SetElementName("buffer_before_s");
+                map.MapMember(d => d.BufferAfterSeconds).SetElementName("buffer_after_s");
+                map.MapMember(d => d.MinimumNoticeSeconds).SetElementName("minimum_notice_s");
+                map.MapMember(d => d.BookingHorizonSeconds).SetElementName("booking_horizon_s");
+                map.MapMember(d => d.DailyCap).SetElementName("daily_cap");
+                map.MapMember(d => d.WeeklyCap).SetElementName("weekly_cap");
+                map.MapMember(d => d.RequiresConfirmation).SetElementName("requires_confirmation");
+                map.MapMember(d => d.CancellationCutoffSeconds).SetElementName("cancellation_cutoff_s");
+                map.MapMember(d => d.CreateTime).SetElementName("create_time").SetSerializer(UtcDate);
+                map.MapMember(d => d.UpdateTime).SetElementName("update_time").SetSerializer(UtcDate);
+                map.MapMember(d => d.DeleteTime).SetElementName("delete_time").SetIgnoreIfNull(true)
+                    .SetSerializer(new NullableSerializer<DateTime>(UtcDate));
+                map.MapMember(d => d.Version).SetElementName("version");
+                map.MapMember(d => d.RequestScope).SetElementName("request_scope").SetIgnoreIfNull(true);
+                map.MapMember(d => d.RequestId).SetElementName("request_id").SetIgnoreIfNull(true);
+                map.MapMember(d => d.RequestFingerprint).SetElementName("request_fingerprint").SetIgnoreIfNull(true);
+            });
+
+            _registered = true;
+        }
+    }
+
+    private static DateTimeSerializer UtcDate => DateTimeSerializer.UtcInstance;
+}

@@ -1,0 +1,53 @@
+using Coaching.Domain.Coaches;
+using Coaching.Storage.Mongo.Coaches;
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace Coaching.Storage.Mongo;
+
+/// <summary>
+/// The production store's database: registers class maps once, names the collections and creates
+/// their indexes at start-up (index creation is idempotent, so every server instance may run it).
+/// </summary>
+public sealed class MongoStore : IStoreHealth
+{
+    /// <summary>Wraps a database; class maps are registered on first use of any store type.</summary>
+    public MongoStore(IMongoDatabase database)
+    {
+        MongoMappings.Register();
+        Database = database;
+        Coaches = database.GetCollection<CoachDocument>(CoachDocument.Collection);
+        Offerings = database.GetCollection<OfferingDocument>(OfferingDocument.Collection);
+    }
+
+    /// <summary>The database.</summary>
+    public IMongoDatabase Database { get; }
+
+    internal IMongoCollection<CoachDocument> Coaches { get; }
+
+    internal IMongoCollection<OfferingDocument> Offerings { get; }
+
+    /// <summary>Connects from a URI whose path names the database (default database "coaching").</summary>
+    public static MongoStore Connect(string uri)
+    {
+        var url = MongoUrl.Create(uri);
+        var settings = MongoClientSettings.FromUrl(url);
+        // Majority writes and reads: a booking acknowledged to a client survives a primary failover.
+        settings.WriteConcern = WriteConcern.WMajority;
+        settings.ReadConcern = ReadConcern.Majority;
+        settings.RetryWrites = true;
+        var client = new MongoClient(settings);
+        return new MongoStore(client.GetDatabase(string.IsNullOrEmpty(url.DatabaseName) ? "coaching" : url.DatabaseName));
+    }
+
+    /// <summary>Creates every index the stores rely on for uniqueness and for index-only request paths.</summary>
+    public async Task EnsureIndexesAsync(CancellationToken cancellationToken)
+    {
+        await Coaches.Indexes.CreateManyAsync(CoachIndexes.Coaches, cancellationToken).ConfigureAwait(false);
+        await Offerings.Indexes.CreateManyAsync(CoachIndexes.Offerings, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task PingAsync(CancellationToken cancellationToken) =>
+        Database.RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1), cancellationToken: cancellationToken);
+}
