@@ -1,0 +1,168 @@
+using Coaching.Domain.Coaches;
+using Coaching.Domain.Common;
+using Coaching.Server.Coaches;
+using Coaching.Server.Errors;
+using Coaching.Server.Identity;
+using Coaching.Server.Placeholders;
+using Coaching.Storage.Mongo;
+using Coaching.Storage.Mongo.Coaches;
+using Coaching.Storage.Sqlite;
+using Coaching.Storage.Sqlite.Coaches;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.IdentityModel.Tokens;
+using NodaTime;
+
+namespace Coaching.Server.Hosting;
+
+/// <summary>All wiring of the server: options, store, identity, gRPC, health and reflection.</summary>
+public static class CoachingServerExtensions
+{
+    /// <summary>Registers every service the server needs, reading the <c>Coaching</c> configuration section.</summary>
+    public static WebApplicationBuilder AddCoachingServer(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(CoachingOptions.Section).Get<CoachingOptions>() ?? new CoachingOptions();
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+
+        services.AddSingleton<IClock>(SystemClock.Instance);
+        services.AddSingleton<IIdGenerator, UlidGenerator>();
+        services.AddSingleton<CoachCatalog>();
+        services.AddCoachingStore(options);
+        services.AddCoachingIdentity(options);
+
+        services.AddGrpc(o =>
+        {
+            o.Interceptors.Add<ErrorInterceptor>();
+            o.MaxReceiveMessageSize = 1024 * 1024;
+        });
+        services.AddGrpcReflection();
+        services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store");
+        return builder;
+    }
+
+    /// <summary>Chooses the store from configuration: <c>sqlite</c> (default) or <c>mongodb</c>.</summary>
+    public static IServiceCollection AddCoachingStore(this IServiceCollection services, CoachingOptions options)
+    {
+        switch (options.Store.ToLowerInvariant())
+        {
+            case "sqlite":
+                var database = new SqliteDatabase(Path.Combine(options.ResolvedDataDirectory, "coaching.db"));
+                services.AddSingleton(database);
+                services.AddSingleton<IStoreHealth>(database);
+                services.AddSingleton<ICoachStore, SqliteCoachStore>();
+                services.AddSingleton<IStoreInitializer>(new StoreInitializer(database.MigrateAsync));
+                break;
+            case "mongodb":
+                if (string.IsNullOrWhiteSpace(options.MongoDb.ConnectionString))
+                {
+                    throw new InvalidOperationException("Coaching:Store is mongodb but Coaching:MongoDb:ConnectionString is empty.");
+                }
+
+                var mongo = MongoStore.Connect(options.MongoDb.ConnectionString);
+                services.AddSingleton(mongo);
+                services.AddSingleton<IStoreHealth>(mongo);
+                services.AddSingleton<ICoachStore, MongoCoachStore>();
+                services.AddSingleton<IStoreInitializer>(new StoreInitializer(mongo.EnsureIndexesAsync));
+                break;
+            default:
+                throw new InvalidOperationException($"Coaching:Store must be 'sqlite' or 'mongodb', not '{options.Store}'.");
+        }
+
+        return services;
+    }
+
+    /// <summary>JWT bearer validation: a configured OpenID Connect authority, or the local development key.</summary>
+    public static IServiceCollection AddCoachingIdentity(this IServiceCollection services, CoachingOptions options)
+    {
+        var auth = options.Auth;
+        // Created eagerly so the key exists from the first start, before any token is minted.
+        var localKey = string.IsNullOrWhiteSpace(auth.Authority) ? LocalSigningKey.LoadOrCreate(options.ResolvedDataDirectory) : null;
+        services.AddAuthorization();
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
+        {
+            jwt.MapInboundClaims = false;
+            var parameters = new TokenValidationParameters
+            {
+                NameClaimType = "sub",
+                RoleClaimType = CallerContext.RoleClaim,
+                ValidateIssuer = true,
+                ValidateAudience = true,
+                ValidateLifetime = true,
+                ClockSkew = TimeSpan.FromMinutes(1),
+            };
+            if (localKey is { } key)
+            {
+                parameters.ValidIssuer = string.IsNullOrWhiteSpace(auth.Issuer) ? key.Issuer : auth.Issuer;
+                parameters.ValidAudience = string.IsNullOrWhiteSpace(auth.Audience) ? key.Audience : auth.Audience;
+                parameters.IssuerSigningKey = key.SecurityKey;
+            }
+            else
+            {
+                jwt.Authority = auth.Authority;
+                parameters.ValidIssuer = string.IsNullOrWhiteSpace(auth.Issuer) ? auth.Authority : auth.Issuer;
+                parameters.ValidAudience = string.IsNullOrWhiteSpace(auth.Audience) ? LocalSigningKey.DefaultAudience : auth.Audience;
+            }
+
+            jwt.TokenValidationParameters = parameters;
+        });
+        return services;
+    }
+
+    /// <summary>Migrates the SQLite schema or creates MongoDB indexes before the server takes calls.</summary>
+    public static async Task InitializeStoreAsync(this WebApplication app)
+    {
+        foreach (var initializer in app.Services.GetServices<IStoreInitializer>())
+        {
+            await initializer.InitializeAsync(app.Lifetime.ApplicationStopping).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Maps the gRPC services, health (anonymous) and reflection (anonymous).</summary>
+    public static WebApplication MapCoachingEndpoints(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapGrpcService<CoachGrpcService>();
+        app.MapGrpcService<AvailabilityGrpcService>();
+        app.MapGrpcService<BookingGrpcService>();
+        app.MapGrpcService<CourseGrpcService>();
+        app.MapGrpcService<CalendarGrpcService>();
+        app.MapGrpcHealthChecksService().AllowAnonymous();
+        app.MapGrpcReflectionService().AllowAnonymous();
+        return app;
+    }
+}
+
+/// <summary>Prepares a store before the first call.</summary>
+public interface IStoreInitializer
+{
+    Task InitializeAsync(CancellationToken cancellationToken);
+}
+
+internal sealed class StoreInitializer(Func<CancellationToken, Task> initialize) : IStoreInitializer
+{
+    public Task InitializeAsync(CancellationToken cancellationToken) => initialize(cancellationToken);
+}
+
+/// <summary>Health of the store: SERVING only while it answers a ping.</summary>
+internal sealed class StoreHealthCheck(IStoreHealth store) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            await store.PingAsync(timeout.Token).ConfigureAwait(false);
+            return HealthCheckResult.Healthy("The store answers.");
+        }
+#pragma warning disable CA1031 // Any failure to ping means "not serving", reported rather than thrown.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            return HealthCheckResult.Unhealthy("The store does not answer.", e);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+using Microsoft.AspNetCore.Authorization;
+using Proto = Coaching.Contracts.V1;
+
+namespace Coaching.Server.Placeholders;
+
+// These services are part of the v1 contract, but their behaviour arrives with later issues. The generated
+// base classes answer every method with UNIMPLEMENTED; authentication still applies, so an anonymous
+// caller learns nothing about which methods exist beyond the public contract.
+
+/// <summary>coaching.v1.AvailabilityService (UNIMPLEMENTED until the availability issue lands).</summary>
+[Authorize]
+public sealed class AvailabilityGrpcService : Proto.AvailabilityService.AvailabilityServiceBase;
+
+/// <summary>coaching.v1.BookingService (UNIMPLEMENTED until the booking issue lands).</summary>
+[Authorize]
+public sealed class BookingGrpcService : Proto.BookingService.BookingServiceBase;
+
+/// <summary>coaching.v1.CourseService (UNIMPLEMENTED until the course issue lands).</summary>
+[Authorize]
+public sealed class CourseGrpcService : Proto.CourseService.CourseServiceBase;
+
+/// <summary>coaching.v1.CalendarService (UNIMPLEMENTED until the calendar issue lands).</summary>
+[Authorize]
+public sealed class CalendarGrpcService : Proto.CalendarService.CalendarServiceBase;
