@@ -1,0 +1,27 @@
+using Coaching.Domain.Coaches;
+using Coaching.Storage.Contract;
+using Coaching.Storage.Sqlite.Coaches;
+using Microsoft.Data.Sqlite;
+
+namespace Coaching.Storage.Sqlite.Tests;
+
+public sealed class SqliteCoachStoreTests : CoachStoreContract
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "coaching-tests", Guid.NewGuid().ToString("N"));
+
+    protected override string? SkipReason => null;
+
+    protected override async Task<ICoachStore> CreateStoreAsync()
+    {
+        var database = new SqliteDatabase(Path.Combine(_directory, "coaching.db"));
+        await database.MigrateAsync(default);
+        return new SqliteCoachStore(database);
+    }
+
+    protected override Task DisposeStoreAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+        return Task.CompletedTask;
+    }
+}
