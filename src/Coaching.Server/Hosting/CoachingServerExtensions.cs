@@ -147,7 +147,7 @@ internal sealed class StoreInitializer(Func<CancellationToken, Task> initialize)
 }
 
 /// <summary>Health of the store: SERVING only while it answers a ping.</summary>
-internal sealed class StoreHealthCheck(IStoreHealth store) : IHealthCheck
+public sealed class StoreHealthCheck(IStoreHealth store) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

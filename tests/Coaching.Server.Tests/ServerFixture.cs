@@ -1,0 +1,124 @@
+using System.Net.Http.Headers;
+using System.Security.Claims;
+using System.Text.Json;
+using Coaching.Contracts.V1;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using NodaTime;
+using NodaTime.Testing;
+
+namespace Coaching.Server.Tests;
+
+[CollectionDefinition(Name)]
+public sealed class UsesServer : ICollectionFixture<ServerFixture>
+{
+    public const string Name = "server";
+}
+
+/// <summary>
+/// Hosts the real server in memory on a fresh SQLite data directory with a fake clock, and hands out
+/// generated gRPC clients that carry tokens for a chosen identity.
+/// </summary>
+public sealed class ServerFixture : IAsyncLifetime
+{
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "coaching-server-tests", Guid.NewGuid().ToString("N"));
+    private WebApplicationFactory<Program>? _factory;
+
+    public FakeClock Clock { get; } = new(Instant.FromUtc(2026, 11, 30, 8, 0));
+
+    public WebApplicationFactory<Program> Factory => _factory ?? throw new InvalidOperationException("Not started.");
+
+    public Task InitializeAsync()
+    {
+        // Read by WebApplication.CreateBuilder before the factory's own hooks run; this process hosts one server.
+        Environment.SetEnvironmentVariable("Coaching__DataDirectory", _dataDirectory);
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web.ConfigureTestServices(services =>
+            services.AddSingleton<IClock>(Clock)));
+        _ = _factory.Server;
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dataDirectory, recursive: true);
+    }
+
+    /// <summary>A channel whose calls carry <paramref name="token"/> (none when null).</summary>
+    public GrpcChannel Channel(string? token)
+    {
+        var handler = new BearerHandler(token) { InnerHandler = Factory.Server.CreateHandler() };
+        return GrpcChannel.ForAddress(Factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = handler });
+    }
+
+    public string Token(string subject, string role, string? coachId = null, byte[]? key = null, DateTime? expires = null)
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dataDirectory, "signing-key.json")));
+        var root = json.RootElement;
+        var claims = new List<Claim> { new("sub", subject), new("role", role), new("name", $"{subject} name"), new("email", $"{subject}@example.org") };
+        if (coachId is not null)
+        {
+            claims.Add(new Claim("coach_id", coachId));
+        }
+
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = root.GetProperty("issuer").GetString(),
+            Audience = root.GetProperty("audience").GetString(),
+            Subject = new ClaimsIdentity(claims),
+            Expires = expires ?? DateTime.UtcNow.AddHours(1),
+            NotBefore = expires?.AddHours(-2),
+            IssuedAt = expires?.AddHours(-2),
+            SigningCredentials = new SigningCredentials(
+                new SymmetricSecurityKey(key ?? Convert.FromBase64String(root.GetProperty("key").GetString()!)), SecurityAlgorithms.HmacSha256),
+        });
+    }
+
+    public CoachService.CoachServiceClient Coaches(string? token) => new(Channel(token));
+
+    public CoachService.CoachServiceClient AdminCoaches() => Coaches(Token("admin-1", "admin"));
+
+    public CoachService.CoachServiceClient CoachCoaches(string coachName) =>
+        Coaches(Token($"user-of-{coachName}", "coach", coachId: coachName.Split('/')[^1]));
+
+    public CoachService.CoachServiceClient ClientCoaches(string subject = "client-1") => Coaches(Token(subject, "client"));
+
+    /// <summary>Creates a coach as an admin with a unique specialty tag, so list tests can isolate their data.</summary>
+    public async Task<Coach> SeedCoachAsync(string displayName = "Ada Lovelace", string? specialty = null, string timeZone = "Europe/London")
+    {
+        var coach = new Coach
+        {
+            DisplayName = displayName,
+            Email = "ada@example.org",
+            TimeZone = timeZone,
+            Bio = "Career coach",
+            Specialties = { specialty ?? "cv" },
+        };
+        return await AdminCoaches().CreateCoachAsync(new CreateCoachRequest { Coach = coach });
+    }
+
+    public static string UniqueTag() => $"tag {Guid.NewGuid():N}";
+
+    private sealed class BearerHandler(string? token) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (token is not null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            }
+
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+}
