@@ -1,3 +1,5 @@
+using Coaching.Storage.Mongo.Availability;
+using Coaching.Storage.Mongo.Bookings;
 using Coaching.Storage.Mongo.Coaches;
 using MongoDB.Bson.Serialization;
 using MongoDB.Bson.Serialization.Serializers;
@@ -61,6 +63,71 @@ public static class MongoMappings
                 map.MapMember(d => d.UpdateTime).SetElementName("update_time").SetSerializer(UtcDate);
                 map.MapMember(d => d.DeleteTime).SetElementName("delete_time").SetIgnoreIfNull(true)
                     .SetSerializer(new NullableSerializer<DateTime>(UtcDate));
+                map.MapMember(d => d.Version).SetElementName("version");
+                map.MapMember(d => d.RequestScope).SetElementName("request_scope").SetIgnoreIfNull(true);
+                map.MapMember(d => d.RequestId).SetElementName("request_id").SetIgnoreIfNull(true);
+                map.MapMember(d => d.RequestFingerprint).SetElementName("request_fingerprint").SetIgnoreIfNull(true);
+            });
+
+            BsonClassMap.RegisterClassMap<WindowDocument>(map =>
+            {
+                map.MapMember(d => d.Day).SetElementName("day").SetIgnoreIfDefault(true);
+                map.MapMember(d => d.Start).SetElementName("start");
+                map.MapMember(d => d.End).SetElementName("end");
+            });
+
+            BsonClassMap.RegisterClassMap<ScheduleDocument>(map =>
+            {
+                map.MapIdMember(d => d.CoachId);
+                map.MapMember(d => d.Windows).SetElementName("windows");
+                map.MapMember(d => d.UpdateTime).SetElementName("update_time").SetSerializer(UtcDate);
+                map.MapMember(d => d.Version).SetElementName("version");
+            });
+
+            BsonClassMap.RegisterClassMap<OverrideDocument>(map =>
+            {
+                map.MapIdMember(d => d.Id);
+                map.MapMember(d => d.CoachId).SetElementName("coach_id");
+                map.MapMember(d => d.StartDate).SetElementName("start_date");
+                map.MapMember(d => d.EndDate).SetElementName("end_date");
+                map.MapMember(d => d.Kind).SetElementName("kind");
+                map.MapMember(d => d.Windows).SetElementName("windows");
+                map.MapMember(d => d.Reason).SetElementName("reason");
+                map.MapMember(d => d.CreateTime).SetElementName("create_time").SetSerializer(UtcDate);
+                map.MapMember(d => d.RequestScope).SetElementName("request_scope").SetIgnoreIfNull(true);
+                map.MapMember(d => d.RequestId).SetElementName("request_id").SetIgnoreIfNull(true);
+                map.MapMember(d => d.RequestFingerprint).SetElementName("request_fingerprint").SetIgnoreIfNull(true);
+            });
+
+            BsonClassMap.RegisterClassMap<BookingEventDocument>(map =>
+            {
+                map.MapMember(d => d.State).SetElementName("state");
+                map.MapMember(d => d.Actor).SetElementName("actor");
+                map.MapMember(d => d.Time).SetElementName("time").SetSerializer(UtcDate);
+                map.MapMember(d => d.Reason).SetElementName("reason");
+                map.MapMember(d => d.PreviousStart).SetElementName("previous_start").SetIgnoreIfNull(true)
+                    .SetSerializer(new NullableSerializer<DateTime>(UtcDate));
+            });
+
+            BsonClassMap.RegisterClassMap<BookingDocument>(map =>
+            {
+                map.MapIdMember(d => d.Id);
+                map.MapMember(d => d.CoachId).SetElementName("coach_id");
+                map.MapMember(d => d.OfferingId).SetElementName("offering_id");
+                map.MapMember(d => d.ClientId).SetElementName("client_id");
+                map.MapMember(d => d.StartTime).SetElementName("start_time").SetSerializer(UtcDate);
+                map.MapMember(d => d.EndTime).SetElementName("end_time").SetSerializer(UtcDate);
+                map.MapMember(d => d.BlockStart).SetElementName("block_start").SetSerializer(UtcDate);
+                map.MapMember(d => d.BlockEnd).SetElementName("block_end").SetSerializer(UtcDate);
+                map.MapMember(d => d.BufferBeforeSeconds).SetElementName("buffer_before_s");
+                map.MapMember(d => d.BufferAfterSeconds).SetElementName("buffer_after_s");
+                map.MapMember(d => d.CoachTimeZone).SetElementName("coach_time_zone");
+                map.MapMember(d => d.Agenda).SetElementName("agenda");
+                map.MapMember(d => d.State).SetElementName("state");
+                map.MapMember(d => d.History).SetElementName("history");
+                map.MapMember(d => d.Claims).SetElementName("claims").SetIgnoreIfNull(true);
+                map.MapMember(d => d.CreateTime).SetElementName("create_time").SetSerializer(UtcDate);
+                map.MapMember(d => d.UpdateTime).SetElementName("update_time").SetSerializer(UtcDate);
                 map.MapMember(d => d.Version).SetElementName("version");
                 map.MapMember(d => d.RequestScope).SetElementName("request_scope").SetIgnoreIfNull(true);
                 map.MapMember(d => d.RequestId).SetElementName("request_id").SetIgnoreIfNull(true);

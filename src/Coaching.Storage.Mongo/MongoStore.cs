@@ -1,4 +1,6 @@
 using Coaching.Domain.Coaches;
+using Coaching.Storage.Mongo.Availability;
+using Coaching.Storage.Mongo.Bookings;
 using Coaching.Storage.Mongo.Coaches;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -18,6 +20,9 @@ public sealed class MongoStore : IStoreHealth
         Database = database;
         Coaches = database.GetCollection<CoachDocument>(CoachDocument.Collection);
         Offerings = database.GetCollection<OfferingDocument>(OfferingDocument.Collection);
+        Schedules = database.GetCollection<ScheduleDocument>(ScheduleDocument.Collection);
+        Overrides = database.GetCollection<OverrideDocument>(OverrideDocument.Collection);
+        Bookings = database.GetCollection<BookingDocument>(BookingDocument.Collection);
     }
 
     /// <summary>The database.</summary>
@@ -26,6 +31,12 @@ public sealed class MongoStore : IStoreHealth
     internal IMongoCollection<CoachDocument> Coaches { get; }
 
     internal IMongoCollection<OfferingDocument> Offerings { get; }
+
+    internal IMongoCollection<ScheduleDocument> Schedules { get; }
+
+    internal IMongoCollection<OverrideDocument> Overrides { get; }
+
+    internal IMongoCollection<BookingDocument> Bookings { get; }
 
     /// <summary>Connects from a URI whose path names the database (default database "coaching").</summary>
     public static MongoStore Connect(string uri)
@@ -45,6 +56,8 @@ public sealed class MongoStore : IStoreHealth
     {
         await Coaches.Indexes.CreateManyAsync(CoachIndexes.Coaches, cancellationToken).ConfigureAwait(false);
         await Offerings.Indexes.CreateManyAsync(CoachIndexes.Offerings, cancellationToken).ConfigureAwait(false);
+        await Overrides.Indexes.CreateManyAsync(AvailabilityQueries.OverrideIndexes, cancellationToken).ConfigureAwait(false);
+        await Bookings.Indexes.CreateManyAsync(BookingQueries.Indexes, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

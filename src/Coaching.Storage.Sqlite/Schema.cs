@@ -59,5 +59,72 @@ internal static class Schema
             ) STRICT;
             CREATE INDEX offerings_by_coach ON offerings (coach_id, id);
             """),
+        (2, """
+            CREATE TABLE weekly_schedules (
+                coach_id    TEXT    NOT NULL PRIMARY KEY REFERENCES coaches (id),
+                windows     TEXT    NOT NULL, -- JSON [[iso weekday, start minute, end minute], ...]
+                update_time INTEGER NOT NULL,
+                version     INTEGER NOT NULL CHECK (version >= 1)
+            ) STRICT;
+
+            CREATE TABLE date_overrides (
+                id                  TEXT    NOT NULL PRIMARY KEY,
+                coach_id            TEXT    NOT NULL REFERENCES coaches (id),
+                start_date          TEXT    NOT NULL, -- ISO yyyy-MM-dd, so text order is date order
+                end_date            TEXT    NOT NULL,
+                kind                INTEGER NOT NULL CHECK (kind IN (1, 2)),
+                windows             TEXT    NOT NULL, -- JSON [[start minute, end minute], ...]
+                reason              TEXT    NOT NULL,
+                create_time         INTEGER NOT NULL,
+                request_scope       TEXT    NULL,
+                request_id          TEXT    NULL,
+                request_fingerprint TEXT    NULL,
+                UNIQUE (request_scope, request_id),
+                CHECK (end_date >= start_date)
+            ) STRICT;
+            CREATE INDEX date_overrides_by_coach ON date_overrides (coach_id, start_date, id);
+            CREATE INDEX date_overrides_by_end ON date_overrides (coach_id, end_date);
+            """),
+        (3, """
+            CREATE TABLE bookings (
+                id                  TEXT    NOT NULL PRIMARY KEY,
+                coach_id            TEXT    NOT NULL REFERENCES coaches (id),
+                offering_id         TEXT    NOT NULL REFERENCES offerings (id),
+                client_id           TEXT    NOT NULL,
+                start_time          INTEGER NOT NULL,
+                end_time            INTEGER NOT NULL,
+                block_start         INTEGER NOT NULL,
+                block_end           INTEGER NOT NULL,
+                buffer_before_s     INTEGER NOT NULL,
+                buffer_after_s      INTEGER NOT NULL,
+                coach_time_zone     TEXT    NOT NULL,
+                agenda              TEXT    NOT NULL,
+                state               INTEGER NOT NULL CHECK (state BETWEEN 1 AND 6),
+                history             TEXT    NOT NULL, -- JSON array of state changes
+                create_time         INTEGER NOT NULL,
+                update_time         INTEGER NOT NULL,
+                version             INTEGER NOT NULL CHECK (version >= 1),
+                request_scope       TEXT    NULL,
+                request_id          TEXT    NULL,
+                request_fingerprint TEXT    NULL,
+                UNIQUE (request_scope, request_id),
+                CHECK (block_start <= start_time AND start_time < end_time AND end_time <= block_end)
+            ) STRICT;
+            -- Active bookings of a coach by blocked time: the busy-time query of every slot listing.
+            CREATE INDEX bookings_active_by_coach ON bookings (coach_id, block_start) WHERE state IN (1, 2);
+            CREATE INDEX bookings_by_client ON bookings (client_id, start_time, id);
+            CREATE INDEX bookings_by_coach ON bookings (coach_id, start_time, id);
+            CREATE INDEX bookings_by_start ON bookings (start_time, id);
+
+            -- One row per 5-minute cell of a coach's blocked time held by an active booking. The primary key
+            -- is the no-double-booking guarantee: a second booking over any held cell cannot be inserted.
+            CREATE TABLE booking_claims (
+                coach_id   TEXT    NOT NULL,
+                cell       INTEGER NOT NULL, -- Unix minutes / 5
+                booking_id TEXT    NOT NULL REFERENCES bookings (id),
+                PRIMARY KEY (coach_id, cell)
+            ) STRICT, WITHOUT ROWID;
+            CREATE INDEX booking_claims_by_booking ON booking_claims (booking_id);
+            """),
     ];
 }

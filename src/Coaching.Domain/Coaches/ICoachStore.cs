@@ -37,6 +37,9 @@ public interface ICoachStore
     /// <summary>A coach's offerings ordered by id, after <paramref name="afterId"/>, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<Offering>> ListOfferingsAsync(string coachId, string? afterId, int limit, CancellationToken cancellationToken);
 
+    /// <summary>Every visible offering of the given coaches, in one query.</summary>
+    Task<IReadOnlyList<Offering>> ListOfferingsOfCoachesAsync(IReadOnlyCollection<string> coachIds, CancellationToken cancellationToken);
+
     /// <summary>Stores <paramref name="offering"/> if the stored version is still <paramref name="expectedVersion"/>.</summary>
     /// <exception cref="DomainException">NOT_FOUND when missing or deleted; ABORTED when the version moved on.</exception>
     Task<Offering> UpdateOfferingAsync(Offering offering, long expectedVersion, CancellationToken cancellationToken);

@@ -6,10 +6,16 @@ namespace Coaching.Domain.Coaches;
 /// <summary>
 /// A session type a coach offers. Invariants: duration 5 min..8 h, buffers 0..4 h, minimum notice and
 /// cancellation cut-off 0..30 days, booking horizon 1..365 days and longer than the notice, caps ≥ 0
-/// (0 = no cap); every duration a whole number of minutes, so slot arithmetic stays on a minute grid.
+/// (0 = no cap); durations and buffers multiples of 5 minutes, the rest whole minutes.
 /// </summary>
 public sealed record Offering
 {
+    /// <summary>
+    /// Session lengths and buffers are multiples of this many minutes: the stores claim a coach's time in cells of
+    /// this size, so blocked times that merely touch never share a cell.
+    /// </summary>
+    public const int CellMinutes = 5;
+
     /// <summary>Horizon used when the caller sends none.</summary>
     public static readonly Duration DefaultHorizon = Duration.FromDays(60);
 
@@ -123,9 +129,9 @@ public sealed record Offering
         var v = new Violations();
         v.SingleLine(Title, $"{p}.title", 1, 200);
         v.FreeText(Description, $"{p}.description", 5000);
-        Minutes(v, Duration, $"{p}.duration", Duration.FromMinutes(5), Duration.FromHours(8));
-        Minutes(v, BufferBefore, $"{p}.buffer_before", Duration.Zero, Duration.FromHours(4));
-        Minutes(v, BufferAfter, $"{p}.buffer_after", Duration.Zero, Duration.FromHours(4));
+        Minutes(v, Duration, $"{p}.duration", Duration.FromMinutes(5), Duration.FromHours(8), CellMinutes);
+        Minutes(v, BufferBefore, $"{p}.buffer_before", Duration.Zero, Duration.FromHours(4), CellMinutes);
+        Minutes(v, BufferAfter, $"{p}.buffer_after", Duration.Zero, Duration.FromHours(4), CellMinutes);
         Minutes(v, MinimumNotice, $"{p}.minimum_notice", Duration.Zero, Duration.FromDays(30));
         Minutes(v, BookingHorizon, $"{p}.booking_horizon", Duration.FromDays(1), Duration.FromDays(365));
         Minutes(v, CancellationCutoff, $"{p}.cancellation_cutoff", Duration.Zero, Duration.FromDays(30));
@@ -135,15 +141,15 @@ public sealed record Offering
         v.ThrowIfAny();
     }
 
-    private static void Minutes(Violations v, Duration value, string field, Duration min, Duration max)
+    private static void Minutes(Violations v, Duration value, string field, Duration min, Duration max, int multipleOf = 1)
     {
         if (value < min || value > max)
         {
             v.Add(field, $"must be between {Describe(min)} and {Describe(max)}");
         }
-        else if (value.BclCompatibleTicks % NodaConstants.TicksPerMinute != 0 || value.SubsecondNanoseconds != 0)
+        else if (value.BclCompatibleTicks % (NodaConstants.TicksPerMinute * multipleOf) != 0)
         {
-            v.Add(field, "must be a whole number of minutes");
+            v.Add(field, multipleOf == 1 ? "must be a whole number of minutes" : $"must be a multiple of {multipleOf} minutes");
         }
     }
 

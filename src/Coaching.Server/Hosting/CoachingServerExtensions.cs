@@ -1,12 +1,18 @@
+using Coaching.Domain.Availability;
 using Coaching.Domain.Coaches;
 using Coaching.Domain.Common;
+using Coaching.Server.Availability;
 using Coaching.Server.Coaches;
 using Coaching.Server.Errors;
 using Coaching.Server.Identity;
 using Coaching.Server.Placeholders;
 using Coaching.Storage.Mongo;
+using Coaching.Storage.Mongo.Availability;
+using Coaching.Storage.Mongo.Bookings;
 using Coaching.Storage.Mongo.Coaches;
 using Coaching.Storage.Sqlite;
+using Coaching.Storage.Sqlite.Availability;
+using Coaching.Storage.Sqlite.Bookings;
 using Coaching.Storage.Sqlite.Coaches;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -29,6 +35,7 @@ public static class CoachingServerExtensions
         services.AddSingleton<IClock>(SystemClock.Instance);
         services.AddSingleton<IIdGenerator, UlidGenerator>();
         services.AddSingleton<CoachCatalog>();
+        services.AddSingleton<AvailabilityPlanner>();
         services.AddCoachingStore(options);
         services.AddCoachingIdentity(options);
 
@@ -52,6 +59,8 @@ public static class CoachingServerExtensions
                 services.AddSingleton(database);
                 services.AddSingleton<IStoreHealth>(database);
                 services.AddSingleton<ICoachStore, SqliteCoachStore>();
+                services.AddSingleton<IAvailabilityStore, SqliteAvailabilityStore>();
+                services.AddSingleton<IBusyTimeReader, SqliteBusyTimeReader>();
                 services.AddSingleton<IStoreInitializer>(new StoreInitializer(database.MigrateAsync));
                 break;
             case "mongodb":
@@ -64,6 +73,8 @@ public static class CoachingServerExtensions
                 services.AddSingleton(mongo);
                 services.AddSingleton<IStoreHealth>(mongo);
                 services.AddSingleton<ICoachStore, MongoCoachStore>();
+                services.AddSingleton<IAvailabilityStore, MongoAvailabilityStore>();
+                services.AddSingleton<IBusyTimeReader, MongoBusyTimeReader>();
                 services.AddSingleton<IStoreInitializer>(new StoreInitializer(mongo.EnsureIndexesAsync));
                 break;
             default:

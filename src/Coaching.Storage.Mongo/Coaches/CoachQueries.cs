@@ -67,6 +67,9 @@ public static class CoachQueries
     public static FilterDefinition<OfferingDocument> ListOfferings(string coachId, string? afterId) =>
         O.Eq(d => d.CoachId, coachId) & O.Gt(d => d.Id, afterId ?? string.Empty) & O.Eq(d => d.DeleteTime, null);
 
+    public static FilterDefinition<OfferingDocument> OfferingsOfCoaches(IEnumerable<string> coachIds) =>
+        O.In(d => d.CoachId, coachIds) & O.Eq(d => d.DeleteTime, null);
+
     public static UpdateDefinition<OfferingDocument> UpdateOffering(Offering o, long newVersion) =>
         Builders<OfferingDocument>.Update
             .Set(d => d.Title, o.Title)

@@ -114,6 +114,15 @@ public sealed class MongoCoachStore(MongoStore store) : ICoachStore
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<Offering>> ListOfferingsOfCoachesAsync(IReadOnlyCollection<string> coachIds, CancellationToken cancellationToken)
+    {
+        var documents = await store.Offerings.Find(CoachQueries.OfferingsOfCoaches(coachIds))
+            .Sort(Builders<OfferingDocument>.Sort.Ascending(d => d.CoachId).Ascending(d => d.Id))
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return documents.ConvertAll(d => d.ToDomain());
+    }
+
+    /// <inheritdoc />
     public async Task<Offering> UpdateOfferingAsync(Offering offering, long expectedVersion, CancellationToken cancellationToken)
     {
         var updated = await store.Offerings.FindOneAndUpdateAsync(

@@ -191,6 +191,16 @@ public sealed class SqliteCoachStore(SqliteDatabase database) : ICoachStore
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<Offering>> ListOfferingsOfCoachesAsync(IReadOnlyCollection<string> coachIds, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var select = connection.Command(
+            $"SELECT {OfferingColumns} FROM offerings o WHERE o.coach_id IN (SELECT value FROM json_each($ids)) AND o.delete_time IS NULL ORDER BY o.coach_id, o.id")
+            .With("$ids", JsonSerializer.Serialize(coachIds));
+        return await select.ListAsync(ReadOffering, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public async Task<Offering> UpdateOfferingAsync(Offering offering, long expectedVersion, CancellationToken cancellationToken)
     {
         var stored = offering with { Version = checked(expectedVersion + 1) };

@@ -55,8 +55,6 @@ public class IdentityTests(ServerFixture server)
 
         await RpcAssert.FailsAsync(StatusCode.Unauthenticated, () => anonymous.GetBookingAsync(new GetBookingRequest { Name = "bookings/x" }));
         await RpcAssert.FailsAsync(StatusCode.Unimplemented, () => signedIn.GetBookingAsync(new GetBookingRequest { Name = "bookings/x" }));
-        await RpcAssert.FailsAsync(StatusCode.Unimplemented, () => new AvailabilityService.AvailabilityServiceClient(server.Channel(token))
-            .ListAvailableSlotsAsync(new ListAvailableSlotsRequest()));
         await RpcAssert.FailsAsync(StatusCode.Unimplemented, () => new CourseService.CourseServiceClient(server.Channel(token))
             .ListCoursesAsync(new ListCoursesRequest()));
         await RpcAssert.FailsAsync(StatusCode.Unimplemented, () => new CalendarService.CalendarServiceClient(server.Channel(token))

@@ -1,0 +1,224 @@
+using Coaching.Domain.Coaches;
+using Coaching.Domain.Common;
+using Coaching.Domain.Identity;
+using NodaTime;
+
+namespace Coaching.Domain.Availability;
+
+/// <summary>Open slots of one offering, with what a client app needs to show them.</summary>
+public sealed record OfferingSlots(Coach Coach, Offering Offering, SlotResult Result, Duration Step);
+
+/// <summary>
+/// Use cases for weekly hours, date overrides, open slots and cross-coach search. A slot listing reads the
+/// coach, offering, schedule, overrides and busy time in parallel (one round trip of latency, one query each).
+/// </summary>
+public sealed class AvailabilityPlanner(ICoachStore coaches, IAvailabilityStore store, IBusyTimeReader busyTime, IClock clock, IIdGenerator ids)
+{
+    /// <summary>Longest range of one ListAvailableSlots call.</summary>
+    public static readonly Duration MaxSlotRange = Duration.FromDays(90);
+
+    /// <summary>Longest window of one SearchAvailability call.</summary>
+    public static readonly Duration MaxSearchRange = Duration.FromDays(31);
+
+    /// <summary>Most coaches one search considers (the first by id among the matches).</summary>
+    public const int MaxSearchCoaches = 1000;
+
+    /// <summary>The coach's weekly hours (any authenticated caller).</summary>
+    public async Task<(Coach Coach, WeeklySchedule Schedule)> GetWeeklyScheduleAsync(string coachId, CancellationToken ct)
+    {
+        var coach = GetCoachAsync(coachId, ct);
+        var schedule = store.GetScheduleAsync(coachId, ct);
+        return (await coach.ConfigureAwait(false), await schedule.ConfigureAwait(false));
+    }
+
+    /// <summary>Replaces the coach's weekly hours (the coach or an admin).</summary>
+    public async Task<(Coach Coach, WeeklySchedule Schedule)> UpdateWeeklyScheduleAsync(Caller caller, string coachId,
+        IReadOnlyList<(int Weekday, int StartH, int StartM, int EndH, int EndM)> windows, string? etag, CancellationToken ct)
+    {
+        caller.RequireActsFor(coachId, "change this coach's hours");
+        var validated = WeeklySchedule.Validate(windows);
+        var (coach, current) = await GetWeeklyScheduleAsync(coachId, ct).ConfigureAwait(false);
+        Etags.Check(etag, current.Version, current.Name);
+        var replacement = new WeeklySchedule(coachId, validated, Now(), checked(current.Version + 1));
+        return (coach, await store.ReplaceScheduleAsync(replacement, current.Version, ct).ConfigureAwait(false));
+    }
+
+    /// <summary>Creates a date override (the coach or an admin), idempotent on the request id.</summary>
+    public async Task<DateOverride> CreateDateOverrideAsync(Caller caller, string coachId, OverrideDraft draft, string? requestId, CancellationToken ct)
+    {
+        caller.RequireActsFor(coachId, "change this coach's hours");
+        var dateOverride = DateOverride.Create(ids.NewId(), coachId, draft, Now());
+        var key = IdempotencyKey.Create(caller.UserId, requestId, required: false, coachId, dateOverride.StartDate, dateOverride.EndDate,
+            dateOverride.Kind, string.Join(',', dateOverride.Windows.Select(w => $"{w.StartMinute}-{w.EndMinute}")), dateOverride.Reason);
+        _ = await GetCoachAsync(coachId, ct).ConfigureAwait(false);
+        var result = await store.CreateOverrideAsync(dateOverride, key, ct).ConfigureAwait(false);
+        if (key is not null && !result.Created && result.Fingerprint != key.Fingerprint)
+        {
+            Fail.RequestIdReused(key.RequestId);
+        }
+
+        return result.Value;
+    }
+
+    /// <summary>Lists a coach's overrides by start date (the coach or an admin: reasons may be private).</summary>
+    public async Task<Page<DateOverride>> ListDateOverridesAsync(Caller caller, string coachId, int pageSize, string? pageToken, CancellationToken ct)
+    {
+        caller.RequireActsFor(coachId, "see this coach's date overrides");
+        var filter = $"overrides|{coachId}";
+        var page = PageRequest.Parse(pageSize, pageToken, filter);
+        (LocalDate, string)? after = null;
+        if (page.After is { } cursor)
+        {
+            var parts = cursor.Split('|');
+            after = parts.Length == 2 && NodaTime.Text.LocalDatePattern.Iso.Parse(parts[0]) is { Success: true } date
+                ? (date.Value, parts[1])
+                : Fail.Invalid<(LocalDate, string)>("page_token", "is not a token returned by this list");
+        }
+
+        _ = await GetCoachAsync(coachId, ct).ConfigureAwait(false);
+        var rows = await store.ListOverridesAsync(coachId, after, page.Size + 1, ct).ConfigureAwait(false);
+        return Page.FromFetched(rows, page, o => $"{NodaTime.Text.LocalDatePattern.Iso.Format(o.StartDate)}|{o.Id}", filter);
+    }
+
+    /// <summary>Deletes an override (the coach or an admin).</summary>
+    public async Task DeleteDateOverrideAsync(Caller caller, string coachId, string overrideId, CancellationToken ct)
+    {
+        caller.RequireActsFor(coachId, "change this coach's hours");
+        if (!await store.DeleteOverrideAsync(coachId, overrideId, ct).ConfigureAwait(false))
+        {
+            Fail.NotFound($"coaches/{coachId}/dateOverrides/{overrideId}");
+        }
+    }
+
+    /// <summary>Open slots of one offering starting in <c>[start, end)</c>.</summary>
+    public async Task<OfferingSlots> ListAvailableSlotsAsync(string coachId, string offeringId, Instant start, Instant end, CancellationToken ct)
+    {
+        CheckRange(start, end, MaxSlotRange);
+        var coachTask = GetCoachAsync(coachId, ct);
+        var offeringTask = coaches.GetOfferingAsync(coachId, offeringId, ct);
+        var coach = await coachTask.ConfigureAwait(false);
+        var offering = await offeringTask.ConfigureAwait(false) ?? Fail.NotFound<Offering>(ResourceNames.Offering(coachId, offeringId));
+        if (!coach.Active)
+        {
+            throw new DomainException(ErrorKind.FailedPrecondition, "COACH_INACTIVE", $"{coach.Name} does not take bookings at the moment.",
+                metadata: new Dictionary<string, string> { ["resource"] = coach.Name });
+        }
+
+        var context = await LoadAsync([coach], start, end, ct).ConfigureAwait(false);
+        var step = SlotCalculator.DefaultStep(offering);
+        var result = SlotCalculator.Compute(context.QueryFor(coach, offering), start, end, clock.GetCurrentInstant(), step);
+        return new OfferingSlots(coach, offering, result, step);
+    }
+
+    /// <summary>
+    /// The earliest open slots per offering across active coaches, ordered by earliest start then offering name,
+    /// paged with a keyset token on that order.
+    /// </summary>
+    public async Task<Page<OfferingSlots>> SearchAsync(SearchCriteria criteria, CancellationToken ct)
+    {
+        var v = new Violations();
+        v.Require(criteria.SlotsPerOffering is >= 0 and <= 20, "slots_per_offering", "must be between 0 and 20");
+        v.Require(criteria.MinDuration is null || criteria.MinDuration >= Duration.Zero, "min_duration", "must not be negative");
+        v.Require(criteria.MaxDuration is null || criteria.MinDuration is null || criteria.MaxDuration >= criteria.MinDuration,
+            "max_duration", "must not be less than min_duration");
+        v.ThrowIfAny();
+        CheckRange(criteria.Start, criteria.End, MaxSearchRange);
+        var specialty = string.IsNullOrWhiteSpace(criteria.Specialty) ? null : Specialty.Normalise(criteria.Specialty);
+        var filter = $"search|{specialty}|{criteria.MinDuration}|{criteria.MaxDuration}|{criteria.Start}|{criteria.End}|{criteria.SlotsPerOffering}";
+        var page = PageRequest.Parse(criteria.PageSize, criteria.PageToken, filter, defaultSize: 10, maxSize: 50);
+        var perOffering = criteria.SlotsPerOffering == 0 ? 3 : criteria.SlotsPerOffering;
+
+        var matches = await coaches.ListCoachesAsync(new CoachQuery(specialty, false, null, MaxSearchCoaches), ct).ConfigureAwait(false);
+        if (matches.Count == 0)
+        {
+            return new Page<OfferingSlots>([], string.Empty);
+        }
+
+        var coachIds = matches.Select(c => c.Id).ToList();
+        var offeringsTask = coaches.ListOfferingsOfCoachesAsync(coachIds, ct);
+        var context = await LoadAsync(matches, criteria.Start, criteria.End, ct).ConfigureAwait(false);
+        var offerings = (await offeringsTask.ConfigureAwait(false))
+            .Where(o => (criteria.MinDuration is null || o.Duration >= criteria.MinDuration)
+                && (criteria.MaxDuration is null || o.Duration <= criteria.MaxDuration));
+        var byId = matches.ToDictionary(c => c.Id);
+        var now = clock.GetCurrentInstant();
+        var results = new List<(string Key, OfferingSlots Slots)>();
+        foreach (var offering in offerings)
+        {
+            var coach = byId[offering.CoachId];
+            var step = SlotCalculator.DefaultStep(offering);
+            var result = SlotCalculator.Compute(context.QueryFor(coach, offering), criteria.Start, criteria.End, now, step);
+            if (result.Slots.Count == 0)
+            {
+                continue;
+            }
+
+            var trimmed = result with { Slots = [.. result.Slots.Take(perOffering)] };
+            results.Add(($"{result.Slots[0].ToUnixTimeTicks():D20}|{offering.Name}", new OfferingSlots(coach, offering, trimmed, step)));
+        }
+
+        var ordered = results.OrderBy(r => r.Key, StringComparer.Ordinal)
+            .Where(r => page.After is null || string.CompareOrdinal(r.Key, page.After) > 0)
+            .Take(page.Size + 1)
+            .ToList();
+        var fetched = ordered.Select(r => r.Slots).ToList();
+        var keys = ordered.ToDictionary(r => r.Slots, r => r.Key);
+        return Page.FromFetched(fetched, page, s => keys[s], filter);
+    }
+
+    private async Task<LoadedAvailability> LoadAsync(IReadOnlyList<Coach> forCoaches, Instant start, Instant end, CancellationToken ct)
+    {
+        var coachIds = forCoaches.Select(c => c.Id).ToList();
+        var zones = forCoaches.Select(c => c.TimeZone).ToList();
+        // Local dates and cap weeks differ per zone; take the widest span once for all coaches.
+        var firstDate = zones.Min(z => start.InZone(z).Date).PlusDays(-1);
+        var lastDate = zones.Max(z => (end - Duration.Epsilon).InZone(z).Date).PlusDays(1);
+        var busyFrom = zones.Min(z => SlotCalculator.CapWindow(z, start, end).From) - Duration.FromDays(1);
+        var busyTo = zones.Max(z => SlotCalculator.CapWindow(z, start, end).To) + Duration.FromDays(1);
+
+        var schedules = store.GetSchedulesAsync(coachIds, ct);
+        var overrides = store.ListOverridesCoveringAsync(coachIds, firstDate, lastDate, ct);
+        var busy = busyTime.ListBusyAsync(coachIds, busyFrom, busyTo, ct);
+        await Task.WhenAll(schedules, overrides, busy).ConfigureAwait(false);
+        return new LoadedAvailability(await schedules.ConfigureAwait(false),
+            (await overrides.ConfigureAwait(false)).ToLookup(o => o.CoachId),
+            (await busy.ConfigureAwait(false)).ToLookup(b => b.CoachId, b => b.Busy));
+    }
+
+    private static void CheckRange(Instant start, Instant end, Duration max)
+    {
+        var v = new Violations();
+        v.Require(end > start, "end_time", "must be after start_time");
+        v.Require(end - start <= max, "end_time", $"the range may span at most {max.Days} days");
+        v.ThrowIfAny();
+    }
+
+    private async Task<Coach> GetCoachAsync(string coachId, CancellationToken ct) =>
+        await coaches.GetCoachAsync(coachId, ct).ConfigureAwait(false) ?? Fail.NotFound<Coach>(ResourceNames.Coach(coachId));
+
+    private Instant Now() => Instants.TruncateToMilliseconds(clock.GetCurrentInstant());
+
+    private sealed record LoadedAvailability(
+        IReadOnlyDictionary<string, WeeklySchedule> Schedules,
+        ILookup<string, DateOverride> Overrides,
+        ILookup<string, BusyInterval> Busy)
+    {
+        public SlotQuery QueryFor(Coach coach, Offering offering) => new(
+            coach.TimeZone,
+            Schedules.GetValueOrDefault(coach.Id) ?? WeeklySchedule.Empty(coach.Id),
+            [.. Overrides[coach.Id]],
+            offering,
+            [.. Busy[coach.Id]]);
+    }
+}
+
+/// <summary>What a client searches for.</summary>
+public sealed record SearchCriteria(
+    string? Specialty,
+    Duration? MinDuration,
+    Duration? MaxDuration,
+    Instant Start,
+    Instant End,
+    int SlotsPerOffering,
+    int PageSize,
+    string? PageToken);

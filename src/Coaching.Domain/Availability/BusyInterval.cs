@@ -1,0 +1,23 @@
+using NodaTime;
+
+namespace Coaching.Domain.Availability;
+
+/// <summary>
+/// Time a coach is already committed: an active booking (session plus its buffers) or a cohort session
+/// they teach. <see cref="OfferingId"/> is set for bookings, so per-offering caps can count them.
+/// </summary>
+/// <param name="Start">Start of the blocked time, buffers included.</param>
+/// <param name="End">End of the blocked time, buffers included (exclusive).</param>
+/// <param name="SessionStart">When the session itself starts (for counting it on a local day).</param>
+/// <param name="OfferingId">The booking's offering, or null for other commitments.</param>
+public sealed record BusyInterval(Instant Start, Instant End, Instant SessionStart, string? OfferingId);
+
+/// <summary>Reads a coach's committed time; implemented by the booking stores.</summary>
+public interface IBusyTimeReader
+{
+    /// <summary>
+    /// Every busy interval of the given coaches that overlaps <c>[rangeStart, rangeEnd)</c>, in one store query.
+    /// </summary>
+    Task<IReadOnlyList<(string CoachId, BusyInterval Busy)>> ListBusyAsync(IReadOnlyCollection<string> coachIds, Instant rangeStart, Instant rangeEnd,
+        CancellationToken cancellationToken);
+}

@@ -1,0 +1,270 @@
+using Coaching.Domain.Coaches;
+using NodaTime;
+using NodaTime.Calendars;
+using NodaTime.TimeZones;
+
+namespace Coaching.Domain.Availability;
+
+/// <summary>What the calculator needs to know about one coach and one offering.</summary>
+/// <param name="Zone">The coach's time zone.</param>
+/// <param name="Schedule">Weekly hours.</param>
+/// <param name="Overrides">Overrides touching the range (any order; the latest created wins per date).</param>
+/// <param name="Offering">The offering slots are for.</param>
+/// <param name="Busy">Committed time touching the range (any order, may overlap), plus this offering's bookings in the
+/// weeks around it for caps.</param>
+public sealed record SlotQuery(
+    DateTimeZone Zone,
+    WeeklySchedule Schedule,
+    IReadOnlyList<DateOverride> Overrides,
+    Offering Offering,
+    IReadOnlyList<BusyInterval> Busy);
+
+/// <summary>Why a coach-local date has or lacks slots.</summary>
+public enum DayStatus
+{
+    /// <summary>At least one open slot.</summary>
+    Available = 1,
+
+    /// <summary>No published hours that day.</summary>
+    NoHours = 2,
+
+    /// <summary>Hours exist, but every start is taken, too soon or too far ahead.</summary>
+    FullyBooked = 3,
+
+    /// <summary>The offering's daily or weekly cap is reached.</summary>
+    CapReached = 4,
+}
+
+/// <summary>The outcome of a slot computation.</summary>
+/// <param name="Slots">Open start instants in order.</param>
+/// <param name="Days">One status per coach-local date touched by the range.</param>
+public sealed record SlotResult(IReadOnlyList<Instant> Slots, IReadOnlyList<(LocalDate Date, DayStatus Status)> Days);
+
+/// <summary>
+/// Computes open slots. Hours are expanded per local date with the zone's rules (never by adding 24 h):
+/// each window becomes the instant interval from its local start to its local end, a local time that does
+/// not exist (spring-forward gap) resolving to the first instant after the gap and an ambiguous one
+/// (fall-back overlap) to the earlier instant for a start and the later one for an end, so a window covers
+/// exactly the time the coach's clock shows it. Touching windows join (also across midnight). Candidate starts
+/// are instants whose coach-local time lies on the step grid counted from local midnight; a candidate less than
+/// one step after the previous one (which only happens when the clock falls back) is dropped, so slots never
+/// repeat. A slot is open when the session lies inside the hours, starts at or after now + notice and at or
+/// before now + horizon, lies in the requested range, its buffered interval overlaps no busy interval, and
+/// neither cap of the offering is reached on its local day or ISO week. Sort once, sweep: O(n log n).
+/// </summary>
+public static class SlotCalculator
+{
+    /// <summary>The alignment of slot starts: 15 minutes, or the session length when shorter.</summary>
+    public static Duration DefaultStep(Offering offering) =>
+        offering.Duration < Duration.FromMinutes(15) ? offering.Duration : Duration.FromMinutes(15);
+
+    private static readonly ZoneLocalMappingResolver StartResolver =
+        Resolvers.CreateMappingResolver(Resolvers.ReturnEarlier, Resolvers.ReturnStartOfIntervalAfter);
+
+    private static readonly ZoneLocalMappingResolver EndResolver =
+        Resolvers.CreateMappingResolver(Resolvers.ReturnLater, Resolvers.ReturnStartOfIntervalAfter);
+
+    /// <summary>Open slots of <paramref name="query"/> starting in <c>[from, to)</c>.</summary>
+    public static SlotResult Compute(SlotQuery query, Instant from, Instant to, Instant now, Duration step)
+    {
+        var zone = query.Zone;
+        var offering = query.Offering;
+        var firstDate = from.InZone(zone).Date;
+        var lastDate = (to - Duration.Epsilon).InZone(zone).Date;
+
+        // Expand hours per local date, one day either side so stretches across the range edges stay whole.
+        var hours = new List<(Instant Start, Instant End)>();
+        var hasHours = new HashSet<LocalDate>();
+        for (var date = firstDate.PlusDays(-1); date <= lastDate.PlusDays(1); date = date.PlusDays(1))
+        {
+            foreach (var window in WindowsOn(query, date))
+            {
+                var start = zone.ResolveLocal(window.StartOn(date), StartResolver).ToInstant();
+                var end = zone.ResolveLocal(window.EndOn(date), EndResolver).ToInstant();
+                if (end > start)
+                {
+                    hours.Add((start, end));
+                    hasHours.Add(date);
+                }
+            }
+        }
+
+        var stretches = Merge(hours);
+        var busy = Merge([.. query.Busy.Select(b => (b.Start, b.End))]);
+        var (dayCounts, weekCounts) = CountSessions(query, zone);
+
+        var earliest = Max(from, now + offering.MinimumNotice);
+        var latest = now + offering.BookingHorizon;
+        var slots = new List<Instant>();
+        var capped = new HashSet<LocalDate>();
+        var busyIndex = 0;
+        Instant? previous = null;
+        foreach (var candidate in Candidates(stretches, zone, offering.Duration, step))
+        {
+            if (previous is { } p && candidate - p < step)
+            {
+                continue;
+            }
+
+            previous = candidate;
+            if (candidate < earliest || candidate >= to || candidate > latest)
+            {
+                continue;
+            }
+
+            var blockStart = candidate - offering.BufferBefore;
+            var blockEnd = candidate + offering.Duration + offering.BufferAfter;
+            while (busyIndex < busy.Count && busy[busyIndex].End <= blockStart)
+            {
+                busyIndex++;
+            }
+
+            // Busy intervals are merged and candidates ascend, so only the first one not ended can overlap.
+            if (busyIndex < busy.Count && busy[busyIndex].Start < blockEnd)
+            {
+                continue;
+            }
+
+            var localDate = candidate.InZone(zone).Date;
+            if (CapReached(offering, localDate, dayCounts, weekCounts))
+            {
+                capped.Add(localDate);
+                continue;
+            }
+
+            slots.Add(candidate);
+        }
+
+        var withSlots = slots.Select(s => s.InZone(zone).Date).ToHashSet();
+        var days = new List<(LocalDate, DayStatus)>();
+        for (var date = firstDate; date <= lastDate; date = date.PlusDays(1))
+        {
+            var status = withSlots.Contains(date) ? DayStatus.Available
+                : !hasHours.Contains(date) ? DayStatus.NoHours
+                : capped.Contains(date) || CapReached(offering, date, dayCounts, weekCounts) ? DayStatus.CapReached
+                : DayStatus.FullyBooked;
+            days.Add((date, status));
+        }
+
+        return new SlotResult(slots, days);
+    }
+
+    /// <summary>The windows in force on <paramref name="date"/>: the latest override covering it, else the weekly hours.</summary>
+    public static IEnumerable<DayWindow> WindowsOn(SlotQuery query, LocalDate date)
+    {
+        DateOverride? winner = null;
+        foreach (var candidate in query.Overrides)
+        {
+            if (candidate.Covers(date) && (winner is null || string.CompareOrdinal(candidate.Id, winner.Id) > 0))
+            {
+                winner = candidate;
+            }
+        }
+
+        return winner is null ? query.Schedule.On(date.DayOfWeek) : winner.Windows;
+    }
+
+    private static IEnumerable<Instant> Candidates(List<(Instant Start, Instant End)> stretches, DateTimeZone zone, Duration duration, Duration step)
+    {
+        var stepMinutes = (long)step.TotalMinutes;
+        foreach (var (start, end) in stretches)
+        {
+            // Walk the local step grid from the stretch's start; each local time maps to 0 (gap), 1 or 2 instants.
+            var local = start.InZone(zone).LocalDateTime;
+            var minuteOfDay = (local.Hour * 60L) + local.Minute;
+            var offset = ((stepMinutes - (minuteOfDay % stepMinutes)) % stepMinutes);
+            if (offset == 0 && (local.Second != 0 || local.NanosecondOfSecond != 0))
+            {
+                offset = stepMinutes;
+            }
+
+            var cursor = local.With(TimeAdjusters.TruncateToMinute).PlusMinutes(offset);
+            var found = new List<Instant>();
+            while (true)
+            {
+                var mapping = zone.MapLocal(cursor);
+                if (mapping.Count > 0 && mapping.First().ToInstant() > end)
+                {
+                    break;
+                }
+
+                for (var i = 0; i < mapping.Count; i++)
+                {
+                    var instant = i == 0 ? mapping.First().ToInstant() : mapping.Last().ToInstant();
+                    if (instant >= start && instant + duration <= end)
+                    {
+                        found.Add(instant);
+                    }
+                }
+
+                var next = cursor.PlusMinutes(stepMinutes);
+                if (next.Date != cursor.Date)
+                {
+                    // Realign to the next local midnight so the grid always counts from midnight.
+                    next = next.Date.AtMidnight();
+                }
+
+                cursor = next;
+            }
+
+            found.Sort();
+            foreach (var instant in found)
+            {
+                yield return instant;
+            }
+        }
+    }
+
+    private static List<(Instant Start, Instant End)> Merge(List<(Instant Start, Instant End)> intervals)
+    {
+        intervals.Sort((a, b) => a.Start.CompareTo(b.Start));
+        var merged = new List<(Instant Start, Instant End)>();
+        foreach (var interval in intervals)
+        {
+            if (merged.Count > 0 && interval.Start <= merged[^1].End)
+            {
+                merged[^1] = (merged[^1].Start, Max(merged[^1].End, interval.End));
+            }
+            else
+            {
+                merged.Add(interval);
+            }
+        }
+
+        return merged;
+    }
+
+    private static (Dictionary<LocalDate, int> Days, Dictionary<(int Year, int Week), int> Weeks) CountSessions(SlotQuery query, DateTimeZone zone)
+    {
+        var days = new Dictionary<LocalDate, int>();
+        var weeks = new Dictionary<(int, int), int>();
+        foreach (var busy in query.Busy.Where(b => b.OfferingId == query.Offering.Id))
+        {
+            var date = busy.SessionStart.InZone(zone).Date;
+            days[date] = days.GetValueOrDefault(date) + 1;
+            var week = IsoWeek(date);
+            weeks[week] = weeks.GetValueOrDefault(week) + 1;
+        }
+
+        return (days, weeks);
+    }
+
+    /// <summary>True when a new session of <paramref name="offering"/> on <paramref name="date"/> would exceed a cap.</summary>
+    private static bool CapReached(Offering offering, LocalDate date, Dictionary<LocalDate, int> days, Dictionary<(int, int), int> weeks) =>
+        (offering.DailyCap > 0 && days.GetValueOrDefault(date) >= offering.DailyCap)
+        || (offering.WeeklyCap > 0 && weeks.GetValueOrDefault(IsoWeek(date)) >= offering.WeeklyCap);
+
+    /// <summary>The ISO week-year and week of a date (weeks start on Monday).</summary>
+    public static (int Year, int Week) IsoWeek(LocalDate date) =>
+        (WeekYearRules.Iso.GetWeekYear(date), WeekYearRules.Iso.GetWeekOfWeekYear(date));
+
+    /// <summary>The Monday..next-Monday local span of the ISO weeks around <c>[from, to)</c>, as instants (for loading cap counts).</summary>
+    public static (Instant From, Instant To) CapWindow(DateTimeZone zone, Instant from, Instant to)
+    {
+        var first = from.InZone(zone).Date.With(DateAdjusters.PreviousOrSame(IsoDayOfWeek.Monday));
+        var last = (to - Duration.Epsilon).InZone(zone).Date.With(DateAdjusters.Next(IsoDayOfWeek.Monday));
+        return (zone.AtStartOfDay(first).ToInstant(), zone.AtStartOfDay(last).ToInstant());
+    }
+
+    private static Instant Max(Instant a, Instant b) => a > b ? a : b;
+}

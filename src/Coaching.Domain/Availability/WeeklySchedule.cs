@@ -1,0 +1,62 @@
+using Coaching.Domain.Common;
+using NodaTime;
+
+namespace Coaching.Domain.Availability;
+
+/// <summary>One weekly window: a weekday and a wall-clock window in the coach's zone.</summary>
+public readonly record struct WeeklyWindow(IsoDayOfWeek Day, DayWindow Window);
+
+/// <summary>
+/// A coach's recurring weekly hours. Invariant: windows of one weekday never overlap. Version 0 means the
+/// coach has never published hours (an empty schedule); every stored replacement increments it.
+/// </summary>
+public sealed record WeeklySchedule(string CoachId, IReadOnlyList<WeeklyWindow> Windows, Instant? UpdateTime, long Version)
+{
+    /// <summary>Most windows a schedule may hold.</summary>
+    public const int MaxWindows = 100;
+
+    /// <summary>The resource name.</summary>
+    public string Name => $"coaches/{CoachId}/weeklySchedule";
+
+    /// <summary>The etag.</summary>
+    public string Etag => Etags.Of(Version);
+
+    /// <summary>The schedule of a coach who has published nothing.</summary>
+    public static WeeklySchedule Empty(string coachId) => new(coachId, [], null, 0);
+
+    /// <summary>Windows of one weekday, ordered by start.</summary>
+    public IEnumerable<DayWindow> On(IsoDayOfWeek day) =>
+        Windows.Where(w => w.Day == day).Select(w => w.Window).OrderBy(w => w.StartMinute);
+
+    /// <summary>Validates raw windows (weekday 1..7 = Monday..Sunday) and builds the replacement schedule.</summary>
+    /// <exception cref="DomainException">INVALID_ARGUMENT naming each bad window.</exception>
+    public static IReadOnlyList<WeeklyWindow> Validate(IReadOnlyList<(int Weekday, int StartH, int StartM, int EndH, int EndM)> raw)
+    {
+        const string field = "weekly_schedule.windows";
+        var v = new Violations();
+        v.Require(raw.Count <= MaxWindows, field, $"at most {MaxWindows} windows");
+        var parsed = new List<(int Index, WeeklyWindow Window)>();
+        for (var i = 0; i < raw.Count; i++)
+        {
+            var (weekday, sh, sm, eh, em) = raw[i];
+            if (weekday is < 1 or > 7)
+            {
+                v.Add($"{field}[{i}].weekday", "must be a day of the week (MONDAY..SUNDAY)");
+                continue;
+            }
+
+            if (DayWindow.Parse(v, $"{field}[{i}]", sh, sm, eh, em) is { } window)
+            {
+                parsed.Add((i, new WeeklyWindow((IsoDayOfWeek)weekday, window)));
+            }
+        }
+
+        foreach (var day in parsed.GroupBy(p => p.Window.Day))
+        {
+            DayWindow.RejectOverlaps(v, [.. day.Select(p => (p.Index, p.Window.Window))], field);
+        }
+
+        v.ThrowIfAny();
+        return [.. parsed.Select(p => p.Window).OrderBy(w => w.Day).ThenBy(w => w.Window.StartMinute)];
+    }
+}

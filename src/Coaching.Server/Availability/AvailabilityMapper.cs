@@ -1,0 +1,123 @@
+using Coaching.Domain.Availability;
+using Coaching.Domain.Common;
+using Coaching.Server.Mapping;
+using NodaTime;
+using Proto = Coaching.Contracts.V1;
+
+namespace Coaching.Server.Availability;
+
+/// <summary>Hand-written mapping of schedules, overrides and slots; every zone rendering happens here, visibly.</summary>
+internal static class AvailabilityMapper
+{
+    public static string ParseScheduleName(string? name)
+    {
+        const string suffix = "/weeklySchedule";
+        if (string.IsNullOrEmpty(name) || !name.EndsWith(suffix, StringComparison.Ordinal))
+        {
+            return Fail.Invalid<string>("name", "must have the form coaches/{coach}/weeklySchedule");
+        }
+
+        return ResourceNames.ParseCoach(name[..^suffix.Length], "name");
+    }
+
+    public static (string CoachId, string OverrideId) ParseOverrideName(string? name)
+    {
+        var parts = (name ?? string.Empty).Split('/');
+        if (parts.Length != 4 || parts[0] != "coaches" || parts[2] != "dateOverrides" || parts[1].Length == 0 || parts[3].Length == 0)
+        {
+            return Fail.Invalid<(string, string)>("name", "must have the form coaches/{coach}/dateOverrides/{date_override}");
+        }
+
+        return (parts[1], parts[3]);
+    }
+
+    public static DateTimeZone? ViewerZone(string? id)
+    {
+        if (string.IsNullOrEmpty(id))
+        {
+            return null;
+        }
+
+        return DateTimeZoneProviders.Tzdb.GetZoneOrNull(id) ?? Fail.Invalid<DateTimeZone>("viewer_time_zone", $"'{id}' is not an IANA time zone id");
+    }
+
+    public static IReadOnlyList<(int, int, int, int, int)> ToRawWindows(Proto.WeeklySchedule schedule) =>
+        [.. schedule.Windows.Select(w => ((int)w.Weekday, w.StartTime?.Hours ?? -1, w.StartTime?.Minutes ?? -1, w.EndTime?.Hours ?? -1, w.EndTime?.Minutes ?? -1))];
+
+    public static Proto.WeeklySchedule ToProto(WeeklySchedule schedule, string timeZone) => new()
+    {
+        Name = schedule.Name,
+        TimeZone = timeZone,
+        Windows =
+        {
+            schedule.Windows.Select(w => new Proto.WeeklyWindow
+            {
+                Weekday = (Proto.Weekday)(int)w.Day,
+                StartTime = Time(w.Window.StartMinute),
+                EndTime = Time(w.Window.EndMinute),
+            }),
+        },
+        UpdateTime = schedule.UpdateTime is { } t ? TimeMapping.ToTimestamp(t) : null,
+        Etag = schedule.Etag,
+    };
+
+    public static OverrideDraft ToDraft(Proto.DateOverride? o)
+    {
+        if (o is null)
+        {
+            return Fail.Invalid<OverrideDraft>("date_override", "is required");
+        }
+
+        return new OverrideDraft(
+            o.StartDate is { } s ? (s.Year, s.Month, s.Day) : null,
+            o.EndDate is { } e ? (e.Year, e.Month, e.Day) : null,
+            o.Kind switch
+            {
+                Proto.DateOverrideKind.Unavailable => OverrideKind.Unavailable,
+                Proto.DateOverrideKind.ReplaceHours => OverrideKind.ReplaceHours,
+                _ => 0,
+            },
+            [.. o.Windows.Select(w => (w.StartTime?.Hours ?? -1, w.StartTime?.Minutes ?? -1, w.EndTime?.Hours ?? -1, w.EndTime?.Minutes ?? -1))],
+            o.Reason);
+    }
+
+    public static Proto.DateOverride ToProto(DateOverride o) => new()
+    {
+        Name = o.Name,
+        StartDate = Date(o.StartDate),
+        EndDate = Date(o.EndDate),
+        Kind = o.Kind == OverrideKind.Unavailable ? Proto.DateOverrideKind.Unavailable : Proto.DateOverrideKind.ReplaceHours,
+        Windows = { o.Windows.Select(w => new Proto.TimeWindow { StartTime = Time(w.StartMinute), EndTime = Time(w.EndMinute) }) },
+        Reason = o.Reason,
+        CreateTime = TimeMapping.ToTimestamp(o.CreateTime),
+    };
+
+    public static Proto.Slot ToProto(Instant start, Duration duration, DateTimeZone coachZone, DateTimeZone viewerZone) => new()
+    {
+        StartTime = TimeMapping.ToTimestamp(start),
+        EndTime = TimeMapping.ToTimestamp(start + duration),
+        ViewerStart = Zoned(start.InZone(viewerZone)),
+        CoachStart = Zoned(start.InZone(coachZone)),
+    };
+
+    public static Proto.DayStatus ToProto(DayStatus status) => status switch
+    {
+        DayStatus.Available => Proto.DayStatus.Available,
+        DayStatus.NoHours => Proto.DayStatus.NoHours,
+        DayStatus.FullyBooked => Proto.DayStatus.FullyBooked,
+        DayStatus.CapReached => Proto.DayStatus.CapReached,
+        _ => Proto.DayStatus.Unspecified,
+    };
+
+    public static Proto.Date Date(LocalDate date) => new() { Year = date.Year, Month = date.Month, Day = date.Day };
+
+    private static Proto.TimeOfDay Time(int minuteOfDay) => new() { Hours = minuteOfDay / 60, Minutes = minuteOfDay % 60 };
+
+    private static Proto.ZonedDateTime Zoned(ZonedDateTime zoned) => new()
+    {
+        Date = Date(zoned.Date),
+        Time = new Proto.TimeOfDay { Hours = zoned.Hour, Minutes = zoned.Minute },
+        UtcOffset = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(zoned.Offset.ToTimeSpan()),
+        TimeZone = zoned.Zone.Id,
+    };
+}

@@ -1,0 +1,90 @@
+using Coaching.Domain.Availability;
+using Coaching.Domain.Common;
+using MongoDB.Driver;
+using NodaTime;
+
+namespace Coaching.Storage.Mongo.Availability;
+
+/// <summary>
+/// Weekly schedules and date overrides in MongoDB. A schedule is one document keyed by coach id: the first
+/// store is an insert (a concurrent first insert loses on the _id), later ones a version-filtered update.
+/// </summary>
+public sealed class MongoAvailabilityStore(MongoStore store) : IAvailabilityStore
+{
+    /// <inheritdoc />
+    public async Task<WeeklySchedule> GetScheduleAsync(string coachId, CancellationToken cancellationToken) =>
+        (await GetSchedulesAsync([coachId], cancellationToken).ConfigureAwait(false)).GetValueOrDefault(coachId) ?? WeeklySchedule.Empty(coachId);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<string, WeeklySchedule>> GetSchedulesAsync(IReadOnlyCollection<string> coachIds, CancellationToken cancellationToken)
+    {
+        var documents = await store.Schedules.Find(AvailabilityQueries.Schedules(coachIds)).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return documents.Select(d => d.ToDomain()).ToDictionary(s => s.CoachId);
+    }
+
+    /// <inheritdoc />
+    public async Task<WeeklySchedule> ReplaceScheduleAsync(WeeklySchedule schedule, long expectedVersion, CancellationToken cancellationToken)
+    {
+        var document = ScheduleDocument.From(schedule);
+        if (expectedVersion == 0)
+        {
+            try
+            {
+                await store.Schedules.InsertOneAsync(document, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return schedule;
+            }
+            catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
+            {
+                throw Fail.StaleEtagError(schedule.Name);
+            }
+        }
+
+        var result = await store.Schedules.UpdateOneAsync(AvailabilityQueries.ScheduleAtVersion(schedule.CoachId, expectedVersion),
+            AvailabilityQueries.ReplaceSchedule(document), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return result.MatchedCount == 1 ? schedule : throw Fail.StaleEtagError(schedule.Name);
+    }
+
+    /// <inheritdoc />
+    public async Task<CreateResult<DateOverride>> CreateOverrideAsync(DateOverride dateOverride, IdempotencyKey? key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.Overrides.InsertOneAsync(OverrideDocument.From(dateOverride, key), cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new CreateResult<DateOverride>(dateOverride, true, key?.Fingerprint);
+        }
+        catch (MongoWriteException e) when (key is not null && e.WriteError.Category == ServerErrorCategory.DuplicateKey)
+        {
+            var original = await store.Overrides.Find(AvailabilityQueries.OverrideByRequestKey(key.Scope, key.RequestId))
+                .FirstAsync(cancellationToken).ConfigureAwait(false);
+            return new CreateResult<DateOverride>(original.ToDomain(), false, original.RequestFingerprint);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<DateOverride>> ListOverridesAsync(string coachId, (LocalDate StartDate, string Id)? after, int limit,
+        CancellationToken cancellationToken)
+    {
+        var documents = await store.Overrides.Find(AvailabilityQueries.OverridesAfter(coachId, after))
+            .Sort(Builders<OverrideDocument>.Sort.Ascending(d => d.StartDate).Ascending(d => d.Id))
+            .Limit(limit)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return documents.ConvertAll(d => d.ToDomain());
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<DateOverride>> ListOverridesCoveringAsync(IReadOnlyCollection<string> coachIds, LocalDate first, LocalDate last,
+        CancellationToken cancellationToken)
+    {
+        var documents = await store.Overrides.Find(AvailabilityQueries.OverridesCovering(coachIds, first, last))
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return documents.ConvertAll(d => d.ToDomain());
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> DeleteOverrideAsync(string coachId, string overrideId, CancellationToken cancellationToken)
+    {
+        var result = await store.Overrides.DeleteOneAsync(AvailabilityQueries.Override(coachId, overrideId), cancellationToken)
+            .ConfigureAwait(false);
+        return result.DeletedCount == 1;
+    }
+}

@@ -1,0 +1,101 @@
+using Coaching.Domain.Bookings;
+using NodaTime;
+
+namespace Coaching.Storage.Mongo.Bookings;
+
+/// <summary>
+/// A booking in <c>bookings</c>. While active it carries <see cref="Claims"/>: one key per 5-minute cell of
+/// its blocked time, <c>"{coach}:{cell}"</c>, under a unique multikey index, so inserting the booking is itself
+/// the overlap check across all documents. Leaving the active states unsets the field in the same update.
+/// </summary>
+public sealed class BookingDocument
+{
+    public const string Collection = "bookings";
+
+    public string Id { get; set; } = string.Empty;
+
+    public string CoachId { get; set; } = string.Empty;
+
+    public string OfferingId { get; set; } = string.Empty;
+
+    public string ClientId { get; set; } = string.Empty;
+
+    public DateTime StartTime { get; set; }
+
+    public DateTime EndTime { get; set; }
+
+    public DateTime BlockStart { get; set; }
+
+    public DateTime BlockEnd { get; set; }
+
+    public long BufferBeforeSeconds { get; set; }
+
+    public long BufferAfterSeconds { get; set; }
+
+    public string CoachTimeZone { get; set; } = string.Empty;
+
+    public string Agenda { get; set; } = string.Empty;
+
+    public int State { get; set; }
+
+    public List<BookingEventDocument> History { get; set; } = [];
+
+    public List<string>? Claims { get; set; }
+
+    public DateTime CreateTime { get; set; }
+
+    public DateTime UpdateTime { get; set; }
+
+    public long Version { get; set; }
+
+    public string? RequestScope { get; set; }
+
+    public string? RequestId { get; set; }
+
+    public string? RequestFingerprint { get; set; }
+
+    public Booking ToDomain() => new()
+    {
+        Id = Id,
+        CoachId = CoachId,
+        OfferingId = OfferingId,
+        ClientId = ClientId,
+        Start = Instant.FromDateTimeUtc(StartTime),
+        End = Instant.FromDateTimeUtc(EndTime),
+        BufferBefore = Duration.FromSeconds(BufferBeforeSeconds),
+        BufferAfter = Duration.FromSeconds(BufferAfterSeconds),
+        CoachTimeZoneId = CoachTimeZone,
+        Agenda = Agenda,
+        State = (BookingState)State,
+        History = [.. History.Select(h => h.ToDomain())],
+        CreateTime = Instant.FromDateTimeUtc(CreateTime),
+        UpdateTime = Instant.FromDateTimeUtc(UpdateTime),
+        Version = Version,
+    };
+}
+
+/// <summary>One state change inside a booking document.</summary>
+public sealed class BookingEventDocument
+{
+    public int State { get; set; }
+
+    public string Actor { get; set; } = string.Empty;
+
+    public DateTime Time { get; set; }
+
+    public string Reason { get; set; } = string.Empty;
+
+    public DateTime? PreviousStart { get; set; }
+
+    public static BookingEventDocument From(BookingEvent e) => new()
+    {
+        State = (int)e.State,
+        Actor = e.Actor,
+        Time = e.Time.ToDateTimeUtc(),
+        Reason = e.Reason,
+        PreviousStart = e.PreviousStart?.ToDateTimeUtc(),
+    };
+
+    public BookingEvent ToDomain() => new((BookingState)State, Actor, Instant.FromDateTimeUtc(Time), Reason,
+        PreviousStart is { } p ? Instant.FromDateTimeUtc(p) : null);
+}

@@ -1,0 +1,20 @@
+using Coaching.Domain.Availability;
+using MongoDB.Driver;
+using NodaTime;
+
+namespace Coaching.Storage.Mongo.Bookings;
+
+/// <summary>Busy time from active bookings, through the partial (coach_id, block_start) index.</summary>
+public sealed class MongoBusyTimeReader(MongoStore store) : IBusyTimeReader
+{
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<(string CoachId, BusyInterval Busy)>> ListBusyAsync(IReadOnlyCollection<string> coachIds,
+        Instant rangeStart, Instant rangeEnd, CancellationToken cancellationToken)
+    {
+        var documents = await store.Bookings.Find(BookingQueries.Busy(coachIds, rangeStart, rangeEnd))
+            .Project(d => new { d.CoachId, d.BlockStart, d.BlockEnd, d.StartTime, d.OfferingId })
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return documents.ConvertAll(d => (d.CoachId, new BusyInterval(Instant.FromDateTimeUtc(d.BlockStart),
+            Instant.FromDateTimeUtc(d.BlockEnd), Instant.FromDateTimeUtc(d.StartTime), (string?)d.OfferingId)));
+    }
+}
