@@ -8,21 +8,51 @@ namespace Coaching.Storage.Mongo.Tests;
 /// <summary>The store contract against a live MongoDB, when <c>COACHING_MONGODB_URI</c> names one.</summary>
 public sealed class MongoCoachStoreTests : CoachStoreContract
 {
-    private static readonly string? Uri = Environment.GetEnvironmentVariable("COACHING_MONGODB_URI");
     private MongoStore? _mongo;
 
-    protected override string? SkipReason => string.IsNullOrWhiteSpace(Uri)
-        ? "No MongoDB server here: set COACHING_MONGODB_URI (e.g. mongodb://localhost:27017/?replicaSet=rs0) to run the Mongo leg of the store contract."
-        : null;
+    protected override string? SkipReason => MongoTestServer.SkipReason;
 
     protected override async Task<ICoachStore> CreateStoreAsync()
     {
-        var client = new MongoClient(Uri);
-        _mongo = new MongoStore(client.GetDatabase($"coaching_test_{Guid.NewGuid():N}"));
-        await _mongo.EnsureIndexesAsync(default);
+        _mongo = await MongoTestServer.CreateDatabaseAsync();
         return new MongoCoachStore(_mongo);
     }
 
-    protected override Task DisposeStoreAsync() =>
-        _mongo!.Database.Client.DropDatabaseAsync(_mongo.Database.DatabaseNamespace.DatabaseName);
+    protected override Task DisposeStoreAsync() => MongoTestServer.DropAsync(_mongo!);
+}
+
+/// <summary>The availability store contract against a live MongoDB, when <c>COACHING_MONGODB_URI</c> names one.</summary>
+public sealed class MongoAvailabilityStoreTests : Coaching.Storage.Contract.AvailabilityStoreContract
+{
+    private MongoStore? _mongo;
+
+    protected override string? SkipReason => MongoTestServer.SkipReason;
+
+    protected override async Task<(ICoachStore Coaches, Coaching.Domain.Availability.IAvailabilityStore Availability)> CreateStoresAsync()
+    {
+        _mongo = await MongoTestServer.CreateDatabaseAsync();
+        return (new MongoCoachStore(_mongo), new Availability.MongoAvailabilityStore(_mongo));
+    }
+
+    protected override Task DisposeStoresAsync() => MongoTestServer.DropAsync(_mongo!);
+}
+
+/// <summary>Where the live-server legs of the store contract connect, and why they skip without one.</summary>
+internal static class MongoTestServer
+{
+    private static readonly string? Uri = Environment.GetEnvironmentVariable("COACHING_MONGODB_URI");
+
+    public static string? SkipReason => string.IsNullOrWhiteSpace(Uri)
+        ? "No MongoDB server here: set COACHING_MONGODB_URI (e.g. mongodb://localhost:27017/?replicaSet=rs0) to run the Mongo leg of the store contract."
+        : null;
+
+    public static async Task<MongoStore> CreateDatabaseAsync()
+    {
+        var store = new MongoStore(new MongoClient(Uri).GetDatabase($"coaching_test_{Guid.NewGuid():N}"));
+        await store.EnsureIndexesAsync(default);
+        return store;
+    }
+
+    public static Task DropAsync(MongoStore store) =>
+        store.Database.Client.DropDatabaseAsync(store.Database.DatabaseNamespace.DatabaseName);
 }

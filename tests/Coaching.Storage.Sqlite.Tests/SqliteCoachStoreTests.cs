@@ -25,3 +25,24 @@ public sealed class SqliteCoachStoreTests : CoachStoreContract
         return Task.CompletedTask;
     }
 }
+
+public sealed class SqliteAvailabilityStoreTests : Coaching.Storage.Contract.AvailabilityStoreContract
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "coaching-tests", Guid.NewGuid().ToString("N"));
+
+    protected override string? SkipReason => null;
+
+    protected override async Task<(ICoachStore Coaches, Coaching.Domain.Availability.IAvailabilityStore Availability)> CreateStoresAsync()
+    {
+        var database = new SqliteDatabase(Path.Combine(_directory, "coaching.db"));
+        await database.MigrateAsync(default);
+        return (new SqliteCoachStore(database), new Availability.SqliteAvailabilityStore(database));
+    }
+
+    protected override Task DisposeStoresAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+        return Task.CompletedTask;
+    }
+}
