@@ -107,6 +107,7 @@ public static class MongoMappings
                 map.MapMember(d => d.Reason).SetElementName("reason");
                 map.MapMember(d => d.PreviousStart).SetElementName("previous_start").SetIgnoreIfNull(true)
                     .SetSerializer(new NullableSerializer<DateTime>(UtcDate));
+                map.MapMember(d => d.RequestId).SetElementName("request_id").SetIgnoreIfNull(true);
             });
 
             BsonClassMap.RegisterClassMap<BookingDocument>(map =>

@@ -116,13 +116,12 @@ internal static class Schema
             CREATE INDEX bookings_by_coach ON bookings (coach_id, start_time, id);
             CREATE INDEX bookings_by_start ON bookings (start_time, id);
 
-            -- One row per 5-minute cell of a coach's blocked time held by an active booking. The primary key
-            -- is the no-double-booking guarantee: a second booking over any held cell cannot be inserted.
+            -- Claims held by active bookings: one per 5-minute cell of a coach's blocked time ("{coach}|{cell}") and one
+            -- per cap seat taken ("{offering}|day|{date}|{k}"). The primary key is the no-double-booking guarantee: a
+            -- second booking over any held cell, or past a full cap, cannot be inserted.
             CREATE TABLE booking_claims (
-                coach_id   TEXT    NOT NULL,
-                cell       INTEGER NOT NULL, -- Unix minutes / 5
-                booking_id TEXT    NOT NULL REFERENCES bookings (id),
-                PRIMARY KEY (coach_id, cell)
+                claim      TEXT NOT NULL PRIMARY KEY,
+                booking_id TEXT NOT NULL REFERENCES bookings (id)
             ) STRICT, WITHOUT ROWID;
             CREATE INDEX booking_claims_by_booking ON booking_claims (booking_id);
             """),

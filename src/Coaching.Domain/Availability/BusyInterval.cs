@@ -10,7 +10,8 @@ namespace Coaching.Domain.Availability;
 /// <param name="End">End of the blocked time, buffers included (exclusive).</param>
 /// <param name="SessionStart">When the session itself starts (for counting it on a local day).</param>
 /// <param name="OfferingId">The booking's offering, or null for other commitments.</param>
-public sealed record BusyInterval(Instant Start, Instant End, Instant SessionStart, string? OfferingId);
+/// <param name="BookingId">The booking, or null for other commitments (lets a reschedule ignore its own time).</param>
+public sealed record BusyInterval(Instant Start, Instant End, Instant SessionStart, string? OfferingId, string? BookingId = null);
 
 /// <summary>Reads a coach's committed time; implemented by the booking stores.</summary>
 public interface IBusyTimeReader

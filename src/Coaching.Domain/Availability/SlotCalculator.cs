@@ -35,6 +35,28 @@ public enum DayStatus
     CapReached = 4,
 }
 
+/// <summary>Whether one start is bookable, and if not, the first rule that refuses it.</summary>
+public enum SlotVerdict
+{
+    /// <summary>Bookable.</summary>
+    Open,
+
+    /// <summary>Not inside published hours, or not on the slot grid.</summary>
+    OutsideAvailability,
+
+    /// <summary>Sooner than the minimum notice.</summary>
+    NoticeTooShort,
+
+    /// <summary>Beyond the booking horizon.</summary>
+    BeyondHorizon,
+
+    /// <summary>Overlaps committed time.</summary>
+    Taken,
+
+    /// <summary>A daily or weekly cap is reached.</summary>
+    LimitReached,
+}
+
 /// <summary>The outcome of a slot computation.</summary>
 /// <param name="Slots">Open start instants in order.</param>
 /// <param name="Days">One status per coach-local date touched by the range.</param>
@@ -147,6 +169,44 @@ public static class SlotCalculator
         }
 
         return new SlotResult(slots, days);
+    }
+
+    /// <summary>
+    /// Why <paramref name="start"/> is or is not an open slot of <paramref name="query"/> at <paramref name="now"/>:
+    /// the same rules as <see cref="Compute"/>, checked one by one so a refusal can say which rule refused.
+    /// </summary>
+    public static SlotVerdict Classify(SlotQuery query, Instant start, Instant now, Duration step)
+    {
+        var offering = query.Offering;
+        var shape = query with
+        {
+            Busy = [],
+            Offering = offering with { DailyCap = 0, WeeklyCap = 0, MinimumNotice = Duration.Zero, BookingHorizon = Duration.FromDays(365) },
+        };
+        var end = start + Duration.FromMinutes(1);
+        if (!Compute(shape, start, end, start - Duration.FromDays(1), step).Slots.Contains(start))
+        {
+            return SlotVerdict.OutsideAvailability;
+        }
+
+        if (start < now + offering.MinimumNotice)
+        {
+            return SlotVerdict.NoticeTooShort;
+        }
+
+        if (start > now + offering.BookingHorizon)
+        {
+            return SlotVerdict.BeyondHorizon;
+        }
+
+        var blockStart = start - offering.BufferBefore;
+        var blockEnd = start + offering.Duration + offering.BufferAfter;
+        if (query.Busy.Any(b => b.Start < blockEnd && blockStart < b.End))
+        {
+            return SlotVerdict.Taken;
+        }
+
+        return Compute(query, start, end, now, step).Slots.Contains(start) ? SlotVerdict.Open : SlotVerdict.LimitReached;
     }
 
     /// <summary>The windows in force on <paramref name="date"/>: the latest override covering it, else the weekly hours.</summary>

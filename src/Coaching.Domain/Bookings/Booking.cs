@@ -25,8 +25,8 @@ public enum BookingState
     NoShow = 6,
 }
 
-/// <summary>One recorded state change: who, when, why.</summary>
-public sealed record BookingEvent(BookingState State, string Actor, Instant Time, string Reason, Instant? PreviousStart);
+/// <summary>One recorded state change: who, when, why (and, for a reschedule, from when and under which request id).</summary>
+public sealed record BookingEvent(BookingState State, string Actor, Instant Time, string Reason, Instant? PreviousStart, string? RequestId = null);
 
 /// <summary>
 /// A client's claim on one interval of a coach's time. The blocked time is the session plus the offering's

@@ -1,7 +1,9 @@
 using Coaching.Domain.Availability;
+using Coaching.Domain.Bookings;
 using Coaching.Domain.Coaches;
 using Coaching.Domain.Common;
 using Coaching.Server.Availability;
+using Coaching.Server.Bookings;
 using Coaching.Server.Coaches;
 using Coaching.Server.Errors;
 using Coaching.Server.Identity;
@@ -36,6 +38,7 @@ public static class CoachingServerExtensions
         services.AddSingleton<IIdGenerator, UlidGenerator>();
         services.AddSingleton<CoachCatalog>();
         services.AddSingleton<AvailabilityPlanner>();
+        services.AddSingleton<BookingDesk>();
         services.AddCoachingStore(options);
         services.AddCoachingIdentity(options);
 
@@ -61,6 +64,7 @@ public static class CoachingServerExtensions
                 services.AddSingleton<ICoachStore, SqliteCoachStore>();
                 services.AddSingleton<IAvailabilityStore, SqliteAvailabilityStore>();
                 services.AddSingleton<IBusyTimeReader, SqliteBusyTimeReader>();
+                services.AddSingleton<IBookingStore, SqliteBookingStore>();
                 services.AddSingleton<IStoreInitializer>(new StoreInitializer(database.MigrateAsync));
                 break;
             case "mongodb":
@@ -75,6 +79,7 @@ public static class CoachingServerExtensions
                 services.AddSingleton<ICoachStore, MongoCoachStore>();
                 services.AddSingleton<IAvailabilityStore, MongoAvailabilityStore>();
                 services.AddSingleton<IBusyTimeReader, MongoBusyTimeReader>();
+                services.AddSingleton<IBookingStore, MongoBookingStore>();
                 services.AddSingleton<IStoreInitializer>(new StoreInitializer(mongo.EnsureIndexesAsync));
                 break;
             default:

@@ -7,10 +7,6 @@ namespace Coaching.Server.Placeholders;
 // base classes answer every method with UNIMPLEMENTED; authentication still applies, so an anonymous
 // caller learns nothing about which methods exist beyond the public contract.
 
-/// <summary>coaching.v1.BookingService (UNIMPLEMENTED until the booking issue lands).</summary>
-[Authorize]
-public sealed class BookingGrpcService : Proto.BookingService.BookingServiceBase;
-
 /// <summary>coaching.v1.CourseService (UNIMPLEMENTED until the course issue lands).</summary>
 [Authorize]
 public sealed class CourseGrpcService : Proto.CourseService.CourseServiceBase;

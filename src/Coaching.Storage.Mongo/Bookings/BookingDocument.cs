@@ -1,4 +1,5 @@
 using Coaching.Domain.Bookings;
+using Coaching.Domain.Common;
 using NodaTime;
 
 namespace Coaching.Storage.Mongo.Bookings;
@@ -54,6 +55,31 @@ public sealed class BookingDocument
 
     public string? RequestFingerprint { get; set; }
 
+    public static BookingDocument From(Booking b, IReadOnlyList<string>? claims, IdempotencyKey? key) => new()
+    {
+        Id = b.Id,
+        CoachId = b.CoachId,
+        OfferingId = b.OfferingId,
+        ClientId = b.ClientId,
+        StartTime = b.Start.ToDateTimeUtc(),
+        EndTime = b.End.ToDateTimeUtc(),
+        BlockStart = b.BlockStart.ToDateTimeUtc(),
+        BlockEnd = b.BlockEnd.ToDateTimeUtc(),
+        BufferBeforeSeconds = (long)b.BufferBefore.TotalSeconds,
+        BufferAfterSeconds = (long)b.BufferAfter.TotalSeconds,
+        CoachTimeZone = b.CoachTimeZoneId,
+        Agenda = b.Agenda,
+        State = (int)b.State,
+        History = [.. b.History.Select(BookingEventDocument.From)],
+        Claims = claims is null ? null : [.. claims],
+        CreateTime = b.CreateTime.ToDateTimeUtc(),
+        UpdateTime = b.UpdateTime.ToDateTimeUtc(),
+        Version = b.Version,
+        RequestScope = key?.Scope,
+        RequestId = key?.RequestId,
+        RequestFingerprint = key?.Fingerprint,
+    };
+
     public Booking ToDomain() => new()
     {
         Id = Id,
@@ -87,8 +113,11 @@ public sealed class BookingEventDocument
 
     public DateTime? PreviousStart { get; set; }
 
+    public string? RequestId { get; set; }
+
     public static BookingEventDocument From(BookingEvent e) => new()
     {
+        RequestId = e.RequestId,
         State = (int)e.State,
         Actor = e.Actor,
         Time = e.Time.ToDateTimeUtc(),
@@ -97,5 +126,5 @@ public sealed class BookingEventDocument
     };
 
     public BookingEvent ToDomain() => new((BookingState)State, Actor, Instant.FromDateTimeUtc(Time), Reason,
-        PreviousStart is { } p ? Instant.FromDateTimeUtc(p) : null);
+        PreviousStart is { } p ? Instant.FromDateTimeUtc(p) : null, RequestId);
 }

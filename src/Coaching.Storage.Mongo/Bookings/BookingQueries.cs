@@ -1,3 +1,4 @@
+using Coaching.Domain.Bookings;
 using Coaching.Storage.Mongo.Coaches;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -38,6 +39,85 @@ public static class BookingQueries
         new(Builders<BookingDocument>.IndexKeys.Ascending("start_time").Ascending("_id"),
             new CreateIndexOptions { Name = "by_start" }),
     ];
+
+    public static FilterDefinition<BookingDocument> ById(string id) => B.Eq(d => d.Id, id);
+
+    public static FilterDefinition<BookingDocument> AtVersion(string id, long version) => B.Eq(d => d.Id, id) & B.Eq(d => d.Version, version);
+
+    public static FilterDefinition<BookingDocument> ByRequestKey(string scope, string requestId) =>
+        B.Eq(d => d.RequestScope, scope) & B.Eq(d => d.RequestId, requestId);
+
+    /// <summary>Other documents holding any of <paramref name="claims"/>.</summary>
+    public static FilterDefinition<BookingDocument> Holding(IEnumerable<string> claims, string? exceptBookingId = null)
+    {
+        var filter = B.AnyIn(d => d.Claims, claims);
+        return exceptBookingId is null ? filter : filter & B.Ne(d => d.Id, exceptBookingId);
+    }
+
+    /// <summary>
+    /// The state change of a booking as one update; leaving the active states unsets the claims in the same write,
+    /// so the time is free the moment the change is visible.
+    /// </summary>
+    public static UpdateDefinition<BookingDocument> Transition(Booking updated)
+    {
+        var update = Builders<BookingDocument>.Update
+            .Set(d => d.State, (int)updated.State)
+            .Set(d => d.History, [.. updated.History.Select(BookingEventDocument.From)])
+            .Set(d => d.UpdateTime, updated.UpdateTime.ToDateTimeUtc())
+            .Set(d => d.Version, updated.Version);
+        return updated.IsActive ? update : update.Unset(d => d.Claims);
+    }
+
+    /// <summary>A move: new times and the new claims replace the old ones in one single-document update.</summary>
+    public static UpdateDefinition<BookingDocument> Move(Booking moved, IReadOnlyList<string> claims) =>
+        Builders<BookingDocument>.Update
+            .Set(d => d.StartTime, moved.Start.ToDateTimeUtc())
+            .Set(d => d.EndTime, moved.End.ToDateTimeUtc())
+            .Set(d => d.BlockStart, moved.BlockStart.ToDateTimeUtc())
+            .Set(d => d.BlockEnd, moved.BlockEnd.ToDateTimeUtc())
+            .Set(d => d.BufferBeforeSeconds, (long)moved.BufferBefore.TotalSeconds)
+            .Set(d => d.BufferAfterSeconds, (long)moved.BufferAfter.TotalSeconds)
+            .Set(d => d.Claims, [.. claims])
+            .Set(d => d.History, [.. moved.History.Select(BookingEventDocument.From)])
+            .Set(d => d.UpdateTime, moved.UpdateTime.ToDateTimeUtc())
+            .Set(d => d.Version, moved.Version);
+
+    public static FilterDefinition<BookingDocument> List(BookingQuery q)
+    {
+        var filter = B.Empty;
+        if (q.CoachId is not null)
+        {
+            filter &= B.Eq(d => d.CoachId, q.CoachId);
+        }
+
+        if (q.ClientId is not null)
+        {
+            filter &= B.Eq(d => d.ClientId, q.ClientId);
+        }
+
+        if (q.States.Count > 0)
+        {
+            filter &= B.In(d => d.State, q.States.Select(s => (int)s));
+        }
+
+        if (q.StartFrom is { } from)
+        {
+            filter &= B.Gte(d => d.StartTime, from.ToDateTimeUtc());
+        }
+
+        if (q.StartBefore is { } before)
+        {
+            filter &= B.Lt(d => d.StartTime, before.ToDateTimeUtc());
+        }
+
+        if (q.After is { } after)
+        {
+            var at = after.Start.ToDateTimeUtc();
+            filter &= B.Gt(d => d.StartTime, at) | (B.Eq(d => d.StartTime, at) & B.Gt(d => d.Id, after.Id));
+        }
+
+        return filter;
+    }
 
     /// <summary>Active bookings of the coaches whose blocked time overlaps <c>[start, end)</c>.</summary>
     public static FilterDefinition<BookingDocument> Busy(IEnumerable<string> coachIds, Instant start, Instant end) =>

@@ -12,9 +12,9 @@ public sealed class MongoBusyTimeReader(MongoStore store) : IBusyTimeReader
         Instant rangeStart, Instant rangeEnd, CancellationToken cancellationToken)
     {
         var documents = await store.Bookings.Find(BookingQueries.Busy(coachIds, rangeStart, rangeEnd))
-            .Project(d => new { d.CoachId, d.BlockStart, d.BlockEnd, d.StartTime, d.OfferingId })
+            .Project(d => new { d.Id, d.CoachId, d.BlockStart, d.BlockEnd, d.StartTime, d.OfferingId })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         return documents.ConvertAll(d => (d.CoachId, new BusyInterval(Instant.FromDateTimeUtc(d.BlockStart),
-            Instant.FromDateTimeUtc(d.BlockEnd), Instant.FromDateTimeUtc(d.StartTime), (string?)d.OfferingId)));
+            Instant.FromDateTimeUtc(d.BlockEnd), Instant.FromDateTimeUtc(d.StartTime), (string?)d.OfferingId, (string?)d.Id)));
     }
 }

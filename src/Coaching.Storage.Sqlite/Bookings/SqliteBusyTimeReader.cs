@@ -17,13 +17,13 @@ public sealed class SqliteBusyTimeReader(SqliteDatabase database) : IBusyTimeRea
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         using var select = connection.Command(
             """
-            SELECT coach_id, block_start, block_end, start_time, offering_id FROM bookings
+            SELECT coach_id, block_start, block_end, start_time, offering_id, id FROM bookings
             WHERE coach_id IN (SELECT value FROM json_each($ids)) AND state IN (1, 2)
               AND block_start > $lowest AND block_start < $end AND block_end > $start
             """)
             .With("$ids", JsonSerializer.Serialize(coachIds)).With("$start", rangeStart).With("$end", rangeEnd)
             .With("$lowest", rangeStart - LongestBlock);
         return await select.ListAsync(r => (r.GetString(0),
-            new BusyInterval(r.GetInstant(1), r.GetInstant(2), r.GetInstant(3), r.GetString(4))), cancellationToken).ConfigureAwait(false);
+            new BusyInterval(r.GetInstant(1), r.GetInstant(2), r.GetInstant(3), r.GetString(4), r.GetString(5))), cancellationToken).ConfigureAwait(false);
     }
 }

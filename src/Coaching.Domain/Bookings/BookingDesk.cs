@@ -1,0 +1,384 @@
+using Coaching.Domain.Availability;
+using Coaching.Domain.Coaches;
+using Coaching.Domain.Common;
+using Coaching.Domain.Identity;
+using NodaTime;
+
+namespace Coaching.Domain.Bookings;
+
+/// <summary>What a caller asks to book.</summary>
+/// <param name="CoachId">The offering's coach.</param>
+/// <param name="OfferingId">The offering.</param>
+/// <param name="Start">The requested start; must be an open slot.</param>
+/// <param name="Agenda">The client's questions, at most <see cref="BookingDesk.MaxAgendaLength"/> characters.</param>
+/// <param name="ClientId">For admins booking on a client's behalf; ignored (must be empty or the caller) for clients.</param>
+public sealed record BookingRequest(string CoachId, string OfferingId, Instant Start, string? Agenda, string? ClientId);
+
+/// <summary>A booking list request as the caller sent it.</summary>
+public sealed record BookingListRequest(string? CoachId, string? ClientId, IReadOnlyCollection<BookingState> States, Instant? StartFrom,
+    Instant? StartBefore, int PageSize, string? PageToken);
+
+/// <summary>
+/// Booking use cases. Creating a booking reads the coach, offering, hours and busy time in parallel (one round
+/// trip of latency), checks the start against the same rules as the slot listing, then makes one atomic store
+/// write that also claims the time; a concurrent winner makes that write fail with SLOT_UNAVAILABLE.
+/// </summary>
+public sealed class BookingDesk(ICoachStore coaches, IAvailabilityStore availability, IBusyTimeReader busyTime, IBookingStore store,
+    IClock clock, IIdGenerator ids)
+{
+    /// <summary>Longest agenda accepted.</summary>
+    public const int MaxAgendaLength = 4000;
+
+    /// <summary>Longest reason accepted.</summary>
+    public const int MaxReasonLength = 1000;
+
+    /// <summary>Books a slot: clients for themselves, admins for a named client.</summary>
+    public async Task<Booking> CreateAsync(Caller caller, BookingRequest request, string? requestId, CancellationToken ct)
+    {
+        var clientId = ClientFor(caller, request.ClientId);
+        var v = new Violations();
+        v.FreeText(request.Agenda, "booking.agenda", MaxAgendaLength);
+        v.ThrowIfAny();
+        var key = IdempotencyKey.Create(caller.UserId, requestId, required: true,
+            request.CoachId, request.OfferingId, request.Start, request.Agenda ?? string.Empty, clientId)!;
+
+        var (coach, offering, query) = await LoadAsync(request.CoachId, request.OfferingId, request.Start, ct).ConfigureAwait(false);
+        var now = clock.GetCurrentInstant();
+        var verdict = SlotCalculator.Classify(query, request.Start, now, SlotCalculator.DefaultStep(offering));
+        if (verdict != SlotVerdict.Open)
+        {
+            // A retry whose first attempt took this very slot must get its booking back, not a refusal.
+            if (await FindRetryAsync(key, ct).ConfigureAwait(false) is { } original)
+            {
+                return original;
+            }
+
+            throw Refusal(verdict, coach.Name);
+        }
+
+        var time = Instants.TruncateToMilliseconds(now);
+        var state = offering.RequiresConfirmation ? BookingState.Pending : BookingState.Confirmed;
+        var booking = new Booking
+        {
+            Id = ids.NewId(),
+            CoachId = coach.Id,
+            OfferingId = offering.Id,
+            ClientId = clientId,
+            Start = request.Start,
+            End = request.Start + offering.Duration,
+            BufferBefore = offering.BufferBefore,
+            BufferAfter = offering.BufferAfter,
+            CoachTimeZoneId = coach.TimeZoneId,
+            Agenda = request.Agenda ?? string.Empty,
+            State = state,
+            History = [new BookingEvent(state, Actor(caller), time, string.Empty, null, requestId)],
+            CreateTime = time,
+            UpdateTime = time,
+            Version = 1,
+        };
+        var result = await store.CreateAsync(booking, ClaimKeys.For(booking, offering, coach.TimeZone), key, ct).ConfigureAwait(false);
+        if (!result.Created && result.Fingerprint != key.Fingerprint)
+        {
+            Fail.RequestIdReused(key.RequestId);
+        }
+
+        return result.Value;
+    }
+
+    /// <summary>A booking the caller may see.</summary>
+    public async Task<Booking> GetAsync(Caller caller, string bookingId, CancellationToken ct)
+    {
+        var booking = await LoadBookingAsync(bookingId, ct).ConfigureAwait(false);
+        RequireParty(caller, booking, "see this booking");
+        return booking;
+    }
+
+    /// <summary>Bookings the caller may see, ordered by start: clients their own, coaches their sessions, admins all.</summary>
+    public async Task<Page<Booking>> ListAsync(Caller caller, BookingListRequest request, CancellationToken ct)
+    {
+        var coachId = request.CoachId;
+        var clientId = request.ClientId;
+        switch (caller.Role)
+        {
+            case Role.Client when clientId is not null && clientId != caller.UserId:
+                Fail.PermissionDenied("NOT_RESOURCE_OWNER", "Clients may list only their own bookings.");
+                break;
+            case Role.Client:
+                clientId = caller.UserId;
+                break;
+            case Role.Coach when coachId is not null && coachId != caller.CoachId:
+                Fail.PermissionDenied("NOT_RESOURCE_OWNER", "Coaches may list only their own sessions.");
+                break;
+            case Role.Coach:
+                coachId = caller.CoachId;
+                break;
+        }
+
+        var v = new Violations();
+        v.Require(request.StartFrom is null || request.StartBefore is null || request.StartBefore > request.StartFrom, "end_time", "must be after start_time");
+        v.ThrowIfAny();
+        var states = request.States.Distinct().Order().ToList();
+        var filter = $"bookings|{coachId}|{clientId}|{string.Join(',', states)}|{request.StartFrom}|{request.StartBefore}";
+        var page = PageRequest.Parse(request.PageSize, request.PageToken, filter);
+        (Instant, string)? after = null;
+        if (page.After is { } cursor)
+        {
+            var parts = cursor.Split('|');
+            after = parts.Length == 2 && long.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks)
+                ? (Instant.FromUnixTimeTicks(ticks), parts[1])
+                : Fail.Invalid<(Instant, string)>("page_token", "is not a token returned by this list");
+        }
+
+        var rows = await store.ListAsync(new BookingQuery(coachId, clientId, states, request.StartFrom, request.StartBefore, after, page.Size + 1), ct)
+            .ConfigureAwait(false);
+        return Page.FromFetched(rows, page,
+            b => $"{b.Start.ToUnixTimeTicks().ToString(System.Globalization.CultureInfo.InvariantCulture)}|{b.Id}", filter);
+    }
+
+    /// <summary>Confirms a pending booking (the coach or an admin).</summary>
+    public Task<Booking> ConfirmAsync(Caller caller, string bookingId, string? etag, CancellationToken ct) =>
+        TransitionAsync(caller, bookingId, etag, string.Empty, (booking, now) =>
+        {
+            RequireCoachSide(caller, booking, "confirm this booking");
+            Require(booking, "confirmed", BookingState.Pending);
+            return BookingState.Confirmed;
+        }, checkClientCutoff: false, ct);
+
+    /// <summary>Declines a pending booking (the coach or an admin).</summary>
+    public Task<Booking> DeclineAsync(Caller caller, string bookingId, string? etag, string? reason, CancellationToken ct) =>
+        TransitionAsync(caller, bookingId, etag, reason, (booking, now) =>
+        {
+            RequireCoachSide(caller, booking, "decline this booking");
+            Require(booking, "declined", BookingState.Pending);
+            return BookingState.Declined;
+        }, checkClientCutoff: false, ct);
+
+    /// <summary>Cancels an active booking: its client before the cut-off, the coach or an admin at any time.</summary>
+    public Task<Booking> CancelAsync(Caller caller, string bookingId, string? etag, string? reason, CancellationToken ct) =>
+        TransitionAsync(caller, bookingId, etag, reason, (booking, now) =>
+        {
+            RequireParty(caller, booking, "cancel this booking");
+            Require(booking, "cancelled", BookingState.Pending, BookingState.Confirmed);
+            return BookingState.Cancelled;
+        }, checkClientCutoff: true, ct);
+
+    /// <summary>Marks a confirmed booking as held, once it has started (the coach or an admin).</summary>
+    public Task<Booking> CompleteAsync(Caller caller, string bookingId, string? etag, CancellationToken ct) =>
+        TransitionAsync(caller, bookingId, etag, string.Empty, (booking, now) =>
+        {
+            RequireCoachSide(caller, booking, "complete this booking");
+            Require(booking, "completed", BookingState.Confirmed);
+            return now >= booking.Start ? BookingState.Completed : throw BookingErrors.NotStartedYet(booking.Name);
+        }, checkClientCutoff: false, ct);
+
+    /// <summary>Marks a confirmed booking as missed by the client, once it has started (the coach or an admin).</summary>
+    public Task<Booking> MarkNoShowAsync(Caller caller, string bookingId, string? etag, CancellationToken ct) =>
+        TransitionAsync(caller, bookingId, etag, string.Empty, (booking, now) =>
+        {
+            RequireCoachSide(caller, booking, "mark this booking as a no-show");
+            Require(booking, "marked as a no-show", BookingState.Confirmed);
+            return now >= booking.Start ? BookingState.NoShow : throw BookingErrors.NotStartedYet(booking.Name);
+        }, checkClientCutoff: false, ct);
+
+    /// <summary>
+    /// Moves an active booking to another open slot, keeping its identity: its client before the cut-off, the coach
+    /// or an admin at any time. Idempotent on <paramref name="requestId"/>.
+    /// </summary>
+    public async Task<Booking> RescheduleAsync(Caller caller, string bookingId, Instant newStart, string? etag, string? requestId, CancellationToken ct)
+    {
+        var key = IdempotencyKey.Create(caller.UserId, requestId, required: true, bookingId, newStart)!;
+        var booking = await LoadBookingAsync(bookingId, ct).ConfigureAwait(false);
+        RequireParty(caller, booking, "reschedule this booking");
+        if (Replayed(booking, key) is { } replay)
+        {
+            return replay;
+        }
+
+        Etags.Check(etag, booking.Version, booking.Name);
+        Require(booking, "rescheduled", BookingState.Pending, BookingState.Confirmed);
+        var now = clock.GetCurrentInstant();
+        var (coach, offering, query) = await LoadAsync(booking.CoachId, booking.OfferingId, newStart, ct).ConfigureAwait(false);
+        RequireClientCutoff(caller, booking, offering, now);
+        var withoutSelf = query with { Busy = [.. query.Busy.Where(b => b.BookingId != booking.Id)] };
+        var verdict = SlotCalculator.Classify(withoutSelf, newStart, now, SlotCalculator.DefaultStep(offering));
+        if (verdict != SlotVerdict.Open)
+        {
+            throw Refusal(verdict, coach.Name);
+        }
+
+        var time = Instants.TruncateToMilliseconds(now);
+        var moved = booking with
+        {
+            Start = newStart,
+            End = newStart + offering.Duration,
+            BufferBefore = offering.BufferBefore,
+            BufferAfter = offering.BufferAfter,
+            History = [.. booking.History, new BookingEvent(booking.State, Actor(caller), time, "rescheduled", booking.Start, $"{key.RequestId}#{key.Fingerprint}")],
+            UpdateTime = time,
+            Version = checked(booking.Version + 1),
+        };
+        try
+        {
+            return await store.RescheduleAsync(moved, booking.Version, ClaimKeys.For(moved, offering, coach.TimeZone), ct).ConfigureAwait(false);
+        }
+        catch (DomainException e) when (e.Kind == ErrorKind.Aborted)
+        {
+            // A concurrent retry of this same request may have won; then its result is ours.
+            var latest = await LoadBookingAsync(bookingId, ct).ConfigureAwait(false);
+            if (Replayed(latest, key) is { } raced)
+            {
+                return raced;
+            }
+
+            throw;
+        }
+    }
+
+    private async Task<Booking> TransitionAsync(Caller caller, string bookingId, string? etag, string? reason,
+        Func<Booking, Instant, BookingState> decide, bool checkClientCutoff, CancellationToken ct)
+    {
+        var v = new Violations();
+        v.FreeText(reason, "reason", MaxReasonLength);
+        v.ThrowIfAny();
+        var booking = await LoadBookingAsync(bookingId, ct).ConfigureAwait(false);
+        var now = clock.GetCurrentInstant();
+        var next = decide(booking, now);
+        Etags.Check(etag, booking.Version, booking.Name);
+        if (checkClientCutoff && caller.Role == Role.Client)
+        {
+            var offering = await coaches.GetOfferingAsync(booking.CoachId, booking.OfferingId, ct).ConfigureAwait(false);
+            RequireClientCutoff(caller, booking, offering, now);
+        }
+
+        var time = Instants.TruncateToMilliseconds(now);
+        var updated = booking with
+        {
+            State = next,
+            History = [.. booking.History, new BookingEvent(next, Actor(caller), time, reason ?? string.Empty, null)],
+            UpdateTime = time,
+            Version = checked(booking.Version + 1),
+        };
+        return await store.UpdateAsync(updated, booking.Version, ct).ConfigureAwait(false);
+    }
+
+    private async Task<(Coach Coach, Offering Offering, SlotQuery Query)> LoadAsync(string coachId, string offeringId, Instant start, CancellationToken ct)
+    {
+        var coachTask = coaches.GetCoachAsync(coachId, ct);
+        var offeringTask = coaches.GetOfferingAsync(coachId, offeringId, ct);
+        var scheduleTask = availability.GetScheduleAsync(coachId, ct);
+        // Busy time and overrides for a generous span around the start: caps count the whole ISO week.
+        var busyTask = busyTime.ListBusyAsync([coachId], start - Duration.FromDays(8), start + Duration.FromDays(8), ct);
+        var date = start.InUtc().Date;
+        var overridesTask = availability.ListOverridesCoveringAsync([coachId], date.PlusDays(-2), date.PlusDays(2), ct);
+        var coach = await coachTask.ConfigureAwait(false) ?? Fail.NotFound<Coach>(ResourceNames.Coach(coachId));
+        var offering = await offeringTask.ConfigureAwait(false) ?? Fail.NotFound<Offering>(ResourceNames.Offering(coachId, offeringId));
+        if (!coach.Active)
+        {
+            throw BookingErrors.CoachInactive(coach.Name);
+        }
+
+        var query = new SlotQuery(coach.TimeZone, await scheduleTask.ConfigureAwait(false), await overridesTask.ConfigureAwait(false), offering,
+            [.. (await busyTask.ConfigureAwait(false)).Select(b => b.Busy)]);
+        return (coach, offering, query);
+    }
+
+    private async Task<Booking?> FindRetryAsync(IdempotencyKey key, CancellationToken ct)
+    {
+        if (await store.FindByRequestKeyAsync(key, ct).ConfigureAwait(false) is not { } found)
+        {
+            return null;
+        }
+
+        if (found.Fingerprint != key.Fingerprint)
+        {
+            Fail.RequestIdReused(key.RequestId);
+        }
+
+        return found.Booking;
+    }
+
+    private static Booking? Replayed(Booking booking, IdempotencyKey key)
+    {
+        foreach (var e in booking.History)
+        {
+            if (e.RequestId is { } stored && stored.StartsWith($"{key.RequestId}#", StringComparison.Ordinal))
+            {
+                if (stored != $"{key.RequestId}#{key.Fingerprint}")
+                {
+                    Fail.RequestIdReused(key.RequestId);
+                }
+
+                return booking;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<Booking> LoadBookingAsync(string bookingId, CancellationToken ct) =>
+        await store.GetAsync(bookingId, ct).ConfigureAwait(false) ?? Fail.NotFound<Booking>($"bookings/{bookingId}");
+
+    private static DomainException Refusal(SlotVerdict verdict, string coachName) => verdict switch
+    {
+        SlotVerdict.OutsideAvailability => BookingErrors.OutsideAvailability(coachName),
+        SlotVerdict.NoticeTooShort => BookingErrors.NoticeTooShort(coachName),
+        SlotVerdict.BeyondHorizon => BookingErrors.BeyondHorizon(coachName),
+        SlotVerdict.LimitReached => BookingErrors.LimitReached(coachName),
+        _ => BookingErrors.SlotUnavailable(coachName),
+    };
+
+    private static string ClientFor(Caller caller, string? requested)
+    {
+        switch (caller.Role)
+        {
+            case Role.Client when string.IsNullOrEmpty(requested) || requested == caller.UserId:
+                return caller.UserId;
+            case Role.Client:
+                Fail.PermissionDenied("NOT_RESOURCE_OWNER", "Clients book only for themselves.");
+                break;
+            case Role.Admin when string.IsNullOrEmpty(requested):
+                Fail.Invalid("booking.client", "is required when an admin books on a client's behalf");
+                break;
+            case Role.Admin:
+                return requested;
+        }
+
+        Fail.PermissionDenied("CLIENT_OR_ADMIN_REQUIRED", "Only clients (and admins on their behalf) book sessions.");
+        return string.Empty;
+    }
+
+    private static void RequireParty(Caller caller, Booking booking, string action)
+    {
+        if (!(caller.IsAdmin || caller.UserId == booking.ClientId && caller.Role == Role.Client || caller.ActsFor(booking.CoachId)))
+        {
+            Fail.PermissionDenied("NOT_RESOURCE_OWNER", $"Only the booking's client, its coach or an admin may {action}.");
+        }
+    }
+
+    private static void RequireCoachSide(Caller caller, Booking booking, string action) => caller.RequireActsFor(booking.CoachId, action);
+
+    // A deleted offering keeps no cut-off; clients may then still change the booking until it starts.
+    private static void RequireClientCutoff(Caller caller, Booking booking, Offering? offering, Instant now)
+    {
+        if (caller.Role != Role.Client)
+        {
+            return;
+        }
+
+        var cutoff = offering?.CancellationCutoff ?? Duration.Zero;
+        if (now > booking.Start - cutoff)
+        {
+            throw BookingErrors.CancellationWindowClosed(booking.Name);
+        }
+    }
+
+    private static void Require(Booking booking, string action, params BookingState[] allowed)
+    {
+        if (!allowed.Contains(booking.State))
+        {
+            throw BookingErrors.IllegalTransition(booking.Name, booking.State, action);
+        }
+    }
+
+    private static string Actor(Caller caller) => ResourceNames.User(caller.UserId);
+}

@@ -1,0 +1,209 @@
+using System.Text.Json;
+using Coaching.Domain.Bookings;
+using Coaching.Domain.Common;
+using Microsoft.Data.Sqlite;
+using NodaTime;
+
+namespace Coaching.Storage.Sqlite.Bookings;
+
+/// <summary>
+/// Bookings in SQLite. Every write is one short <c>BEGIN IMMEDIATE</c> transaction, which takes the database's
+/// write lock up front (across processes sharing the file). A booking row and its claim rows are inserted in the
+/// same transaction; the primary key of <c>booking_claims</c> rejects a second claim on any cell or cap seat, which
+/// rolls the whole transaction back, so a crash or a conflict can never leave a booking without its claims or a
+/// claim without its booking.
+/// </summary>
+public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
+{
+    private const string Columns =
+        "id, coach_id, offering_id, client_id, start_time, end_time, buffer_before_s, buffer_after_s, coach_time_zone, agenda, state, " +
+        "history, create_time, update_time, version";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <inheritdoc />
+    public async Task<CreateResult<Booking>> CreateAsync(Booking booking, BookingClaims claims, IdempotencyKey key, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var insert = connection.Command(
+                $"""
+                 INSERT INTO bookings ({Columns}, block_start, block_end, request_scope, request_id, request_fingerprint)
+                 VALUES ($id, $coach, $offering, $client, $start, $end, $bb, $ba, $zone, $agenda, $state, $history, $created, $updated, $version,
+                         $block_start, $block_end, $scope, $rid, $fingerprint)
+                 """, transaction);
+            Bind(insert, booking).With("$scope", key.Scope).With("$rid", key.RequestId).With("$fingerprint", key.Fingerprint);
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException e) when (e.IsUniqueViolation())
+        {
+            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            var original = await FindByRequestKeyAsync(key, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException("Unique violation on a booking insert without an earlier request.", e);
+            return new CreateResult<Booking>(original.Booking, false, original.Fingerprint);
+        }
+
+        await ClaimAsync(connection, transaction, booking, claims, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new CreateResult<Booking>(booking, true, key.Fingerprint);
+    }
+
+    /// <inheritdoc />
+    public async Task<(Booking Booking, string Fingerprint)?> FindByRequestKeyAsync(IdempotencyKey key, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var select = connection.Command($"SELECT {Columns}, request_fingerprint FROM bookings WHERE request_scope = $scope AND request_id = $rid")
+            .With("$scope", key.Scope).With("$rid", key.RequestId);
+        var rows = await select.ListAsync(r => (Read(r), r.GetString(15)), cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <inheritdoc />
+    public async Task<Booking?> GetAsync(string bookingId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var select = connection.Command($"SELECT {Columns} FROM bookings WHERE id = $id").With("$id", bookingId);
+        var rows = await select.ListAsync(Read, cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Booking>> ListAsync(BookingQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var select = connection.Command(
+            $"""
+             SELECT {Columns} FROM bookings
+             WHERE ($coach IS NULL OR coach_id = $coach) AND ($client IS NULL OR client_id = $client)
+               AND ($no_states OR state IN (SELECT value FROM json_each($states)))
+               AND ($from IS NULL OR start_time >= $from) AND ($before IS NULL OR start_time < $before)
+               AND (start_time, id) > ($after_start, $after_id)
+             ORDER BY start_time, id LIMIT $limit
+             """)
+            .With("$coach", query.CoachId).With("$client", query.ClientId)
+            .With("$no_states", query.States.Count == 0).With("$states", JsonSerializer.Serialize(query.States.Select(s => (int)s)))
+            .With("$from", query.StartFrom).With("$before", query.StartBefore)
+            .With("$after_start", query.After?.Start ?? Instant.MinValue).With("$after_id", query.After?.Id ?? string.Empty)
+            .With("$limit", query.Limit);
+        return await select.ListAsync(Read, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<Booking> UpdateAsync(Booking updated, long expectedVersion, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await WriteAsync(connection, transaction, updated, expectedVersion, cancellationToken).ConfigureAwait(false);
+        if (!updated.IsActive)
+        {
+            await ReleaseAsync(connection, transaction, updated.Id, cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return updated;
+    }
+
+    /// <inheritdoc />
+    public async Task<Booking> RescheduleAsync(Booking moved, long expectedVersion, BookingClaims claims, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // Inside one transaction: release the old claims, take the new ones, store the move. Any failure rolls back all three.
+        await WriteAsync(connection, transaction, moved, expectedVersion, cancellationToken).ConfigureAwait(false);
+        await ReleaseAsync(connection, transaction, moved.Id, cancellationToken).ConfigureAwait(false);
+        await ClaimAsync(connection, transaction, moved, claims, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return moved;
+    }
+
+    private static async Task WriteAsync(SqliteConnection connection, SqliteTransaction transaction, Booking booking, long expectedVersion, CancellationToken ct)
+    {
+        using var update = connection.Command(
+            """
+            UPDATE bookings SET start_time = $start, end_time = $end, buffer_before_s = $bb, buffer_after_s = $ba, block_start = $block_start,
+                block_end = $block_end, state = $state, history = $history, update_time = $updated, version = $version
+            WHERE id = $id AND version = $expected
+            """, transaction);
+        Bind(update, booking).With("$expected", expectedVersion);
+        if (await update.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 0)
+        {
+            using var probe = connection.Command("SELECT 1 FROM bookings WHERE id = $id", transaction).With("$id", booking.Id);
+            throw await probe.ExecuteScalarAsync(ct).ConfigureAwait(false) is null ? Fail.NotFoundError(booking.Name) : Fail.StaleEtagError(booking.Name);
+        }
+    }
+
+    private static async Task ReleaseAsync(SqliteConnection connection, SqliteTransaction transaction, string bookingId, CancellationToken ct)
+    {
+        using var release = connection.Command("DELETE FROM booking_claims WHERE booking_id = $id", transaction).With("$id", bookingId);
+        await release.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    private static async Task ClaimAsync(SqliteConnection connection, SqliteTransaction transaction, Booking booking, BookingClaims claims, CancellationToken ct)
+    {
+        using var insert = connection.Command("INSERT INTO booking_claims (claim, booking_id) VALUES ($claim, $booking)", transaction);
+        var claim = insert.Parameters.AddWithValue("$claim", string.Empty);
+        insert.Parameters.AddWithValue("$booking", booking.Id);
+        try
+        {
+            foreach (var cell in claims.Cells)
+            {
+                claim.Value = cell;
+                await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+        }
+        catch (SqliteException e) when (e.IsUniqueViolation())
+        {
+            throw BookingErrors.SlotUnavailable(ResourceNames.Coach(booking.CoachId));
+        }
+
+        foreach (var family in claims.Caps)
+        {
+            // The write lock is held, so the seats read here cannot change before the insert below.
+            using var taken = connection.Command("SELECT claim FROM booking_claims WHERE claim >= $low AND claim < $high", transaction)
+                .With("$low", $"{family.Prefix}|").With("$high", $"{family.Prefix}}}");
+            var used = (await taken.ListAsync(r => r.GetString(0), ct).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+            var free = Coaching.Domain.Bookings.ClaimKeys.Seats(family).FirstOrDefault(seat => !used.Contains(seat))
+                ?? throw BookingErrors.LimitReached(ResourceNames.Coach(booking.CoachId));
+            claim.Value = free;
+            await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    private static SqliteCommand Bind(SqliteCommand command, Booking b) => command
+        .With("$id", b.Id).With("$coach", b.CoachId).With("$offering", b.OfferingId).With("$client", b.ClientId)
+        .With("$start", b.Start).With("$end", b.End).With("$bb", b.BufferBefore).With("$ba", b.BufferAfter)
+        .With("$zone", b.CoachTimeZoneId).With("$agenda", b.Agenda).With("$state", (long)b.State)
+        .With("$history", JsonSerializer.Serialize(b.History.Select(HistoryRow.From), Json))
+        .With("$created", b.CreateTime).With("$updated", b.UpdateTime).With("$version", b.Version)
+        .With("$block_start", b.BlockStart).With("$block_end", b.BlockEnd);
+
+    private static Booking Read(SqliteDataReader r) => new()
+    {
+        Id = r.GetString(0),
+        CoachId = r.GetString(1),
+        OfferingId = r.GetString(2),
+        ClientId = r.GetString(3),
+        Start = r.GetInstant(4),
+        End = r.GetInstant(5),
+        BufferBefore = r.GetSeconds(6),
+        BufferAfter = r.GetSeconds(7),
+        CoachTimeZoneId = r.GetString(8),
+        Agenda = r.GetString(9),
+        State = (BookingState)r.GetInt64(10),
+        History = [.. JsonSerializer.Deserialize<List<HistoryRow>>(r.GetString(11), Json)!.Select(h => h.ToDomain())],
+        CreateTime = r.GetInstant(12),
+        UpdateTime = r.GetInstant(13),
+        Version = r.GetInt64(14),
+    };
+
+    private sealed record HistoryRow(int State, string Actor, long Time, string Reason, long? PreviousStart, string? RequestId)
+    {
+        public static HistoryRow From(BookingEvent e) => new((int)e.State, e.Actor, e.Time.ToUnixTimeMilliseconds(), e.Reason,
+            e.PreviousStart?.ToUnixTimeMilliseconds(), e.RequestId);
+
+        public BookingEvent ToDomain() => new((BookingState)State, Actor, Instant.FromUnixTimeMilliseconds(Time), Reason,
+            PreviousStart is { } p ? Instant.FromUnixTimeMilliseconds(p) : null, RequestId);
+    }
+}
