@@ -1,14 +1,10 @@
 using System.Net.Http.Headers;
-using System.Security.Claims;
-using System.Text.Json;
 using Coaching.Contracts.V1;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 using NodaTime;
 using NodaTime.Testing;
 
@@ -61,28 +57,8 @@ public sealed class ServerFixture : IAsyncLifetime
         return GrpcChannel.ForAddress(Factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = handler });
     }
 
-    public string Token(string subject, string role, string? coachId = null, byte[]? key = null, DateTime? expires = null)
-    {
-        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dataDirectory, "signing-key.json")));
-        var root = json.RootElement;
-        var claims = new List<Claim> { new("sub", subject), new("role", role), new("name", $"{subject} name"), new("email", $"{subject}@example.org") };
-        if (coachId is not null)
-        {
-            claims.Add(new Claim("coach_id", coachId));
-        }
-
-        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = root.GetProperty("issuer").GetString(),
-            Audience = root.GetProperty("audience").GetString(),
-            Subject = new ClaimsIdentity(claims),
-            Expires = expires ?? DateTime.UtcNow.AddHours(1),
-            NotBefore = expires?.AddHours(-2),
-            IssuedAt = expires?.AddHours(-2),
-            SigningCredentials = new SigningCredentials(
-                new SymmetricSecurityKey(key ?? Convert.FromBase64String(root.GetProperty("key").GetString()!)), SecurityAlgorithms.HmacSha256),
-        });
-    }
+    public string Token(string subject, string role, string? coachId = null, byte[]? key = null, DateTime? expires = null) =>
+        DevTokens.Mint(_dataDirectory, subject, role, coachId, key, expires);
 
     public CoachService.CoachServiceClient Coaches(string? token) => new(Channel(token));
 

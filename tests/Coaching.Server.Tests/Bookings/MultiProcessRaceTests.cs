@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Coaching.Contracts.V1;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using Duration = Google.Protobuf.WellKnownTypes.Duration;
+using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
+
+namespace Coaching.Server.Tests.Bookings;
+
+/// <summary>
+/// Two real server processes (the built Coaching.Server binary, started twice) share one SQLite file; clients
+/// race through both for the same slots. No in-process lock can help here: only the database decides.
+/// </summary>
+public sealed class MultiProcessRaceTests : IAsyncLifetime
+{
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "coaching-multiprocess", Guid.NewGuid().ToString("N"));
+    private readonly List<Process> _servers = [];
+    private readonly List<string> _addresses = [];
+
+    public async Task InitializeAsync()
+    {
+        for (var i = 0; i < 2; i++)
+        {
+            var address = $"http://127.0.0.1:{FreePort()}";
+            var start = new ProcessStartInfo("dotnet")
+            {
+                ArgumentList =
+                {
+                    Path.Combine(AppContext.BaseDirectory, "Coaching.Server.dll"),
+                    $"--Kestrel:Endpoints:Grpc:Url={address}",
+                    $"--Coaching:DataDirectory={_dataDirectory}",
+                    "--Logging:LogLevel:Default=Warning",
+                },
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the server.");
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            _servers.Add(process);
+            _addresses.Add(address);
+            await WaitUntilServingAsync(address);
+        }
+    }
+
+    public Task DisposeAsync()
+    {
+        foreach (var server in _servers)
+        {
+            if (!server.HasExited)
+            {
+                server.Kill(entireProcessTree: true);
+                server.WaitForExit(10_000);
+            }
+
+            server.Dispose();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dataDirectory, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task TwoProcessesOneFile_EverySlotHasExactlyOneWinner()
+    {
+        using var channelA = GrpcChannel.ForAddress(_addresses[0]);
+        using var channelB = GrpcChannel.ForAddress(_addresses[1]);
+        var admin = Headers(Token("admin-1", "admin"));
+        var coach = await new CoachService.CoachServiceClient(channelA).CreateCoachAsync(new CreateCoachRequest
+        {
+            Coach = new Coach { DisplayName = "Shared Coach", Email = "shared@example.org", TimeZone = "UTC" },
+        }, admin);
+        var offering = await new CoachService.CoachServiceClient(channelB).CreateOfferingAsync(new CreateOfferingRequest
+        {
+            Parent = coach.Name,
+            Offering = new Offering { Title = "Career coaching", Duration = Duration.FromTimeSpan(TimeSpan.FromMinutes(60)) },
+        }, admin);
+        await new AvailabilityService.AvailabilityServiceClient(channelA).UpdateWeeklyScheduleAsync(new UpdateWeeklyScheduleRequest
+        {
+            WeeklySchedule = new WeeklySchedule
+            {
+                Name = $"{coach.Name}/weeklySchedule",
+                Windows =
+                {
+                    Enumerable.Range(1, 7).Select(d => new WeeklyWindow
+                    {
+                        Weekday = (Weekday)d, StartTime = new TimeOfDay { Hours = 0 }, EndTime = new TimeOfDay { Hours = 24 },
+                    }),
+                },
+            },
+        }, admin);
+
+        var tomorrow = DateTime.UtcNow.Date.AddDays(2);
+        const int slots = 10;
+        const int racersPerSlot = 32;
+        var clientsA = new BookingService.BookingServiceClient(channelA);
+        var clientsB = new BookingService.BookingServiceClient(channelB);
+        var winners = 0;
+        var losers = 0;
+        for (var slot = 0; slot < slots; slot++)
+        {
+            var start = Timestamp.FromDateTime(tomorrow.AddHours(slot + 6));
+            using var go = new ManualResetEventSlim(false);
+            var attempts = Enumerable.Range(0, racersPerSlot).Select(i => Task.Run(async () =>
+            {
+                var client = i % 2 == 0 ? clientsA : clientsB;
+                var headers = Headers(Token($"mp-client-{i}", "client"));
+                go.Wait();
+                try
+                {
+                    await client.CreateBookingAsync(new CreateBookingRequest
+                    {
+                        Booking = new Booking { Offering = offering.Name, StartTime = start },
+                        RequestId = Guid.NewGuid().ToString(),
+                    }, headers);
+                    return true;
+                }
+                catch (RpcException e) when (e.StatusCode == StatusCode.FailedPrecondition)
+                {
+                    Assert.Equal("SLOT_UNAVAILABLE", e.ErrorInfo().Reason);
+                    return false;
+                }
+            })).ToList();
+            go.Set();
+            var outcomes = await Task.WhenAll(attempts);
+
+            Assert.Single(outcomes, won => won);
+            winners += outcomes.Count(won => won);
+            losers += outcomes.Count(won => !won);
+        }
+
+        var stored = await clientsB.ListBookingsAsync(new ListBookingsRequest { Coach = coach.Name, PageSize = 200 }, admin);
+        Assert.Equal(slots, winners);
+        Assert.Equal(slots * (racersPerSlot - 1), losers);
+        Assert.Equal(slots, stored.Bookings.Count);
+        Assert.Equal(slots, stored.Bookings.Select(b => b.StartTime).Distinct().Count());
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task WaitUntilServingAsync(string address)
+    {
+        using var channel = GrpcChannel.ForAddress(address);
+        var health = new Health.HealthClient(channel);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                var reply = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2));
+                if (reply.Status == HealthCheckResponse.Types.ServingStatus.Serving)
+                {
+                    return;
+                }
+            }
+            catch (RpcException) when (DateTime.UtcNow < deadline)
+            {
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    private string Token(string subject, string role) => DevTokens.Mint(_dataDirectory, subject, role);
+
+    private static Metadata Headers(string token) => new() { { "authorization", $"Bearer {token}" } };
+}
