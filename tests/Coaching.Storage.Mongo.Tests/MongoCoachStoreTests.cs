@@ -56,3 +56,19 @@ internal static class MongoTestServer
     public static Task DropAsync(MongoStore store) =>
         store.Database.Client.DropDatabaseAsync(store.Database.DatabaseNamespace.DatabaseName);
 }
+
+/// <summary>The booking store contract against a live MongoDB, when <c>COACHING_MONGODB_URI</c> names one.</summary>
+public sealed class MongoBookingStoreTests : Coaching.Storage.Contract.BookingStoreContract
+{
+    private MongoStore? _mongo;
+
+    protected override string? SkipReason => MongoTestServer.SkipReason;
+
+    protected override async Task<Stores> CreateStoresAsync()
+    {
+        _mongo = await MongoTestServer.CreateDatabaseAsync();
+        return new Stores(new MongoCoachStore(_mongo), new Bookings.MongoBookingStore(_mongo), new Bookings.MongoBusyTimeReader(_mongo));
+    }
+
+    protected override Task DisposeStoresAsync() => MongoTestServer.DropAsync(_mongo!);
+}

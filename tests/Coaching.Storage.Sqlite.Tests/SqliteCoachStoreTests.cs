@@ -46,3 +46,24 @@ public sealed class SqliteAvailabilityStoreTests : Coaching.Storage.Contract.Ava
         return Task.CompletedTask;
     }
 }
+
+public sealed class SqliteBookingStoreTests : Coaching.Storage.Contract.BookingStoreContract
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "coaching-tests", Guid.NewGuid().ToString("N"));
+
+    protected override string? SkipReason => null;
+
+    protected override async Task<Stores> CreateStoresAsync()
+    {
+        var database = new SqliteDatabase(Path.Combine(_directory, "coaching.db"));
+        await database.MigrateAsync(default);
+        return new Stores(new SqliteCoachStore(database), new Bookings.SqliteBookingStore(database), new Bookings.SqliteBusyTimeReader(database));
+    }
+
+    protected override Task DisposeStoresAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+        return Task.CompletedTask;
+    }
+}

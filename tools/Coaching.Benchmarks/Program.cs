@@ -4,8 +4,14 @@ using Coaching.Domain.Availability;
 using Coaching.Domain.Coaches;
 using NodaTime;
 
-// dotnet run -c Release --project tools/Coaching.Benchmarks -- --filter '*'
-BenchmarkSwitcher.FromAssembly(typeof(SlotBenchmarks).Assembly).Run(args);
+namespace Coaching.Benchmarks;
+
+/// <summary>Entry point: <c>dotnet run -c Release --project tools/Coaching.Benchmarks -- --filter '*'</c>.</summary>
+public static class Program
+{
+    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(SlotBenchmarks).Assembly).Run(args);
+}
+
 
 /// <summary>
 /// Slot computation for a coach with a full weekly schedule over 90 days, with and without 500 bookings,
@@ -55,8 +61,8 @@ public class SlotBenchmarks
     }
 
     [Benchmark(Baseline = true)]
-    public int NinetyDays_NoBookings() => SlotCalculator.Compute(_empty, Start, End, Start, Duration.FromMinutes(15)).Slots.Count;
+    public int NinetyDaysNoBookings() => SlotCalculator.Compute(_empty, Start, End, Start, Duration.FromMinutes(15)).Slots.Count;
 
     [Benchmark]
-    public int NinetyDays_500Bookings() => SlotCalculator.Compute(_busy, Start, End, Start, Duration.FromMinutes(15)).Slots.Count;
+    public int NinetyDays500Bookings() => SlotCalculator.Compute(_busy, Start, End, Start, Duration.FromMinutes(15)).Slots.Count;
 }

@@ -1,0 +1,255 @@
+using Coaching.Domain.Availability;
+using Coaching.Domain.Bookings;
+using Coaching.Domain.Coaches;
+using Coaching.Domain.Common;
+using NodaTime;
+using NodaTime.Testing;
+
+namespace Coaching.Storage.Contract;
+
+/// <summary>The behaviour every <see cref="IBookingStore"/> (and its busy-time reader) must show.</summary>
+public abstract class BookingStoreContract : IAsyncLifetime
+{
+    private Stores? _stores;
+
+    /// <summary>The stores under test, sharing one database.</summary>
+    public sealed record Stores(ICoachStore Coaches, IBookingStore Bookings, IBusyTimeReader Busy);
+
+    protected FakeClock Clock { get; } = new(Instant.FromUtc(2026, 11, 29, 9, 0));
+
+    protected abstract string? SkipReason { get; }
+
+    protected abstract Task<Stores> CreateStoresAsync();
+
+    protected abstract Task DisposeStoresAsync();
+
+    private IBookingStore Store => _stores!.Bookings;
+
+    public async Task InitializeAsync()
+    {
+        if (SkipReason is null)
+        {
+            _stores = await CreateStoresAsync();
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_stores is not null)
+        {
+            await DisposeStoresAsync();
+        }
+    }
+
+    private async Task<(Coach Coach, Offering Offering)> SeedAsync(int dailyCap = 0)
+    {
+        var ids = new UlidGenerator(Clock);
+        var coach = Coach.Create(ids.NewId(), new CoachDraft("Ada", "", "a@b.co", [], "UTC"), Clock.GetCurrentInstant());
+        var offering = Offering.Create(ids.NewId(), coach.Id, new OfferingDraft("Coaching", Duration: Duration.FromMinutes(60),
+            BufferBefore: Duration.FromMinutes(10), BufferAfter: Duration.FromMinutes(5), DailyCap: dailyCap), Clock.GetCurrentInstant());
+        await _stores!.Coaches.CreateCoachAsync(coach, null, default);
+        await _stores.Coaches.CreateOfferingAsync(offering, null, default);
+        return (coach, offering);
+    }
+
+    private Booking NewBooking(Coach coach, Offering offering, Instant start, string client = "ann") => new()
+    {
+        Id = new UlidGenerator(Clock).NewId(),
+        CoachId = coach.Id,
+        OfferingId = offering.Id,
+        ClientId = client,
+        Start = start,
+        End = start + offering.Duration,
+        BufferBefore = offering.BufferBefore,
+        BufferAfter = offering.BufferAfter,
+        CoachTimeZoneId = coach.TimeZoneId,
+        Agenda = "Agenda 📄",
+        State = BookingState.Confirmed,
+        History = [new BookingEvent(BookingState.Confirmed, "users/ann", Clock.GetCurrentInstant(), "", null, "r")],
+        CreateTime = Clock.GetCurrentInstant(),
+        UpdateTime = Clock.GetCurrentInstant(),
+        Version = 1,
+    };
+
+    private static IdempotencyKey Key() => IdempotencyKey.Create("ann", Guid.NewGuid().ToString(), true, "x")!;
+
+    private static readonly Instant Nine = Instant.FromUtc(2026, 12, 7, 9, 0);
+
+    private async Task<Booking> CreateAsync(Coach coach, Offering offering, Instant start, string client = "ann")
+    {
+        var booking = NewBooking(coach, offering, start, client);
+        return (await Store.CreateAsync(booking, ClaimKeys.For(booking, offering, coach.TimeZone), Key(), default)).Value;
+    }
+
+    [SkippableFact]
+    public async Task Create_ThenGet_RoundTrips_AndShowsAsBusyWithBuffers()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        var (coach, offering) = await SeedAsync();
+
+        var booking = await CreateAsync(coach, offering, Nine);
+        var read = await Store.GetAsync(booking.Id, default);
+        var busy = await _stores!.Busy.ListBusyAsync([coach.Id], Nine - Duration.FromHours(1), Nine + Duration.FromHours(3), default);
+
+        Assert.Equal(booking with { History = [] }, read! with { History = [] });
+        Assert.Equal(booking.History, read.History);
+        var interval = Assert.Single(busy).Busy;
+        Assert.Equal(Nine - Duration.FromMinutes(10), interval.Start);
+        Assert.Equal(Nine + Duration.FromMinutes(65), interval.End);
+        Assert.Equal(booking.Id, interval.BookingId);
+    }
+
+    [SkippableFact]
+    public async Task Create_OverlappingBlockedTime_SlotUnavailable_AndNothingStored()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        var (coach, offering) = await SeedAsync();
+        await CreateAsync(coach, offering, Nine);
+        // 10:10 starts with a 10-minute buffer at 10:00, inside the first booking's 5-minute after-buffer (until 10:05).
+        var clash = NewBooking(coach, offering, Nine + Duration.FromMinutes(70), "bob");
+
+        var error = await Assert.ThrowsAsync<DomainException>(() => Store.CreateAsync(clash, ClaimKeys.For(clash, offering, coach.TimeZone), Key(), default));
+
+        Assert.Equal("SLOT_UNAVAILABLE", error.Reason);
+        Assert.Null(await Store.GetAsync(clash.Id, default));
+        var touching = await CreateAsync(coach, offering, Nine + Duration.FromMinutes(75), "bob");
+        Assert.NotNull(await Store.GetAsync(touching.Id, default));
+    }
+
+    [SkippableFact]
+    public async Task Create_SameKey_ReturnsOriginal()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        var (coach, offering) = await SeedAsync();
+        var key = Key();
+        var first = NewBooking(coach, offering, Nine);
+        await Store.CreateAsync(first, ClaimKeys.For(first, offering, coach.TimeZone), key, default);
+        var retry = NewBooking(coach, offering, Nine);
+
+        var again = await Store.CreateAsync(retry, ClaimKeys.For(retry, offering, coach.TimeZone), key, default);
+
+        Assert.False(again.Created);
+        Assert.Equal(first.Id, again.Value.Id);
+        Assert.Equal(key.Fingerprint, (await Store.FindByRequestKeyAsync(key, default))!.Value.Fingerprint);
+    }
+
+    [SkippableFact]
+    public async Task Cancel_ReleasesClaims_InTheSameWrite()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        var (coach, offering) = await SeedAsync();
+        var booking = await CreateAsync(coach, offering, Nine);
+
+        var cancelled = await Store.UpdateAsync(booking with { State = BookingState.Cancelled, Version = 2 }, 1, default);
+        var rebooked = await CreateAsync(coach, offering, Nine, "bob");
+        var busy = await _stores!.Busy.ListBusyAsync([coach.Id], Nine, Nine + Duration.FromHours(1), default);
+
+        Assert.Equal(BookingState.Cancelled, cancelled.State);
+        Assert.Equal(rebooked.Id, Assert.Single(busy).Busy.BookingId);
+    }
+
+    [SkippableFact]
+    public async Task Update_StaleVersion_Aborted_Missing_NotFound()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        var (coach, offering) = await SeedAsync();
+        var booking = await CreateAsync(coach, offering, Nine);
+        await Store.UpdateAsync(booking with { Agenda = "ignored", Version = 2 }, 1, default);
+
+        var stale = await Assert.ThrowsAsync<DomainException>(() => Store.UpdateAsync(booking with { State = BookingState.Cancelled, Version = 2 }, 1, default));
+        var missing = await Assert.ThrowsAsync<DomainException>(() => Store.UpdateAsync(NewBooking(coach, offering, Nine), 1, default));
+
+        Assert.Equal(ErrorKind.Aborted, stale.Kind);
+        Assert.Equal(ErrorKind.NotFound, missing.Kind);
+        Assert.Equal(BookingState.Confirmed, (await Store.GetAsync(booking.Id, default))!.State);
+    }
+
+    [SkippableFact]
+    public async Task Reschedule_SwapsClaims_OrLeavesEverythingAsItWas()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        var (coach, offering) = await SeedAsync();
+        var mine = await CreateAsync(coach, offering, Nine);
+        await CreateAsync(coach, offering, Nine + Duration.FromHours(4), "bob");
+        var blocked = mine with { Start = Nine + Duration.FromHours(4), End = Nine + Duration.FromHours(5), Version = 2 };
+
+        var error = await Assert.ThrowsAsync<DomainException>(() => Store.RescheduleAsync(blocked, 1, ClaimKeys.For(blocked, offering, coach.TimeZone), default));
+        var stillMine = await Store.GetAsync(mine.Id, default);
+        var clashWithOriginal = NewBooking(coach, offering, Nine, "carol");
+        var originalHeld = await Assert.ThrowsAsync<DomainException>(() =>
+            Store.CreateAsync(clashWithOriginal, ClaimKeys.For(clashWithOriginal, offering, coach.TimeZone), Key(), default));
+
+        var moved = mine with { Start = Nine + Duration.FromHours(2), End = Nine + Duration.FromHours(3), Version = 2 };
+        await Store.RescheduleAsync(moved, 1, ClaimKeys.For(moved, offering, coach.TimeZone), default);
+        var freed = await CreateAsync(coach, offering, Nine, "carol");
+
+        Assert.Equal("SLOT_UNAVAILABLE", error.Reason);
+        Assert.Equal(mine.Start, stillMine!.Start);
+        Assert.Equal(1, stillMine.Version);
+        Assert.Equal("SLOT_UNAVAILABLE", originalHeld.Reason);
+        Assert.Equal(Nine + Duration.FromHours(2), (await Store.GetAsync(mine.Id, default))!.Start);
+        Assert.Equal(Nine, freed.Start);
+    }
+
+    [SkippableFact]
+    public async Task DailyCap_SeatsAreTakenAndFreed()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        var (coach, offering) = await SeedAsync(dailyCap: 2);
+        var first = await CreateAsync(coach, offering, Nine);
+        await CreateAsync(coach, offering, Nine + Duration.FromHours(2));
+        var third = NewBooking(coach, offering, Nine + Duration.FromHours(4));
+
+        var full = await Assert.ThrowsAsync<DomainException>(() => Store.CreateAsync(third, ClaimKeys.For(third, offering, coach.TimeZone), Key(), default));
+        await Store.UpdateAsync(first with { State = BookingState.Cancelled, Version = 2 }, 1, default);
+        var afterCancel = await Store.CreateAsync(third, ClaimKeys.For(third, offering, coach.TimeZone), Key(), default);
+
+        Assert.Equal("BOOKING_LIMIT_REACHED", full.Reason);
+        Assert.True(afterCancel.Created);
+    }
+
+    [SkippableFact]
+    public async Task ConcurrentCreates_OfOverlappingTimes_ExactlyOneStored()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        var (coach, offering) = await SeedAsync();
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => Task.Run(async () =>
+        {
+            var booking = NewBooking(coach, offering, Nine + Duration.FromMinutes(15 * (i % 4)), $"c{i}");
+            try
+            {
+                await Store.CreateAsync(booking, ClaimKeys.For(booking, offering, coach.TimeZone), Key(), default);
+                return true;
+            }
+            catch (DomainException e) when (e.Reason == "SLOT_UNAVAILABLE")
+            {
+                return false;
+            }
+        })));
+
+        Assert.Single(outcomes, won => won);
+        Assert.Single(await Store.ListAsync(new BookingQuery(coach.Id, null, [], null, null, null, 100), default));
+    }
+
+    [SkippableFact]
+    public async Task List_FiltersAndPagesByStartThenId()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        var (coach, offering) = await SeedAsync();
+        var a = await CreateAsync(coach, offering, Nine, "ann");
+        var b = await CreateAsync(coach, offering, Nine + Duration.FromHours(2), "bob");
+        var c = await CreateAsync(coach, offering, Nine + Duration.FromHours(4), "ann");
+        await Store.UpdateAsync(c with { State = BookingState.Cancelled, Version = 2 }, 1, default);
+
+        var anns = await Store.ListAsync(new BookingQuery(null, "ann", [], null, null, null, 10), default);
+        var active = await Store.ListAsync(new BookingQuery(coach.Id, null, [BookingState.Confirmed], null, null, null, 10), default);
+        var page2 = await Store.ListAsync(new BookingQuery(coach.Id, null, [], null, null, (a.Start, a.Id), 10), default);
+        var window = await Store.ListAsync(new BookingQuery(coach.Id, null, [], Nine + Duration.FromHours(1), Nine + Duration.FromHours(3), null, 10), default);
+
+        Assert.Equal([a.Id, c.Id], anns.Select(x => x.Id));
+        Assert.Equal([a.Id, b.Id], active.Select(x => x.Id));
+        Assert.Equal([b.Id, c.Id], page2.Select(x => x.Id));
+        Assert.Equal([b.Id], window.Select(x => x.Id));
+    }
+}
