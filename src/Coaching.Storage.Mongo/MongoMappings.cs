@@ -1,5 +1,6 @@
 using Coaching.Storage.Mongo.Availability;
 using Coaching.Storage.Mongo.Bookings;
+using Coaching.Storage.Mongo.Calendar;
 using Coaching.Storage.Mongo.Coaches;
 using MongoDB.Bson.Serialization;
 using MongoDB.Bson.Serialization.Serializers;
@@ -110,6 +111,16 @@ public static class MongoMappings
                 map.MapMember(d => d.RequestId).SetElementName("request_id").SetIgnoreIfNull(true);
             });
 
+            BsonClassMap.RegisterClassMap<InviteDocument>(map =>
+            {
+                map.MapMember(d => d.Ordinal).SetElementName("ordinal");
+                map.MapMember(d => d.Method).SetElementName("method");
+                map.MapMember(d => d.Sequence).SetElementName("sequence");
+                map.MapMember(d => d.Uid).SetElementName("uid");
+                map.MapMember(d => d.Content).SetElementName("content");
+                map.MapMember(d => d.CreateTime).SetElementName("create_time").SetSerializer(UtcDate);
+            });
+
             BsonClassMap.RegisterClassMap<BookingDocument>(map =>
             {
                 map.MapIdMember(d => d.Id);
@@ -124,6 +135,13 @@ public static class MongoMappings
                 map.MapMember(d => d.BufferAfterSeconds).SetElementName("buffer_after_s");
                 map.MapMember(d => d.CoachTimeZone).SetElementName("coach_time_zone");
                 map.MapMember(d => d.Agenda).SetElementName("agenda");
+                map.MapMember(d => d.Title).SetElementName("title");
+                map.MapMember(d => d.CoachName).SetElementName("coach_name");
+                map.MapMember(d => d.CoachEmail).SetElementName("coach_email");
+                map.MapMember(d => d.ClientName).SetElementName("client_name");
+                map.MapMember(d => d.ClientEmail).SetElementName("client_email");
+                map.MapMember(d => d.InviteSequence).SetElementName("invite_sequence");
+                map.MapMember(d => d.Invites).SetElementName("invites");
                 map.MapMember(d => d.State).SetElementName("state");
                 map.MapMember(d => d.History).SetElementName("history");
                 map.MapMember(d => d.Claims).SetElementName("claims").SetIgnoreIfNull(true);
@@ -133,6 +151,14 @@ public static class MongoMappings
                 map.MapMember(d => d.RequestScope).SetElementName("request_scope").SetIgnoreIfNull(true);
                 map.MapMember(d => d.RequestId).SetElementName("request_id").SetIgnoreIfNull(true);
                 map.MapMember(d => d.RequestFingerprint).SetElementName("request_fingerprint").SetIgnoreIfNull(true);
+            });
+
+            BsonClassMap.RegisterClassMap<FeedDocument>(map =>
+            {
+                map.MapIdMember(d => d.Owner);
+                map.MapMember(d => d.Generation).SetElementName("generation");
+                map.MapMember(d => d.TokenHash).SetElementName("token_hash");
+                map.MapMember(d => d.RotateTime).SetElementName("rotate_time").SetSerializer(UtcDate);
             });
 
             _registered = true;

@@ -1,6 +1,7 @@
 using Coaching.Domain.Coaches;
 using Coaching.Storage.Mongo.Availability;
 using Coaching.Storage.Mongo.Bookings;
+using Coaching.Storage.Mongo.Calendar;
 using Coaching.Storage.Mongo.Coaches;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -23,6 +24,8 @@ public sealed class MongoStore : IStoreHealth
         Schedules = database.GetCollection<ScheduleDocument>(ScheduleDocument.Collection);
         Overrides = database.GetCollection<OverrideDocument>(OverrideDocument.Collection);
         Bookings = database.GetCollection<BookingDocument>(BookingDocument.Collection);
+        Feeds = database.GetCollection<FeedDocument>(FeedDocument.Collection);
+        Settings = database.GetCollection<BsonDocument>("settings");
     }
 
     /// <summary>The database.</summary>
@@ -37,6 +40,10 @@ public sealed class MongoStore : IStoreHealth
     internal IMongoCollection<OverrideDocument> Overrides { get; }
 
     internal IMongoCollection<BookingDocument> Bookings { get; }
+
+    internal IMongoCollection<FeedDocument> Feeds { get; }
+
+    internal IMongoCollection<BsonDocument> Settings { get; }
 
     /// <summary>Connects from a URI whose path names the database (default database "coaching").</summary>
     public static MongoStore Connect(string uri)
@@ -58,6 +65,7 @@ public sealed class MongoStore : IStoreHealth
         await Offerings.Indexes.CreateManyAsync(CoachIndexes.Offerings, cancellationToken).ConfigureAwait(false);
         await Overrides.Indexes.CreateManyAsync(AvailabilityQueries.OverrideIndexes, cancellationToken).ConfigureAwait(false);
         await Bookings.Indexes.CreateManyAsync(BookingQueries.Indexes, cancellationToken).ConfigureAwait(false);
+        await Feeds.Indexes.CreateManyAsync(MongoFeedStore.Indexes, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

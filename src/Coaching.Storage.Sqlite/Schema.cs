@@ -125,5 +125,38 @@ internal static class Schema
             ) STRICT, WITHOUT ROWID;
             CREATE INDEX booking_claims_by_booking ON booking_claims (booking_id);
             """),
+        (4, """
+            ALTER TABLE bookings ADD COLUMN title TEXT NOT NULL DEFAULT '';
+            ALTER TABLE bookings ADD COLUMN coach_name TEXT NOT NULL DEFAULT '';
+            ALTER TABLE bookings ADD COLUMN coach_email TEXT NOT NULL DEFAULT '';
+            ALTER TABLE bookings ADD COLUMN client_name TEXT NOT NULL DEFAULT '';
+            ALTER TABLE bookings ADD COLUMN client_email TEXT NOT NULL DEFAULT '';
+            ALTER TABLE bookings ADD COLUMN invite_sequence INTEGER NOT NULL DEFAULT -1;
+
+            -- Every iCalendar message emitted for a booking, exactly as sent; written in the transaction of the change.
+            CREATE TABLE invites (
+                booking_id  TEXT    NOT NULL REFERENCES bookings (id),
+                ordinal     INTEGER NOT NULL CHECK (ordinal >= 1),
+                method      INTEGER NOT NULL CHECK (method IN (1, 2)),
+                sequence    INTEGER NOT NULL CHECK (sequence >= 0),
+                uid         TEXT    NOT NULL,
+                content     BLOB    NOT NULL,
+                create_time INTEGER NOT NULL,
+                PRIMARY KEY (booking_id, ordinal)
+            ) STRICT, WITHOUT ROWID;
+
+            -- Personal feeds: the token is derived from a server secret and the generation; only its hash is stored.
+            CREATE TABLE feeds (
+                owner       TEXT    NOT NULL PRIMARY KEY, -- users/{user} or coaches/{coach}
+                generation  INTEGER NOT NULL CHECK (generation >= 1),
+                token_hash  TEXT    NOT NULL UNIQUE,
+                rotate_time INTEGER NOT NULL
+            ) STRICT;
+
+            CREATE TABLE settings (
+                name  TEXT NOT NULL PRIMARY KEY,
+                value BLOB NOT NULL
+            ) STRICT;
+            """),
     ];
 }

@@ -64,6 +64,12 @@ public abstract class BookingStoreContract : IAsyncLifetime
         BufferAfter = offering.BufferAfter,
         CoachTimeZoneId = coach.TimeZoneId,
         Agenda = "Agenda 📄",
+        Title = offering.Title,
+        CoachName = coach.DisplayName,
+        CoachEmail = coach.Email,
+        ClientName = client,
+        ClientEmail = $"{client}@example.org",
+        InviteSequence = 0,
         State = BookingState.Confirmed,
         History = [new BookingEvent(BookingState.Confirmed, "users/ann", Clock.GetCurrentInstant(), "", null, "r")],
         CreateTime = Clock.GetCurrentInstant(),
@@ -78,7 +84,7 @@ public abstract class BookingStoreContract : IAsyncLifetime
     private async Task<Booking> CreateAsync(Coach coach, Offering offering, Instant start, string client = "ann")
     {
         var booking = NewBooking(coach, offering, start, client);
-        return (await Store.CreateAsync(booking, ClaimKeys.For(booking, offering, coach.TimeZone), Key(), default)).Value;
+        return (await Store.CreateAsync(booking, ClaimKeys.For(booking, offering, coach.TimeZone), Key(), null, default)).Value;
     }
 
     [SkippableFact]
@@ -108,7 +114,7 @@ public abstract class BookingStoreContract : IAsyncLifetime
         // 10:10 starts with a 10-minute buffer at 10:00, inside the first booking's 5-minute after-buffer (until 10:05).
         var clash = NewBooking(coach, offering, Nine + Duration.FromMinutes(70), "bob");
 
-        var error = await Assert.ThrowsAsync<DomainException>(() => Store.CreateAsync(clash, ClaimKeys.For(clash, offering, coach.TimeZone), Key(), default));
+        var error = await Assert.ThrowsAsync<DomainException>(() => Store.CreateAsync(clash, ClaimKeys.For(clash, offering, coach.TimeZone), Key(), null, default));
 
         Assert.Equal("SLOT_UNAVAILABLE", error.Reason);
         Assert.Null(await Store.GetAsync(clash.Id, default));
@@ -123,10 +129,10 @@ public abstract class BookingStoreContract : IAsyncLifetime
         var (coach, offering) = await SeedAsync();
         var key = Key();
         var first = NewBooking(coach, offering, Nine);
-        await Store.CreateAsync(first, ClaimKeys.For(first, offering, coach.TimeZone), key, default);
+        await Store.CreateAsync(first, ClaimKeys.For(first, offering, coach.TimeZone), key, null, default);
         var retry = NewBooking(coach, offering, Nine);
 
-        var again = await Store.CreateAsync(retry, ClaimKeys.For(retry, offering, coach.TimeZone), key, default);
+        var again = await Store.CreateAsync(retry, ClaimKeys.For(retry, offering, coach.TimeZone), key, null, default);
 
         Assert.False(again.Created);
         Assert.Equal(first.Id, again.Value.Id);
@@ -140,7 +146,7 @@ public abstract class BookingStoreContract : IAsyncLifetime
         var (coach, offering) = await SeedAsync();
         var booking = await CreateAsync(coach, offering, Nine);
 
-        var cancelled = await Store.UpdateAsync(booking with { State = BookingState.Cancelled, Version = 2 }, 1, default);
+        var cancelled = await Store.UpdateAsync(booking with { State = BookingState.Cancelled, Version = 2 }, 1, null, default);
         var rebooked = await CreateAsync(coach, offering, Nine, "bob");
         var busy = await _stores!.Busy.ListBusyAsync([coach.Id], Nine, Nine + Duration.FromHours(1), default);
 
@@ -154,10 +160,10 @@ public abstract class BookingStoreContract : IAsyncLifetime
         Skip.If(SkipReason is not null, SkipReason);
         var (coach, offering) = await SeedAsync();
         var booking = await CreateAsync(coach, offering, Nine);
-        await Store.UpdateAsync(booking with { Agenda = "ignored", Version = 2 }, 1, default);
+        await Store.UpdateAsync(booking with { Agenda = "ignored", Version = 2 }, 1, null, default);
 
-        var stale = await Assert.ThrowsAsync<DomainException>(() => Store.UpdateAsync(booking with { State = BookingState.Cancelled, Version = 2 }, 1, default));
-        var missing = await Assert.ThrowsAsync<DomainException>(() => Store.UpdateAsync(NewBooking(coach, offering, Nine), 1, default));
+        var stale = await Assert.ThrowsAsync<DomainException>(() => Store.UpdateAsync(booking with { State = BookingState.Cancelled, Version = 2 }, 1, null, default));
+        var missing = await Assert.ThrowsAsync<DomainException>(() => Store.UpdateAsync(NewBooking(coach, offering, Nine), 1, null, default));
 
         Assert.Equal(ErrorKind.Aborted, stale.Kind);
         Assert.Equal(ErrorKind.NotFound, missing.Kind);
@@ -173,14 +179,14 @@ public abstract class BookingStoreContract : IAsyncLifetime
         await CreateAsync(coach, offering, Nine + Duration.FromHours(4), "bob");
         var blocked = mine with { Start = Nine + Duration.FromHours(4), End = Nine + Duration.FromHours(5), Version = 2 };
 
-        var error = await Assert.ThrowsAsync<DomainException>(() => Store.RescheduleAsync(blocked, 1, ClaimKeys.For(blocked, offering, coach.TimeZone), default));
+        var error = await Assert.ThrowsAsync<DomainException>(() => Store.RescheduleAsync(blocked, 1, ClaimKeys.For(blocked, offering, coach.TimeZone), null, default));
         var stillMine = await Store.GetAsync(mine.Id, default);
         var clashWithOriginal = NewBooking(coach, offering, Nine, "carol");
         var originalHeld = await Assert.ThrowsAsync<DomainException>(() =>
-            Store.CreateAsync(clashWithOriginal, ClaimKeys.For(clashWithOriginal, offering, coach.TimeZone), Key(), default));
+            Store.CreateAsync(clashWithOriginal, ClaimKeys.For(clashWithOriginal, offering, coach.TimeZone), Key(), null, default));
 
         var moved = mine with { Start = Nine + Duration.FromHours(2), End = Nine + Duration.FromHours(3), Version = 2 };
-        await Store.RescheduleAsync(moved, 1, ClaimKeys.For(moved, offering, coach.TimeZone), default);
+        await Store.RescheduleAsync(moved, 1, ClaimKeys.For(moved, offering, coach.TimeZone), null, default);
         var freed = await CreateAsync(coach, offering, Nine, "carol");
 
         Assert.Equal("SLOT_UNAVAILABLE", error.Reason);
@@ -200,9 +206,9 @@ public abstract class BookingStoreContract : IAsyncLifetime
         await CreateAsync(coach, offering, Nine + Duration.FromHours(2));
         var third = NewBooking(coach, offering, Nine + Duration.FromHours(4));
 
-        var full = await Assert.ThrowsAsync<DomainException>(() => Store.CreateAsync(third, ClaimKeys.For(third, offering, coach.TimeZone), Key(), default));
-        await Store.UpdateAsync(first with { State = BookingState.Cancelled, Version = 2 }, 1, default);
-        var afterCancel = await Store.CreateAsync(third, ClaimKeys.For(third, offering, coach.TimeZone), Key(), default);
+        var full = await Assert.ThrowsAsync<DomainException>(() => Store.CreateAsync(third, ClaimKeys.For(third, offering, coach.TimeZone), Key(), null, default));
+        await Store.UpdateAsync(first with { State = BookingState.Cancelled, Version = 2 }, 1, null, default);
+        var afterCancel = await Store.CreateAsync(third, ClaimKeys.For(third, offering, coach.TimeZone), Key(), null, default);
 
         Assert.Equal("BOOKING_LIMIT_REACHED", full.Reason);
         Assert.True(afterCancel.Created);
@@ -219,7 +225,7 @@ public abstract class BookingStoreContract : IAsyncLifetime
             var booking = NewBooking(coach, offering, Nine + Duration.FromMinutes(15 * (i % 4)), $"c{i}");
             try
             {
-                await Store.CreateAsync(booking, ClaimKeys.For(booking, offering, coach.TimeZone), Key(), default);
+                await Store.CreateAsync(booking, ClaimKeys.For(booking, offering, coach.TimeZone), Key(), null, default);
                 return true;
             }
             catch (DomainException e) when (e.Reason == "SLOT_UNAVAILABLE")
@@ -240,7 +246,7 @@ public abstract class BookingStoreContract : IAsyncLifetime
         var a = await CreateAsync(coach, offering, Nine, "ann");
         var b = await CreateAsync(coach, offering, Nine + Duration.FromHours(2), "bob");
         var c = await CreateAsync(coach, offering, Nine + Duration.FromHours(4), "ann");
-        await Store.UpdateAsync(c with { State = BookingState.Cancelled, Version = 2 }, 1, default);
+        await Store.UpdateAsync(c with { State = BookingState.Cancelled, Version = 2 }, 1, null, default);
 
         var anns = await Store.ListAsync(new BookingQuery(null, "ann", [], null, null, null, 10), default);
         var active = await Store.ListAsync(new BookingQuery(coach.Id, null, [BookingState.Confirmed], null, null, null, 10), default);

@@ -18,7 +18,8 @@ public class BookingMappingTests
     private static Booking Sample(BookingState state = BookingState.Confirmed) => new()
     {
         Id = "b1", CoachId = "c1", OfferingId = "o1", ClientId = "ann", Start = Start, End = Start + Duration.FromMinutes(60),
-        BufferBefore = Duration.FromMinutes(10), BufferAfter = Duration.FromMinutes(5), CoachTimeZoneId = "Europe/London", Agenda = "CV",
+        BufferBefore = Duration.FromMinutes(10), BufferAfter = Duration.FromMinutes(5), CoachTimeZoneId = "Europe/London", Agenda = "CV", Title = "Career coaching", CoachName = "Ada", CoachEmail = "ada@example.org",
+        ClientName = "Ann", ClientEmail = "ann@example.org", InviteSequence = 0,
         State = state, History = [new BookingEvent(state, "users/ann", Start - Duration.FromDays(1), "", null, "r1")],
         CreateTime = Start - Duration.FromDays(1), UpdateTime = Start - Duration.FromDays(1), Version = 1,
     };
@@ -59,7 +60,7 @@ public class BookingMappingTests
     [InlineData(BookingState.Confirmed, false)]
     public void Transition_LeavingActiveStates_UnsetsClaimsInTheSameUpdate(BookingState state, bool releases)
     {
-        var update = Render(BookingQueries.Transition(Sample(state) with { Version = 2 }));
+        var update = Render(BookingQueries.Transition(Sample(state) with { Version = 2 }, null));
 
         Assert.Equal(releases, update.Contains("$unset") && update["$unset"].AsBsonDocument.Contains("claims"));
         Assert.Equal((int)state, update["$set"]["state"].AsInt32);
@@ -71,7 +72,7 @@ public class BookingMappingTests
     {
         var moved = Sample() with { Start = Start + Duration.FromHours(2), End = Start + Duration.FromHours(3), Version = 2 };
 
-        var set = Render(BookingQueries.Move(moved, ["c1|9"]))["$set"].AsBsonDocument;
+        var set = Render(BookingQueries.Move(moved, ["c1|9"], null))["$set"].AsBsonDocument;
 
         Assert.Equal(new BsonArray { "c1|9" }, set["claims"]);
         Assert.Equal(moved.Start.ToDateTimeUtc(), set["start_time"].ToUniversalTime());

@@ -55,6 +55,24 @@ public sealed record Booking
 
     public required string Agenda { get; init; }
 
+    /// <summary>The offering's title when booked (the invite SUMMARY).</summary>
+    public required string Title { get; init; }
+
+    /// <summary>The coach's name when booked (the invite ORGANIZER's CN).</summary>
+    public required string CoachName { get; init; }
+
+    /// <summary>The coach's e-mail when booked (the invite ORGANIZER).</summary>
+    public required string CoachEmail { get; init; }
+
+    /// <summary>The client's name (from their token, or the client id).</summary>
+    public required string ClientName { get; init; }
+
+    /// <summary>The client's e-mail (from their token; empty when unknown).</summary>
+    public required string ClientEmail { get; init; }
+
+    /// <summary>SEQUENCE of the last iCalendar message emitted for this booking; -1 before the first. Only grows.</summary>
+    public required int InviteSequence { get; init; }
+
     public required BookingState State { get; init; }
 
     public required IReadOnlyList<BookingEvent> History { get; init; }

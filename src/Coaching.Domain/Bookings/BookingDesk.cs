@@ -1,4 +1,5 @@
 using Coaching.Domain.Availability;
+using Coaching.Domain.Calendar;
 using Coaching.Domain.Coaches;
 using Coaching.Domain.Common;
 using Coaching.Domain.Identity;
@@ -24,7 +25,7 @@ public sealed record BookingListRequest(string? CoachId, string? ClientId, IRead
 /// write that also claims the time; a concurrent winner makes that write fail with SLOT_UNAVAILABLE.
 /// </summary>
 public sealed class BookingDesk(ICoachStore coaches, IAvailabilityStore availability, IBusyTimeReader busyTime, IBookingStore store,
-    IClock clock, IIdGenerator ids)
+    ICalendarWriter calendar, IClock clock, IIdGenerator ids)
 {
     /// <summary>Longest agenda accepted.</summary>
     public const int MaxAgendaLength = 4000;
@@ -70,13 +71,20 @@ public sealed class BookingDesk(ICoachStore coaches, IAvailabilityStore availabi
             BufferAfter = offering.BufferAfter,
             CoachTimeZoneId = coach.TimeZoneId,
             Agenda = request.Agenda ?? string.Empty,
+            Title = offering.Title,
+            CoachName = coach.DisplayName,
+            CoachEmail = coach.Email,
+            ClientName = caller.Role == Role.Client && caller.DisplayName.Length > 0 ? caller.DisplayName : clientId,
+            ClientEmail = caller.Role == Role.Client && EmailAddress.IsPlausible(caller.Email) ? caller.Email : string.Empty,
+            InviteSequence = -1,
             State = state,
             History = [new BookingEvent(state, Actor(caller), time, string.Empty, null, requestId)],
             CreateTime = time,
             UpdateTime = time,
             Version = 1,
         };
-        var result = await store.CreateAsync(booking, ClaimKeys.For(booking, offering, coach.TimeZone), key, ct).ConfigureAwait(false);
+        var (stamped, invite) = BookingInvites.Emit(null, booking, calendar, time);
+        var result = await store.CreateAsync(stamped, ClaimKeys.For(stamped, offering, coach.TimeZone), key, invite, ct).ConfigureAwait(false);
         if (!result.Created && result.Fingerprint != key.Fingerprint)
         {
             Fail.RequestIdReused(key.RequestId);
@@ -219,7 +227,8 @@ public sealed class BookingDesk(ICoachStore coaches, IAvailabilityStore availabi
         };
         try
         {
-            return await store.RescheduleAsync(moved, booking.Version, ClaimKeys.For(moved, offering, coach.TimeZone), ct).ConfigureAwait(false);
+            var (stamped, invite) = BookingInvites.Emit(booking, moved, calendar, time);
+            return await store.RescheduleAsync(stamped, booking.Version, ClaimKeys.For(stamped, offering, coach.TimeZone), invite, ct).ConfigureAwait(false);
         }
         catch (DomainException e) when (e.Kind == ErrorKind.Aborted)
         {
@@ -232,6 +241,14 @@ public sealed class BookingDesk(ICoachStore coaches, IAvailabilityStore availabi
 
             throw;
         }
+    }
+
+    /// <summary>Every iCalendar message emitted for a booking, byte for byte (its parties and admins).</summary>
+    public async Task<IReadOnlyList<Invite>> ListInvitesAsync(Caller caller, string bookingId, CancellationToken ct)
+    {
+        var booking = await LoadBookingAsync(bookingId, ct).ConfigureAwait(false);
+        RequireParty(caller, booking, "read this booking's invites");
+        return await store.ListInvitesAsync(bookingId, ct).ConfigureAwait(false);
     }
 
     private async Task<Booking> TransitionAsync(Caller caller, string bookingId, string? etag, string? reason,
@@ -258,7 +275,8 @@ public sealed class BookingDesk(ICoachStore coaches, IAvailabilityStore availabi
             UpdateTime = time,
             Version = checked(booking.Version + 1),
         };
-        return await store.UpdateAsync(updated, booking.Version, ct).ConfigureAwait(false);
+        var (stamped, invite) = BookingInvites.Emit(booking, updated, calendar, time);
+        return await store.UpdateAsync(stamped, booking.Version, invite, ct).ConfigureAwait(false);
     }
 
     private async Task<(Coach Coach, Offering Offering, SlotQuery Query)> LoadAsync(string coachId, string offeringId, Instant start, CancellationToken ct)

@@ -20,6 +20,9 @@ public sealed class CoachingOptions
     /// <summary>Token validation settings.</summary>
     public AuthOptions Auth { get; set; } = new();
 
+    /// <summary>Calendar feed settings.</summary>
+    public FeedOptions Feeds { get; set; } = new();
+
     /// <summary>The data directory with the default applied.</summary>
     public string ResolvedDataDirectory => string.IsNullOrWhiteSpace(DataDirectory)
         ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "coaching")
@@ -48,4 +51,11 @@ public sealed class AuthOptions
 
     /// <summary>Expected audience; defaults to <c>coaching</c>.</summary>
     public string Audience { get; set; } = string.Empty;
+}
+
+/// <summary>Where calendar apps fetch feeds.</summary>
+public sealed class FeedOptions
+{
+    /// <summary>Public base URL of the HTTP/1.1 feed endpoint (Kestrel endpoint "Feeds").</summary>
+    public string BaseUrl { get; set; } = "http://localhost:5001";
 }

@@ -1,9 +1,12 @@
 using Coaching.Domain.Availability;
+using Coaching.Calendar;
 using Coaching.Domain.Bookings;
+using Coaching.Domain.Calendar;
 using Coaching.Domain.Coaches;
 using Coaching.Domain.Common;
 using Coaching.Server.Availability;
 using Coaching.Server.Bookings;
+using Coaching.Server.Calendar;
 using Coaching.Server.Coaches;
 using Coaching.Server.Errors;
 using Coaching.Server.Identity;
@@ -11,6 +14,7 @@ using Coaching.Server.Placeholders;
 using Coaching.Storage.Mongo;
 using Coaching.Storage.Mongo.Availability;
 using Coaching.Storage.Mongo.Bookings;
+using Coaching.Storage.Mongo.Calendar;
 using Coaching.Storage.Mongo.Coaches;
 using Coaching.Storage.Sqlite;
 using Coaching.Storage.Sqlite.Availability;
@@ -39,6 +43,8 @@ public static class CoachingServerExtensions
         services.AddSingleton<CoachCatalog>();
         services.AddSingleton<AvailabilityPlanner>();
         services.AddSingleton<BookingDesk>();
+        services.AddSingleton<FeedDesk>();
+        services.AddSingleton<ICalendarWriter, IcalWriter>();
         services.AddCoachingStore(options);
         services.AddCoachingIdentity(options);
 
@@ -65,6 +71,7 @@ public static class CoachingServerExtensions
                 services.AddSingleton<IAvailabilityStore, SqliteAvailabilityStore>();
                 services.AddSingleton<IBusyTimeReader, SqliteBusyTimeReader>();
                 services.AddSingleton<IBookingStore, SqliteBookingStore>();
+                services.AddSingleton<IFeedStore, SqliteFeedStore>();
                 services.AddSingleton<IStoreInitializer>(new StoreInitializer(database.MigrateAsync));
                 break;
             case "mongodb":
@@ -80,6 +87,7 @@ public static class CoachingServerExtensions
                 services.AddSingleton<IAvailabilityStore, MongoAvailabilityStore>();
                 services.AddSingleton<IBusyTimeReader, MongoBusyTimeReader>();
                 services.AddSingleton<IBookingStore, MongoBookingStore>();
+                services.AddSingleton<IFeedStore, MongoFeedStore>();
                 services.AddSingleton<IStoreInitializer>(new StoreInitializer(mongo.EnsureIndexesAsync));
                 break;
             default:
@@ -145,6 +153,7 @@ public static class CoachingServerExtensions
         app.MapGrpcService<BookingGrpcService>();
         app.MapGrpcService<CourseGrpcService>();
         app.MapGrpcService<CalendarGrpcService>();
+        app.MapFeeds();
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapGrpcReflectionService().AllowAnonymous();
         return app;

@@ -10,7 +10,3 @@ namespace Coaching.Server.Placeholders;
 /// <summary>coaching.v1.CourseService (UNIMPLEMENTED until the course issue lands).</summary>
 [Authorize]
 public sealed class CourseGrpcService : Proto.CourseService.CourseServiceBase;
-
-/// <summary>coaching.v1.CalendarService (UNIMPLEMENTED until the calendar issue lands).</summary>
-[Authorize]
-public sealed class CalendarGrpcService : Proto.CalendarService.CalendarServiceBase;

@@ -1,4 +1,5 @@
 using Coaching.Domain.Bookings;
+using Coaching.Domain.Calendar;
 using Coaching.Domain.Common;
 using NodaTime;
 
@@ -37,6 +38,21 @@ public sealed class BookingDocument
 
     public string Agenda { get; set; } = string.Empty;
 
+    public string Title { get; set; } = string.Empty;
+
+    public string CoachName { get; set; } = string.Empty;
+
+    public string CoachEmail { get; set; } = string.Empty;
+
+    public string ClientName { get; set; } = string.Empty;
+
+    public string ClientEmail { get; set; } = string.Empty;
+
+    public int InviteSequence { get; set; } = -1;
+
+    /// <summary>Every iCalendar message emitted, pushed in the same update as the change that emitted it.</summary>
+    public List<InviteDocument> Invites { get; set; } = [];
+
     public int State { get; set; }
 
     public List<BookingEventDocument> History { get; set; } = [];
@@ -69,6 +85,12 @@ public sealed class BookingDocument
         BufferAfterSeconds = (long)b.BufferAfter.TotalSeconds,
         CoachTimeZone = b.CoachTimeZoneId,
         Agenda = b.Agenda,
+        Title = b.Title,
+        CoachName = b.CoachName,
+        CoachEmail = b.CoachEmail,
+        ClientName = b.ClientName,
+        ClientEmail = b.ClientEmail,
+        InviteSequence = b.InviteSequence,
         State = (int)b.State,
         History = [.. b.History.Select(BookingEventDocument.From)],
         Claims = claims is null ? null : [.. claims],
@@ -92,6 +114,12 @@ public sealed class BookingDocument
         BufferAfter = Duration.FromSeconds(BufferAfterSeconds),
         CoachTimeZoneId = CoachTimeZone,
         Agenda = Agenda,
+        Title = Title,
+        CoachName = CoachName,
+        CoachEmail = CoachEmail,
+        ClientName = ClientName,
+        ClientEmail = ClientEmail,
+        InviteSequence = InviteSequence,
         State = (BookingState)State,
         History = [.. History.Select(h => h.ToDomain())],
         CreateTime = Instant.FromDateTimeUtc(CreateTime),
@@ -127,4 +155,32 @@ public sealed class BookingEventDocument
 
     public BookingEvent ToDomain() => new((BookingState)State, Actor, Instant.FromDateTimeUtc(Time), Reason,
         PreviousStart is { } p ? Instant.FromDateTimeUtc(p) : null, RequestId);
+}
+
+/// <summary>One emitted iCalendar message inside a booking document.</summary>
+public sealed class InviteDocument
+{
+    public int Ordinal { get; set; }
+
+    public int Method { get; set; }
+
+    public int Sequence { get; set; }
+
+    public string Uid { get; set; } = string.Empty;
+
+    public byte[] Content { get; set; } = [];
+
+    public DateTime CreateTime { get; set; }
+
+    public static InviteDocument From(Invite invite) => new()
+    {
+        Ordinal = invite.Ordinal,
+        Method = (int)invite.Method,
+        Sequence = invite.Sequence,
+        Uid = invite.Uid,
+        Content = invite.Content,
+        CreateTime = invite.CreateTime.ToDateTimeUtc(),
+    };
+
+    public Invite ToDomain() => new(Ordinal, (InviteMethod)Method, Sequence, Uid, Content, Instant.FromDateTimeUtc(CreateTime));
 }

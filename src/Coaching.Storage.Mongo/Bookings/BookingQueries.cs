@@ -1,4 +1,5 @@
 using Coaching.Domain.Bookings;
+using Coaching.Domain.Calendar;
 using Coaching.Storage.Mongo.Coaches;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -58,19 +59,22 @@ public static class BookingQueries
     /// The state change of a booking as one update; leaving the active states unsets the claims in the same write,
     /// so the time is free the moment the change is visible.
     /// </summary>
-    public static UpdateDefinition<BookingDocument> Transition(Booking updated)
+    public static UpdateDefinition<BookingDocument> Transition(Booking updated, Invite? invite)
     {
         var update = Builders<BookingDocument>.Update
             .Set(d => d.State, (int)updated.State)
+            .Set(d => d.InviteSequence, updated.InviteSequence)
             .Set(d => d.History, [.. updated.History.Select(BookingEventDocument.From)])
             .Set(d => d.UpdateTime, updated.UpdateTime.ToDateTimeUtc())
             .Set(d => d.Version, updated.Version);
+        update = invite is null ? update : update.Push(d => d.Invites, InviteDocument.From(invite));
         return updated.IsActive ? update : update.Unset(d => d.Claims);
     }
 
     /// <summary>A move: new times and the new claims replace the old ones in one single-document update.</summary>
-    public static UpdateDefinition<BookingDocument> Move(Booking moved, IReadOnlyList<string> claims) =>
-        Builders<BookingDocument>.Update
+    public static UpdateDefinition<BookingDocument> Move(Booking moved, IReadOnlyList<string> claims, Invite? invite)
+    {
+        var update = Builders<BookingDocument>.Update
             .Set(d => d.StartTime, moved.Start.ToDateTimeUtc())
             .Set(d => d.EndTime, moved.End.ToDateTimeUtc())
             .Set(d => d.BlockStart, moved.BlockStart.ToDateTimeUtc())
@@ -79,8 +83,15 @@ public static class BookingQueries
             .Set(d => d.BufferAfterSeconds, (long)moved.BufferAfter.TotalSeconds)
             .Set(d => d.Claims, [.. claims])
             .Set(d => d.History, [.. moved.History.Select(BookingEventDocument.From)])
+            .Set(d => d.InviteSequence, moved.InviteSequence)
             .Set(d => d.UpdateTime, moved.UpdateTime.ToDateTimeUtc())
             .Set(d => d.Version, moved.Version);
+        return invite is null ? update : update.Push(d => d.Invites, InviteDocument.From(invite));
+    }
+
+    /// <summary>Reads of bookings leave the stored messages behind; only ListInvites needs them.</summary>
+    public static ProjectionDefinition<BookingDocument, BookingDocument> WithoutInvites { get; } =
+        Builders<BookingDocument>.Projection.Exclude(d => d.Invites);
 
     public static FilterDefinition<BookingDocument> List(BookingQuery q)
     {

@@ -1,4 +1,5 @@
 using Coaching.Domain.Bookings;
+using Coaching.Domain.Calendar;
 using Coaching.Domain.Common;
 using MongoDB.Driver;
 
@@ -14,18 +15,28 @@ namespace Coaching.Storage.Mongo.Bookings;
 public sealed class MongoBookingStore(MongoStore store) : IBookingStore
 {
     private const int CapRetries = 5;
-    private static readonly FindOneAndUpdateOptions<BookingDocument> ReturnAfter = new() { ReturnDocument = ReturnDocument.After };
+    private static readonly FindOneAndUpdateOptions<BookingDocument> ReturnAfter = new()
+    {
+        ReturnDocument = ReturnDocument.After,
+        Projection = BookingQueries.WithoutInvites,
+    };
 
     /// <inheritdoc />
-    public async Task<CreateResult<Booking>> CreateAsync(Booking booking, BookingClaims claims, IdempotencyKey key, CancellationToken cancellationToken)
+    public async Task<CreateResult<Booking>> CreateAsync(Booking booking, BookingClaims claims, IdempotencyKey key, Invite? invite,
+        CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
             var seats = await PickSeatsAsync(booking, claims, null, cancellationToken).ConfigureAwait(false);
             try
             {
-                await store.Bookings.InsertOneAsync(BookingDocument.From(booking, [.. claims.Cells, .. seats], key), cancellationToken: cancellationToken)
-                    .ConfigureAwait(false);
+                var document = BookingDocument.From(booking, [.. claims.Cells, .. seats], key);
+                if (invite is not null)
+                {
+                    document.Invites.Add(InviteDocument.From(invite));
+                }
+
+                await store.Bookings.InsertOneAsync(document, cancellationToken: cancellationToken).ConfigureAwait(false);
                 return new CreateResult<Booking>(booking, true, key.Fingerprint);
             }
             catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
@@ -43,19 +54,20 @@ public sealed class MongoBookingStore(MongoStore store) : IBookingStore
     /// <inheritdoc />
     public async Task<(Booking Booking, string Fingerprint)?> FindByRequestKeyAsync(IdempotencyKey key, CancellationToken cancellationToken)
     {
-        var document = await store.Bookings.Find(BookingQueries.ByRequestKey(key.Scope, key.RequestId))
+        var document = await store.Bookings.Find(BookingQueries.ByRequestKey(key.Scope, key.RequestId)).Project(BookingQueries.WithoutInvites)
             .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         return document is null ? null : (document.ToDomain(), document.RequestFingerprint ?? string.Empty);
     }
 
     /// <inheritdoc />
     public async Task<Booking?> GetAsync(string bookingId, CancellationToken cancellationToken) =>
-        (await store.Bookings.Find(BookingQueries.ById(bookingId)).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false))?.ToDomain();
+        (await store.Bookings.Find(BookingQueries.ById(bookingId)).Project(BookingQueries.WithoutInvites).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false))?.ToDomain();
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<Booking>> ListAsync(BookingQuery query, CancellationToken cancellationToken)
     {
         var documents = await store.Bookings.Find(BookingQueries.List(query))
+            .Project(BookingQueries.WithoutInvites)
             .Sort(Builders<BookingDocument>.Sort.Ascending(d => d.StartTime).Ascending(d => d.Id))
             .Limit(query.Limit)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
@@ -63,15 +75,15 @@ public sealed class MongoBookingStore(MongoStore store) : IBookingStore
     }
 
     /// <inheritdoc />
-    public async Task<Booking> UpdateAsync(Booking updated, long expectedVersion, CancellationToken cancellationToken)
+    public async Task<Booking> UpdateAsync(Booking updated, long expectedVersion, Invite? invite, CancellationToken cancellationToken)
     {
         var stored = await store.Bookings.FindOneAndUpdateAsync(BookingQueries.AtVersion(updated.Id, expectedVersion),
-            BookingQueries.Transition(updated), ReturnAfter, cancellationToken).ConfigureAwait(false);
+            BookingQueries.Transition(updated, invite), ReturnAfter, cancellationToken).ConfigureAwait(false);
         return stored?.ToDomain() ?? throw await LostWriteAsync(updated, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public async Task<Booking> RescheduleAsync(Booking moved, long expectedVersion, BookingClaims claims, CancellationToken cancellationToken)
+    public async Task<Booking> RescheduleAsync(Booking moved, long expectedVersion, BookingClaims claims, Invite? invite, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -79,7 +91,7 @@ public sealed class MongoBookingStore(MongoStore store) : IBookingStore
             try
             {
                 var stored = await store.Bookings.FindOneAndUpdateAsync(BookingQueries.AtVersion(moved.Id, expectedVersion),
-                    BookingQueries.Move(moved, [.. claims.Cells, .. seats]), ReturnAfter, cancellationToken).ConfigureAwait(false);
+                    BookingQueries.Move(moved, [.. claims.Cells, .. seats], invite), ReturnAfter, cancellationToken).ConfigureAwait(false);
                 return stored?.ToDomain() ?? throw await LostWriteAsync(moved, cancellationToken).ConfigureAwait(false);
             }
             catch (MongoCommandException e) when (e.Code == 11000)
@@ -87,6 +99,14 @@ public sealed class MongoBookingStore(MongoStore store) : IBookingStore
                 await ExplainConflictAsync(moved, claims, moved.Id, attempt, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Invite>> ListInvitesAsync(string bookingId, CancellationToken cancellationToken)
+    {
+        var invites = await store.Bookings.Find(BookingQueries.ById(bookingId)).Project(d => d.Invites)
+            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return invites is null ? [] : [.. invites.OrderBy(i => i.Ordinal).Select(i => i.ToDomain())];
     }
 
     // Seats are chosen by reading which are held; a concurrent writer taking the same seat makes our write fail on the

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Coaching.Domain.Bookings;
+using Coaching.Domain.Calendar;
 using Coaching.Domain.Common;
 using Microsoft.Data.Sqlite;
 using NodaTime;
@@ -17,12 +18,13 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
 {
     private const string Columns =
         "id, coach_id, offering_id, client_id, start_time, end_time, buffer_before_s, buffer_after_s, coach_time_zone, agenda, state, " +
-        "history, create_time, update_time, version";
+        "history, create_time, update_time, version, title, coach_name, coach_email, client_name, client_email, invite_sequence";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <inheritdoc />
-    public async Task<CreateResult<Booking>> CreateAsync(Booking booking, BookingClaims claims, IdempotencyKey key, CancellationToken cancellationToken)
+    public async Task<CreateResult<Booking>> CreateAsync(Booking booking, BookingClaims claims, IdempotencyKey key, Invite? invite,
+        CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -32,6 +34,7 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
                 $"""
                  INSERT INTO bookings ({Columns}, block_start, block_end, request_scope, request_id, request_fingerprint)
                  VALUES ($id, $coach, $offering, $client, $start, $end, $bb, $ba, $zone, $agenda, $state, $history, $created, $updated, $version,
+                         $title, $coach_name, $coach_email, $client_name, $client_email, $invite_sequence,
                          $block_start, $block_end, $scope, $rid, $fingerprint)
                  """, transaction);
             Bind(insert, booking).With("$scope", key.Scope).With("$rid", key.RequestId).With("$fingerprint", key.Fingerprint);
@@ -46,6 +49,7 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
         }
 
         await ClaimAsync(connection, transaction, booking, claims, cancellationToken).ConfigureAwait(false);
+        await RecordAsync(connection, transaction, booking.Id, invite, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new CreateResult<Booking>(booking, true, key.Fingerprint);
     }
@@ -56,7 +60,7 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         using var select = connection.Command($"SELECT {Columns}, request_fingerprint FROM bookings WHERE request_scope = $scope AND request_id = $rid")
             .With("$scope", key.Scope).With("$rid", key.RequestId);
-        var rows = await select.ListAsync(r => (Read(r), r.GetString(15)), cancellationToken).ConfigureAwait(false);
+        var rows = await select.ListAsync(r => (Read(r), r.GetString(21)), cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }
 
@@ -91,7 +95,7 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
     }
 
     /// <inheritdoc />
-    public async Task<Booking> UpdateAsync(Booking updated, long expectedVersion, CancellationToken cancellationToken)
+    public async Task<Booking> UpdateAsync(Booking updated, long expectedVersion, Invite? invite, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -101,12 +105,13 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
             await ReleaseAsync(connection, transaction, updated.Id, cancellationToken).ConfigureAwait(false);
         }
 
+        await RecordAsync(connection, transaction, updated.Id, invite, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return updated;
     }
 
     /// <inheritdoc />
-    public async Task<Booking> RescheduleAsync(Booking moved, long expectedVersion, BookingClaims claims, CancellationToken cancellationToken)
+    public async Task<Booking> RescheduleAsync(Booking moved, long expectedVersion, BookingClaims claims, Invite? invite, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -114,8 +119,33 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
         await WriteAsync(connection, transaction, moved, expectedVersion, cancellationToken).ConfigureAwait(false);
         await ReleaseAsync(connection, transaction, moved.Id, cancellationToken).ConfigureAwait(false);
         await ClaimAsync(connection, transaction, moved, claims, cancellationToken).ConfigureAwait(false);
+        await RecordAsync(connection, transaction, moved.Id, invite, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return moved;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Invite>> ListInvitesAsync(string bookingId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var select = connection.Command(
+            "SELECT ordinal, method, sequence, uid, content, create_time FROM invites WHERE booking_id = $id ORDER BY ordinal").With("$id", bookingId);
+        return await select.ListAsync(r => new Invite(r.GetInt32(0), (InviteMethod)r.GetInt64(1), r.GetInt32(2), r.GetString(3),
+            (byte[])r.GetValue(4), r.GetInstant(5)), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task RecordAsync(SqliteConnection connection, SqliteTransaction transaction, string bookingId, Invite? invite, CancellationToken ct)
+    {
+        if (invite is null)
+        {
+            return;
+        }
+
+        using var insert = connection.Command(
+            "INSERT INTO invites (booking_id, ordinal, method, sequence, uid, content, create_time) VALUES ($b, $o, $m, $s, $u, $c, $t)", transaction)
+            .With("$b", bookingId).With("$o", invite.Ordinal).With("$m", (long)invite.Method).With("$s", invite.Sequence)
+            .With("$u", invite.Uid).With("$c", invite.Content).With("$t", invite.CreateTime);
+        await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     private static async Task WriteAsync(SqliteConnection connection, SqliteTransaction transaction, Booking booking, long expectedVersion, CancellationToken ct)
@@ -123,7 +153,8 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
         using var update = connection.Command(
             """
             UPDATE bookings SET start_time = $start, end_time = $end, buffer_before_s = $bb, buffer_after_s = $ba, block_start = $block_start,
-                block_end = $block_end, state = $state, history = $history, update_time = $updated, version = $version
+                block_end = $block_end, state = $state, history = $history, update_time = $updated, version = $version,
+                invite_sequence = $invite_sequence
             WHERE id = $id AND version = $expected
             """, transaction);
         Bind(update, booking).With("$expected", expectedVersion);
@@ -177,7 +208,9 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
         .With("$zone", b.CoachTimeZoneId).With("$agenda", b.Agenda).With("$state", (long)b.State)
         .With("$history", JsonSerializer.Serialize(b.History.Select(HistoryRow.From), Json))
         .With("$created", b.CreateTime).With("$updated", b.UpdateTime).With("$version", b.Version)
-        .With("$block_start", b.BlockStart).With("$block_end", b.BlockEnd);
+        .With("$block_start", b.BlockStart).With("$block_end", b.BlockEnd)
+        .With("$title", b.Title).With("$coach_name", b.CoachName).With("$coach_email", b.CoachEmail)
+        .With("$client_name", b.ClientName).With("$client_email", b.ClientEmail).With("$invite_sequence", b.InviteSequence);
 
     private static Booking Read(SqliteDataReader r) => new()
     {
@@ -196,6 +229,12 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
         CreateTime = r.GetInstant(12),
         UpdateTime = r.GetInstant(13),
         Version = r.GetInt64(14),
+        Title = r.GetString(15),
+        CoachName = r.GetString(16),
+        CoachEmail = r.GetString(17),
+        ClientName = r.GetString(18),
+        ClientEmail = r.GetString(19),
+        InviteSequence = r.GetInt32(20),
     };
 
     private sealed record HistoryRow(int State, string Actor, long Time, string Reason, long? PreviousStart, string? RequestId)

@@ -16,7 +16,8 @@ public class ClaimKeysTests
     private static Booking At(Instant start, Offering o) => new()
     {
         Id = "b", CoachId = "c1", OfferingId = o.Id, ClientId = "ann", Start = start, End = start + o.Duration, BufferBefore = o.BufferBefore,
-        BufferAfter = o.BufferAfter, CoachTimeZoneId = "Asia/Kathmandu", Agenda = "", State = BookingState.Confirmed, History = [],
+        BufferAfter = o.BufferAfter, CoachTimeZoneId = "Asia/Kathmandu", Agenda = "", Title = "T", CoachName = "C", CoachEmail = "c@x.org", ClientName = "Ann",
+        ClientEmail = "", InviteSequence = -1, State = BookingState.Confirmed, History = [],
         CreateTime = Nine, UpdateTime = Nine, Version = 1,
     };
 

@@ -31,6 +31,7 @@ public sealed class MultiProcessRaceTests : IAsyncLifetime
                 {
                     Path.Combine(AppContext.BaseDirectory, "Coaching.Server.dll"),
                     $"--Kestrel:Endpoints:Grpc:Url={address}",
+                    $"--Kestrel:Endpoints:Feeds:Url=http://127.0.0.1:{FreePort()}",
                     $"--Coaching:DataDirectory={_dataDirectory}",
                     "--Logging:LogLevel:Default=Warning",
                 },

@@ -55,7 +55,5 @@ public class IdentityTests(ServerFixture server)
         await RpcAssert.FailsAsync(StatusCode.Unauthenticated, () => anonymous.GetCourseAsync(new GetCourseRequest { Name = "courses/x" }));
         await RpcAssert.FailsAsync(StatusCode.Unimplemented, () => new CourseService.CourseServiceClient(server.Channel(token))
             .ListCoursesAsync(new ListCoursesRequest()));
-        await RpcAssert.FailsAsync(StatusCode.Unimplemented, () => new CalendarService.CalendarServiceClient(server.Channel(token))
-            .GetFeedAsync(new GetFeedRequest()));
     }
 }

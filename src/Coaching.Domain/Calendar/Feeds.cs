@@ -1,0 +1,137 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using Coaching.Domain.Bookings;
+using Coaching.Domain.Common;
+using Coaching.Domain.Identity;
+using NodaTime;
+
+namespace Coaching.Domain.Calendar;
+
+/// <summary>A personal feed: whose it is, which token generation is live, and the hash of that token.</summary>
+public sealed record FeedRecord(string Owner, int Generation, string TokenHash, Instant RotateTime);
+
+/// <summary>Persistence of feeds and of the server secret their tokens derive from.</summary>
+public interface IFeedStore
+{
+    /// <summary>The 256-bit secret shared by every server instance, created once (first writer wins).</summary>
+    Task<byte[]> GetOrCreateSecretAsync(byte[] candidate, CancellationToken cancellationToken);
+
+    /// <summary>The owner's feed, or null.</summary>
+    Task<FeedRecord?> GetAsync(string owner, CancellationToken cancellationToken);
+
+    /// <summary>Stores a first-generation feed unless one exists; returns whichever is stored.</summary>
+    Task<FeedRecord> CreateAsync(FeedRecord feed, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the feed if it is still at <paramref name="expectedGeneration"/>.</summary>
+    /// <exception cref="DomainException">ABORTED when another rotation won.</exception>
+    Task<FeedRecord> RotateAsync(FeedRecord rotated, int expectedGeneration, CancellationToken cancellationToken);
+
+    /// <summary>The owner whose live token hashes to <paramref name="tokenHash"/>, or null.</summary>
+    Task<string?> FindOwnerAsync(string tokenHash, CancellationToken cancellationToken);
+}
+
+/// <summary>A feed as shown to its owner: the secret token of its URL and when it was issued.</summary>
+public sealed record FeedAccess(string Name, string Token, Instant RotateTime);
+
+/// <summary>
+/// Personal subscription feeds. A token is HMAC-SHA256(server secret, owner and generation): 256 bits nobody can
+/// guess without the secret, recomputable so the owner can see their URL again, and revoked at once by rotation
+/// (a new generation changes the token, and only the new token's SHA-256 is stored for lookup).
+/// </summary>
+public sealed class FeedDesk(IFeedStore feeds, IBookingStore bookings, ICalendarWriter writer, IClock clock)
+{
+    /// <summary>How far back a feed shows sessions.</summary>
+    public static readonly Duration History = Duration.FromDays(30);
+
+    /// <summary>Most sessions in one feed.</summary>
+    public const int MaxEntries = 500;
+
+    /// <summary>The caller's feed (created on first request).</summary>
+    public async Task<FeedAccess> GetAsync(Caller caller, string feedName, CancellationToken ct)
+    {
+        var owner = Authorize(caller, feedName);
+        var secret = await SecretAsync(ct).ConfigureAwait(false);
+        var feed = await feeds.GetAsync(owner, ct).ConfigureAwait(false)
+            ?? await feeds.CreateAsync(Generation(secret, owner, 1), ct).ConfigureAwait(false);
+        return new FeedAccess(feedName, Token(secret, owner, feed.Generation), feed.RotateTime);
+    }
+
+    /// <summary>Issues a new token; the old URL stops working immediately.</summary>
+    public async Task<FeedAccess> RotateAsync(Caller caller, string feedName, CancellationToken ct)
+    {
+        var owner = Authorize(caller, feedName);
+        var secret = await SecretAsync(ct).ConfigureAwait(false);
+        var current = await feeds.GetAsync(owner, ct).ConfigureAwait(false)
+            ?? await feeds.CreateAsync(Generation(secret, owner, 1), ct).ConfigureAwait(false);
+        var next = Generation(secret, owner, checked(current.Generation + 1));
+        var stored = await feeds.RotateAsync(next, current.Generation, ct).ConfigureAwait(false);
+        return new FeedAccess(feedName, Token(secret, owner, stored.Generation), stored.RotateTime);
+    }
+
+    /// <summary>The feed bytes for a token, or null when the token is unknown or revoked.</summary>
+    public async Task<byte[]?> RenderAsync(string token, CancellationToken ct)
+    {
+        if (token.Length is 0 or > 100)
+        {
+            return null;
+        }
+
+        var owner = await feeds.FindOwnerAsync(Hash(token), ct).ConfigureAwait(false);
+        if (owner is null)
+        {
+            return null;
+        }
+
+        var parts = owner.Split('/');
+        var since = clock.GetCurrentInstant() - History;
+        var query = parts[0] == "coaches"
+            ? new BookingQuery(parts[1], null, [], since, null, null, MaxEntries)
+            : new BookingQuery(null, parts[1], [], since, null, null, MaxEntries);
+        var rows = await bookings.ListAsync(query, ct).ConfigureAwait(false);
+        var entries = rows.Select(Entry).OfType<SessionEntry>().ToList();
+        return writer.WriteFeed(parts[0] == "coaches" ? "Coaching sessions (coach)" : "Coaching sessions", entries);
+    }
+
+    // A feed shows what the invites said: sent sessions as confirmed or cancelled, pending ones as tentative; a pending
+    // booking that was declined or withdrawn never reached a calendar, so it does not appear. DTSTAMP is the booking's
+    // last change, so an unchanged feed has unchanged bytes and ETags work.
+    private static SessionEntry? Entry(Booking b) => b.State switch
+    {
+        BookingState.Pending => BookingInvites.Entry(b, SessionStatus.Tentative, b.UpdateTime),
+        BookingState.Confirmed or BookingState.Completed or BookingState.NoShow => BookingInvites.Entry(b, SessionStatus.Confirmed, b.UpdateTime),
+        BookingState.Cancelled or BookingState.Declined when b.InviteSequence >= 0 => BookingInvites.Entry(b, SessionStatus.Cancelled, b.UpdateTime),
+        _ => null,
+    };
+
+    private static string Authorize(Caller caller, string feedName)
+    {
+        var parts = (feedName ?? string.Empty).Split('/');
+        if (parts.Length != 3 || parts[2] != "feed" || parts[1].Length == 0 || parts[0] is not ("users" or "coaches"))
+        {
+            Fail.Invalid("name", "must be users/{user}/feed or coaches/{coach}/feed");
+        }
+
+        var allowed = caller.IsAdmin
+            || (parts[0] == "users" && caller.Role == Role.Client && caller.UserId == parts[1])
+            || (parts[0] == "coaches" && caller.ActsFor(parts[1]));
+        if (!allowed)
+        {
+            Fail.PermissionDenied("NOT_RESOURCE_OWNER", "Only the feed's owner or an admin may see or rotate it.");
+        }
+
+        return $"{parts[0]}/{parts[1]}";
+    }
+
+    private async Task<byte[]> SecretAsync(CancellationToken ct) =>
+        await feeds.GetOrCreateSecretAsync(RandomNumberGenerator.GetBytes(32), ct).ConfigureAwait(false);
+
+    private FeedRecord Generation(byte[] secret, string owner, int generation) =>
+        new(owner, generation, Hash(Token(secret, owner, generation)), Instants.TruncateToMilliseconds(clock.GetCurrentInstant()));
+
+    private static string Token(byte[] secret, string owner, int generation) =>
+        Base64Url.EncodeToString(HMACSHA256.HashData(secret, Encoding.UTF8.GetBytes($"{owner}|{generation}")));
+
+    /// <summary>The stored form of a token.</summary>
+    public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+}

@@ -1,0 +1,59 @@
+using Coaching.Domain.Bookings;
+using Coaching.Domain.Calendar;
+using Coaching.Domain.Common;
+using Coaching.Server.Bookings;
+using Coaching.Server.Hosting;
+using Coaching.Server.Identity;
+using Coaching.Server.Mapping;
+using Google.Protobuf;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using Proto = Coaching.Contracts.V1;
+
+namespace Coaching.Server.Calendar;
+
+/// <summary>coaching.v1.CalendarService: translate, call one use case, translate back.</summary>
+[Authorize]
+public sealed class CalendarGrpcService(BookingDesk bookings, FeedDesk feeds, CoachingOptions options) : Proto.CalendarService.CalendarServiceBase
+{
+    public override async Task<Proto.ListInvitesResponse> ListInvites(Proto.ListInvitesRequest request, ServerCallContext context)
+    {
+        var caller = context.Caller();
+        var bookingId = BookingMapper.ParseName(request.Parent, "parent");
+        var filter = $"invites|{request.Parent}";
+        var page = PageRequest.Parse(request.PageSize, request.PageToken, filter);
+        var after = page.After is null ? 0 : int.TryParse(page.After, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0;
+        var invites = await bookings.ListInvitesAsync(caller, bookingId, context.CancellationToken);
+        var result = Page.FromFetched([.. invites.Where(i => i.Ordinal > after).Take(page.Size + 1)], page,
+            i => i.Ordinal.ToString(System.Globalization.CultureInfo.InvariantCulture), filter);
+        return new Proto.ListInvitesResponse
+        {
+            Invites =
+            {
+                result.Items.Select(i => new Proto.Invite
+                {
+                    Name = $"{request.Parent}/invites/{i.Ordinal}",
+                    Method = i.Method == InviteMethod.Cancel ? Proto.InviteMethod.Cancel : Proto.InviteMethod.Request,
+                    Uid = i.Uid,
+                    Sequence = i.Sequence,
+                    Content = ByteString.CopyFrom(i.Content),
+                    CreateTime = TimeMapping.ToTimestamp(i.CreateTime),
+                }),
+            },
+            NextPageToken = result.NextPageToken,
+        };
+    }
+
+    public override async Task<Proto.Feed> GetFeed(Proto.GetFeedRequest request, ServerCallContext context) =>
+        ToProto(await feeds.GetAsync(context.Caller(), request.Name, context.CancellationToken));
+
+    public override async Task<Proto.Feed> RotateFeedToken(Proto.RotateFeedTokenRequest request, ServerCallContext context) =>
+        ToProto(await feeds.RotateAsync(context.Caller(), request.Name, context.CancellationToken));
+
+    private Proto.Feed ToProto(FeedAccess feed) => new()
+    {
+        Name = feed.Name,
+        Url = FeedEndpoint.Url(options, feed.Token),
+        RotateTime = TimeMapping.ToTimestamp(feed.RotateTime),
+    };
+}
