@@ -1,5 +1,6 @@
 using Coaching.Domain.Availability;
 using Coaching.Domain.Bookings;
+using Coaching.Domain.Calendar;
 using Coaching.Domain.Coaches;
 using Coaching.Domain.Common;
 using NodaTime;
@@ -13,7 +14,7 @@ public abstract class BookingStoreContract : IAsyncLifetime
     private Stores? _stores;
 
     /// <summary>The stores under test, sharing one database.</summary>
-    public sealed record Stores(ICoachStore Coaches, IBookingStore Bookings, IBusyTimeReader Busy);
+    public sealed record Stores(ICoachStore Coaches, IBookingStore Bookings, IBusyTimeReader Busy, IFeedStore Feeds);
 
     protected FakeClock Clock { get; } = new(Instant.FromUtc(2026, 11, 29, 9, 0));
 
@@ -257,5 +258,56 @@ public abstract class BookingStoreContract : IAsyncLifetime
         Assert.Equal([a.Id, b.Id], active.Select(x => x.Id));
         Assert.Equal([b.Id, c.Id], page2.Select(x => x.Id));
         Assert.Equal([b.Id], window.Select(x => x.Id));
+    }
+
+    [SkippableFact]
+    public async Task Invites_AreStoredWithTheirChange_ByteForByte_AndNotOnAFailedWrite()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        var (coach, offering) = await SeedAsync();
+        var content = new byte[] { 0x42, 0x45, 0x47, 0x49, 0x4E, 0x3A, 0xE6, 0x97, 0xA5, 0x0D, 0x0A, 0x00, 0xFF };
+        var booking = NewBooking(coach, offering, Nine);
+        var first = new Invite(1, InviteMethod.Request, 0, "uid-1", content, Clock.GetCurrentInstant());
+        await Store.CreateAsync(booking, ClaimKeys.For(booking, offering, coach.TimeZone), Key(), first, default);
+        var second = new Invite(2, InviteMethod.Cancel, 1, "uid-1", [1, 2, 3], Clock.GetCurrentInstant());
+        await Store.UpdateAsync(booking with { State = BookingState.Cancelled, InviteSequence = 1, Version = 2 }, 1, second, default);
+        var stale = new Invite(3, InviteMethod.Request, 2, "uid-1", [9], Clock.GetCurrentInstant());
+        await Assert.ThrowsAsync<DomainException>(() => Store.UpdateAsync(booking with { Version = 2 }, 1, stale, default));
+        var clash = NewBooking(coach, offering, Nine + Duration.FromMinutes(75));
+        await Store.CreateAsync(clash, ClaimKeys.For(clash, offering, coach.TimeZone), Key(), null, default);
+        var refused = NewBooking(coach, offering, Nine + Duration.FromMinutes(75));
+        await Assert.ThrowsAsync<DomainException>(() => Store.CreateAsync(refused, ClaimKeys.For(refused, offering, coach.TimeZone), Key(),
+            new Invite(1, InviteMethod.Request, 0, "uid-x", [7], Clock.GetCurrentInstant()), default));
+
+        var invites = await Store.ListInvitesAsync(booking.Id, default);
+
+        Assert.Equal(2, invites.Count);
+        Assert.Equal(content, invites[0].Content);
+        Assert.Equal(first with { Content = [] }, invites[0] with { Content = [] });
+        Assert.Equal(InviteMethod.Cancel, invites[1].Method);
+        Assert.Equal(1, (await Store.GetAsync(booking.Id, default))!.InviteSequence);
+        Assert.Empty(await Store.ListInvitesAsync(refused.Id, default));
+    }
+
+    [SkippableFact]
+    public async Task Feeds_SecretIsStable_CreateIsIdempotent_RotationIsConditional()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        var feeds = _stores!.Feeds;
+
+        var secret = await feeds.GetOrCreateSecretAsync([1, 2, 3], default);
+        var again = await feeds.GetOrCreateSecretAsync([4, 5, 6], default);
+        var created = await feeds.CreateAsync(new FeedRecord("users/ann", 1, "hash-1", Clock.GetCurrentInstant()), default);
+        var duplicate = await feeds.CreateAsync(new FeedRecord("users/ann", 1, "hash-other", Clock.GetCurrentInstant()), default);
+        var rotated = await feeds.RotateAsync(new FeedRecord("users/ann", 2, "hash-2", Clock.GetCurrentInstant()), 1, default);
+        var lost = await Assert.ThrowsAsync<DomainException>(() => feeds.RotateAsync(new FeedRecord("users/ann", 2, "hash-3", Clock.GetCurrentInstant()), 1, default));
+
+        Assert.Equal(secret, again);
+        Assert.Equal("hash-1", duplicate.TokenHash);
+        Assert.Equal(created, duplicate);
+        Assert.Equal(2, rotated.Generation);
+        Assert.Equal(ErrorKind.Aborted, lost.Kind);
+        Assert.Null(await feeds.FindOwnerAsync("hash-1", default));
+        Assert.Equal("users/ann", await feeds.FindOwnerAsync("hash-2", default));
     }
 }

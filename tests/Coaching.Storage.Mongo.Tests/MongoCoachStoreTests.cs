@@ -67,7 +67,8 @@ public sealed class MongoBookingStoreTests : Coaching.Storage.Contract.BookingSt
     protected override async Task<Stores> CreateStoresAsync()
     {
         _mongo = await MongoTestServer.CreateDatabaseAsync();
-        return new Stores(new MongoCoachStore(_mongo), new Bookings.MongoBookingStore(_mongo), new Bookings.MongoBusyTimeReader(_mongo));
+        return new Stores(new MongoCoachStore(_mongo), new Bookings.MongoBookingStore(_mongo), new Bookings.MongoBusyTimeReader(_mongo),
+            new Calendar.MongoFeedStore(_mongo));
     }
 
     protected override Task DisposeStoresAsync() => MongoTestServer.DropAsync(_mongo!);

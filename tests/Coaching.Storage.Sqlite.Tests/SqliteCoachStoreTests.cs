@@ -57,7 +57,8 @@ public sealed class SqliteBookingStoreTests : Coaching.Storage.Contract.BookingS
     {
         var database = new SqliteDatabase(Path.Combine(_directory, "coaching.db"));
         await database.MigrateAsync(default);
-        return new Stores(new SqliteCoachStore(database), new Bookings.SqliteBookingStore(database), new Bookings.SqliteBusyTimeReader(database));
+        return new Stores(new SqliteCoachStore(database), new Bookings.SqliteBookingStore(database), new Bookings.SqliteBusyTimeReader(database),
+            new Bookings.SqliteFeedStore(database));
     }
 
     protected override Task DisposeStoresAsync()
