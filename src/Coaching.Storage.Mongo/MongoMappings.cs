@@ -1,6 +1,7 @@
 using Coaching.Storage.Mongo.Availability;
 using Coaching.Storage.Mongo.Bookings;
 using Coaching.Storage.Mongo.Calendar;
+using Coaching.Storage.Mongo.Courses;
 using Coaching.Storage.Mongo.Coaches;
 using MongoDB.Bson.Serialization;
 using MongoDB.Bson.Serialization.Serializers;
@@ -159,6 +160,64 @@ public static class MongoMappings
                 map.MapMember(d => d.Generation).SetElementName("generation");
                 map.MapMember(d => d.TokenHash).SetElementName("token_hash");
                 map.MapMember(d => d.RotateTime).SetElementName("rotate_time").SetSerializer(UtcDate);
+            });
+
+            BsonClassMap.RegisterClassMap<CourseDocument>(map =>
+            {
+                map.MapIdMember(d => d.Id);
+                map.MapMember(d => d.Title).SetElementName("title");
+                map.MapMember(d => d.Description).SetElementName("description");
+                map.MapMember(d => d.Outcomes).SetElementName("outcomes");
+                map.MapMember(d => d.SessionCount).SetElementName("session_count");
+                map.MapMember(d => d.CreateTime).SetElementName("create_time").SetSerializer(UtcDate);
+                map.MapMember(d => d.UpdateTime).SetElementName("update_time").SetSerializer(UtcDate);
+                map.MapMember(d => d.Version).SetElementName("version");
+                map.MapMember(d => d.RequestScope).SetElementName("request_scope").SetIgnoreIfNull(true);
+                map.MapMember(d => d.RequestId).SetElementName("request_id").SetIgnoreIfNull(true);
+                map.MapMember(d => d.RequestFingerprint).SetElementName("request_fingerprint").SetIgnoreIfNull(true);
+            });
+
+            BsonClassMap.RegisterClassMap<SessionDocument>(map =>
+            {
+                map.MapMember(d => d.Start).SetElementName("start").SetSerializer(UtcDate);
+                map.MapMember(d => d.End).SetElementName("end").SetSerializer(UtcDate);
+                map.MapMember(d => d.Title).SetElementName("title");
+            });
+
+            BsonClassMap.RegisterClassMap<EntryDocument>(map =>
+            {
+                map.MapMember(d => d.Id).SetElementName("id");
+                map.MapMember(d => d.Client).SetElementName("client");
+                map.MapMember(d => d.Arrival).SetElementName("arrival");
+                map.MapMember(d => d.CreateTime).SetElementName("create_time").SetSerializer(UtcDate);
+                map.MapMember(d => d.UpdateTime).SetElementName("update_time").SetSerializer(UtcDate);
+                map.MapMember(d => d.Version).SetElementName("version");
+                map.MapMember(d => d.RequestScope).SetElementName("request_scope").SetIgnoreIfNull(true);
+                map.MapMember(d => d.RequestId).SetElementName("request_id").SetIgnoreIfNull(true);
+            });
+
+            BsonClassMap.RegisterClassMap<CohortDocument>(map =>
+            {
+                map.MapIdMember(d => d.Id);
+                map.MapMember(d => d.CourseId).SetElementName("course_id");
+                map.MapMember(d => d.DisplayName).SetElementName("display_name");
+                map.MapMember(d => d.TimeZone).SetElementName("time_zone");
+                map.MapMember(d => d.Sessions).SetElementName("sessions");
+                map.MapMember(d => d.CoachIds).SetElementName("coach_ids");
+                map.MapMember(d => d.Capacity).SetElementName("capacity");
+                map.MapMember(d => d.OpenTime).SetElementName("open_time").SetSerializer(UtcDate);
+                map.MapMember(d => d.CloseTime).SetElementName("close_time").SetSerializer(UtcDate);
+                map.MapMember(d => d.State).SetElementName("state");
+                map.MapMember(d => d.NextArrival).SetElementName("next_arrival");
+                map.MapMember(d => d.Enrolled).SetElementName("enrolled");
+                map.MapMember(d => d.Waitlist).SetElementName("waitlist");
+                map.MapMember(d => d.Withdrawn).SetElementName("withdrawn");
+                map.MapMember(d => d.CreateTime).SetElementName("create_time").SetSerializer(UtcDate);
+                map.MapMember(d => d.UpdateTime).SetElementName("update_time").SetSerializer(UtcDate);
+                map.MapMember(d => d.Version).SetElementName("version");
+                map.MapMember(d => d.RequestScope).SetElementName("request_scope").SetIgnoreIfNull(true);
+                map.MapMember(d => d.RequestId).SetElementName("request_id").SetIgnoreIfNull(true);
+                map.MapMember(d => d.RequestFingerprint).SetElementName("request_fingerprint").SetIgnoreIfNull(true);
             });
 
             _registered = true;

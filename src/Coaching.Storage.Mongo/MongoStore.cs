@@ -2,6 +2,7 @@ using Coaching.Domain.Coaches;
 using Coaching.Storage.Mongo.Availability;
 using Coaching.Storage.Mongo.Bookings;
 using Coaching.Storage.Mongo.Calendar;
+using Coaching.Storage.Mongo.Courses;
 using Coaching.Storage.Mongo.Coaches;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -26,6 +27,8 @@ public sealed class MongoStore : IStoreHealth
         Bookings = database.GetCollection<BookingDocument>(BookingDocument.Collection);
         Feeds = database.GetCollection<FeedDocument>(FeedDocument.Collection);
         Settings = database.GetCollection<BsonDocument>("settings");
+        Courses = database.GetCollection<CourseDocument>(CourseDocument.Collection);
+        Cohorts = database.GetCollection<CohortDocument>(CohortDocument.Collection);
     }
 
     /// <summary>The database.</summary>
@@ -44,6 +47,10 @@ public sealed class MongoStore : IStoreHealth
     internal IMongoCollection<FeedDocument> Feeds { get; }
 
     internal IMongoCollection<BsonDocument> Settings { get; }
+
+    internal IMongoCollection<CourseDocument> Courses { get; }
+
+    internal IMongoCollection<CohortDocument> Cohorts { get; }
 
     /// <summary>Connects from a URI whose path names the database (default database "coaching").</summary>
     public static MongoStore Connect(string uri)
@@ -66,6 +73,8 @@ public sealed class MongoStore : IStoreHealth
         await Overrides.Indexes.CreateManyAsync(AvailabilityQueries.OverrideIndexes, cancellationToken).ConfigureAwait(false);
         await Bookings.Indexes.CreateManyAsync(BookingQueries.Indexes, cancellationToken).ConfigureAwait(false);
         await Feeds.Indexes.CreateManyAsync(MongoFeedStore.Indexes, cancellationToken).ConfigureAwait(false);
+        await Courses.Indexes.CreateOneAsync(CoachIndexes.RequestKey<CourseDocument>(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await Cohorts.Indexes.CreateManyAsync(CohortUpdates.Indexes, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -158,5 +158,74 @@ internal static class Schema
                 value BLOB NOT NULL
             ) STRICT;
             """),
+        (5, """
+            CREATE TABLE courses (
+                id                  TEXT    NOT NULL PRIMARY KEY,
+                title               TEXT    NOT NULL,
+                description         TEXT    NOT NULL,
+                outcomes            TEXT    NOT NULL, -- JSON array
+                session_count       INTEGER NOT NULL,
+                create_time         INTEGER NOT NULL,
+                update_time         INTEGER NOT NULL,
+                version             INTEGER NOT NULL,
+                request_scope       TEXT    NULL,
+                request_id          TEXT    NULL,
+                request_fingerprint TEXT    NULL,
+                UNIQUE (request_scope, request_id)
+            ) STRICT;
+
+            CREATE TABLE cohorts (
+                id                  TEXT    NOT NULL PRIMARY KEY,
+                course_id           TEXT    NOT NULL REFERENCES courses (id),
+                display_name        TEXT    NOT NULL,
+                time_zone           TEXT    NOT NULL,
+                sessions            TEXT    NOT NULL, -- JSON [[start ms, duration s, title], ...]
+                coach_ids           TEXT    NOT NULL, -- JSON array
+                capacity            INTEGER NOT NULL CHECK (capacity BETWEEN 1 AND 1000),
+                open_time           INTEGER NOT NULL,
+                close_time          INTEGER NOT NULL,
+                state               INTEGER NOT NULL CHECK (state BETWEEN 1 AND 4),
+                next_arrival        INTEGER NOT NULL DEFAULT 1,
+                create_time         INTEGER NOT NULL,
+                update_time         INTEGER NOT NULL,
+                version             INTEGER NOT NULL,
+                request_scope       TEXT    NULL,
+                request_id          TEXT    NULL,
+                request_fingerprint TEXT    NULL,
+                UNIQUE (request_scope, request_id)
+            ) STRICT;
+            CREATE INDEX cohorts_by_course ON cohorts (course_id, id);
+
+            -- Sessions per teaching coach, for the busy-time reads of availability and bookings.
+            CREATE TABLE cohort_teaching (
+                coach_id   TEXT    NOT NULL,
+                start_time INTEGER NOT NULL,
+                end_time   INTEGER NOT NULL,
+                cohort_id  TEXT    NOT NULL REFERENCES cohorts (id),
+                PRIMARY KEY (coach_id, start_time, cohort_id)
+            ) STRICT, WITHOUT ROWID;
+            CREATE INDEX cohort_teaching_by_cohort ON cohort_teaching (cohort_id);
+
+            CREATE TABLE enrolments (
+                id                  TEXT    NOT NULL PRIMARY KEY,
+                course_id           TEXT    NOT NULL,
+                cohort_id           TEXT    NOT NULL REFERENCES cohorts (id),
+                client_id           TEXT    NOT NULL,
+                state               INTEGER NOT NULL CHECK (state BETWEEN 1 AND 3),
+                arrival             INTEGER NOT NULL,
+                create_time         INTEGER NOT NULL,
+                update_time         INTEGER NOT NULL,
+                version             INTEGER NOT NULL,
+                request_scope       TEXT    NULL,
+                request_id          TEXT    NULL,
+                request_fingerprint TEXT    NULL,
+                UNIQUE (request_scope, request_id),
+                UNIQUE (cohort_id, arrival)
+            ) STRICT;
+            -- At most one live (enrolled or waitlisted) enrolment per client and cohort.
+            CREATE UNIQUE INDEX enrolments_live ON enrolments (cohort_id, client_id) WHERE state IN (1, 2);
+            CREATE INDEX enrolments_by_cohort ON enrolments (cohort_id, state, arrival, id);
+            CREATE INDEX enrolments_by_client ON enrolments (client_id, state, arrival, id);
+            """),
     ];
 }

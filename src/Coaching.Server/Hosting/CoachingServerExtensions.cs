@@ -4,22 +4,25 @@ using Coaching.Domain.Bookings;
 using Coaching.Domain.Calendar;
 using Coaching.Domain.Coaches;
 using Coaching.Domain.Common;
+using Coaching.Domain.Courses;
 using Coaching.Server.Availability;
 using Coaching.Server.Bookings;
 using Coaching.Server.Calendar;
 using Coaching.Server.Coaches;
+using Coaching.Server.Courses;
 using Coaching.Server.Errors;
 using Coaching.Server.Identity;
-using Coaching.Server.Placeholders;
 using Coaching.Storage.Mongo;
 using Coaching.Storage.Mongo.Availability;
 using Coaching.Storage.Mongo.Bookings;
 using Coaching.Storage.Mongo.Calendar;
 using Coaching.Storage.Mongo.Coaches;
+using Coaching.Storage.Mongo.Courses;
 using Coaching.Storage.Sqlite;
 using Coaching.Storage.Sqlite.Availability;
 using Coaching.Storage.Sqlite.Bookings;
 using Coaching.Storage.Sqlite.Coaches;
+using Coaching.Storage.Sqlite.Courses;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.IdentityModel.Tokens;
@@ -44,6 +47,11 @@ public static class CoachingServerExtensions
         services.AddSingleton<AvailabilityPlanner>();
         services.AddSingleton<BookingDesk>();
         services.AddSingleton<FeedDesk>();
+        // Availability and bookings see every commitment of a coach (bookings and cohort sessions); a new cohort
+        // session is checked against bookings only.
+        services.AddSingleton<IBusyTimeReader>(sp => new CommittedTime(sp.GetRequiredService<BookingBusyTime>().Reader, sp.GetRequiredService<ICourseStore>()));
+        services.AddSingleton(sp => new CourseDesk(sp.GetRequiredService<ICourseStore>(), sp.GetRequiredService<ICoachStore>(),
+            sp.GetRequiredService<BookingBusyTime>().Reader, sp.GetRequiredService<IClock>(), sp.GetRequiredService<IIdGenerator>()));
         services.AddSingleton<ICalendarWriter, IcalWriter>();
         services.AddCoachingStore(options);
         services.AddCoachingIdentity(options);
@@ -69,7 +77,8 @@ public static class CoachingServerExtensions
                 services.AddSingleton<IStoreHealth>(database);
                 services.AddSingleton<ICoachStore, SqliteCoachStore>();
                 services.AddSingleton<IAvailabilityStore, SqliteAvailabilityStore>();
-                services.AddSingleton<IBusyTimeReader, SqliteBusyTimeReader>();
+                services.AddSingleton(new BookingBusyTime(new SqliteBusyTimeReader(database)));
+                services.AddSingleton<ICourseStore, SqliteCourseStore>();
                 services.AddSingleton<IBookingStore, SqliteBookingStore>();
                 services.AddSingleton<IFeedStore, SqliteFeedStore>();
                 services.AddSingleton<IStoreInitializer>(new StoreInitializer(database.MigrateAsync));
@@ -85,7 +94,8 @@ public static class CoachingServerExtensions
                 services.AddSingleton<IStoreHealth>(mongo);
                 services.AddSingleton<ICoachStore, MongoCoachStore>();
                 services.AddSingleton<IAvailabilityStore, MongoAvailabilityStore>();
-                services.AddSingleton<IBusyTimeReader, MongoBusyTimeReader>();
+                services.AddSingleton(new BookingBusyTime(new MongoBusyTimeReader(mongo)));
+                services.AddSingleton<ICourseStore, MongoCourseStore>();
                 services.AddSingleton<IBookingStore, MongoBookingStore>();
                 services.AddSingleton<IFeedStore, MongoFeedStore>();
                 services.AddSingleton<IStoreInitializer>(new StoreInitializer(mongo.EnsureIndexesAsync));
@@ -159,6 +169,9 @@ public static class CoachingServerExtensions
         return app;
     }
 }
+
+/// <summary>The store's reader of booked time alone (without cohort sessions).</summary>
+public sealed record BookingBusyTime(IBusyTimeReader Reader);
 
 /// <summary>Prepares a store before the first call.</summary>
 public interface IStoreInitializer

@@ -46,14 +46,12 @@ public class IdentityTests(ServerFixture server)
     }
 
     [Fact]
-    public async Task PendingServices_Unimplemented_ButStillAuthenticated()
+    public async Task EveryService_RequiresAToken()
     {
-        var token = server.Token("client-1", "client");
-
-        var anonymous = new CourseService.CourseServiceClient(server.Channel(null));
-
-        await RpcAssert.FailsAsync(StatusCode.Unauthenticated, () => anonymous.GetCourseAsync(new GetCourseRequest { Name = "courses/x" }));
-        await RpcAssert.FailsAsync(StatusCode.Unimplemented, () => new CourseService.CourseServiceClient(server.Channel(token))
-            .ListCoursesAsync(new ListCoursesRequest()));
+        await RpcAssert.FailsAsync(StatusCode.Unauthenticated, () => new CourseService.CourseServiceClient(server.Channel(null)).ListCoursesAsync(new ListCoursesRequest()));
+        await RpcAssert.FailsAsync(StatusCode.Unauthenticated, () => new BookingService.BookingServiceClient(server.Channel(null)).ListBookingsAsync(new ListBookingsRequest()));
+        await RpcAssert.FailsAsync(StatusCode.Unauthenticated, () => new CalendarService.CalendarServiceClient(server.Channel(null)).GetFeedAsync(new GetFeedRequest()));
+        await RpcAssert.FailsAsync(StatusCode.Unauthenticated, () => new AvailabilityService.AvailabilityServiceClient(server.Channel(null))
+            .GetWeeklyScheduleAsync(new GetWeeklyScheduleRequest()));
     }
 }

@@ -1,0 +1,50 @@
+using Coaching.Domain.Common;
+using NodaTime;
+
+namespace Coaching.Domain.Courses;
+
+/// <summary>A course that runs in cohorts, e.g. the CV-development course. Invariants: title 1..200, 1..50 sessions, at most 20 outcomes.</summary>
+public sealed record Course
+{
+    public required string Id { get; init; }
+
+    public required string Title { get; init; }
+
+    public required string Description { get; init; }
+
+    public required IReadOnlyList<string> Outcomes { get; init; }
+
+    public required int SessionCount { get; init; }
+
+    public required Instant CreateTime { get; init; }
+
+    public required Instant UpdateTime { get; init; }
+
+    public required long Version { get; init; }
+
+    public string Name => $"courses/{Id}";
+
+    public string Etag => Etags.Of(Version);
+
+    /// <summary>Validates and builds a new course.</summary>
+    /// <exception cref="DomainException">INVALID_ARGUMENT naming each bad field.</exception>
+    public static Course Create(string id, string? title, string? description, IReadOnlyList<string> outcomes, int sessionCount, Instant now)
+    {
+        var v = new Violations();
+        v.SingleLine(title, "course.title", 1, 200);
+        v.FreeText(description, "course.description", 5000);
+        v.Require(outcomes.Count <= 20, "course.outcomes", "at most 20 outcomes");
+        for (var i = 0; i < outcomes.Count; i++)
+        {
+            v.SingleLine(outcomes[i], $"course.outcomes[{i}]", 1, 300);
+        }
+
+        v.Require(sessionCount is >= 1 and <= 50, "course.session_count", "must be between 1 and 50");
+        v.ThrowIfAny();
+        return new Course
+        {
+            Id = id, Title = title!.Trim(), Description = description ?? string.Empty, Outcomes = [.. outcomes.Select(o => o.Trim())],
+            SessionCount = sessionCount, CreateTime = now, UpdateTime = now, Version = 1,
+        };
+    }
+}

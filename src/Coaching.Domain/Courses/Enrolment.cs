@@ -1,0 +1,48 @@
+using Coaching.Domain.Common;
+using NodaTime;
+
+namespace Coaching.Domain.Courses;
+
+/// <summary>State of an enrolment.</summary>
+public enum EnrolmentState
+{
+    /// <summary>Holds a seat.</summary>
+    Enrolled = 1,
+
+    /// <summary>Waiting in line for a seat.</summary>
+    Waitlisted = 2,
+
+    /// <summary>Left the cohort (or the cohort was cancelled).</summary>
+    Withdrawn = 3,
+}
+
+/// <summary>
+/// A client's place in a cohort. <see cref="Arrival"/> is the order in which the store accepted the request
+/// (the waitlist is FIFO on it); <see cref="WaitlistPosition"/> is 1-based while waitlisted and 0 otherwise.
+/// </summary>
+public sealed record Enrolment
+{
+    public required string Id { get; init; }
+
+    public required string CourseId { get; init; }
+
+    public required string CohortId { get; init; }
+
+    public required string ClientId { get; init; }
+
+    public required EnrolmentState State { get; init; }
+
+    public required long Arrival { get; init; }
+
+    public required int WaitlistPosition { get; init; }
+
+    public required Instant CreateTime { get; init; }
+
+    public required Instant UpdateTime { get; init; }
+
+    public required long Version { get; init; }
+
+    public string Name => $"courses/{CourseId}/cohorts/{CohortId}/enrolments/{Id}";
+
+    public string Etag => Etags.Of(Version);
+}

@@ -1,0 +1,59 @@
+using Coaching.Domain.Common;
+using NodaTime;
+
+namespace Coaching.Domain.Courses;
+
+/// <summary>An enrolment list query, ordered enrolled first, then the waitlist in order, then withdrawn.</summary>
+public sealed record EnrolmentQuery(string? CohortId, string? ClientId, EnrolmentState? State, string? AfterKey, int Limit);
+
+/// <summary>
+/// Persistence of courses, cohorts and enrolments. The store owns the cohort guarantees: enrolled ≤ capacity at every
+/// instant, a FIFO waitlist in the order the store accepted requests, at most one live enrolment per client and
+/// cohort, and promotion of the first waitlisted person in the same atomic write as the withdrawal (or capacity
+/// raise) that frees the seat.
+/// </summary>
+public interface ICourseStore
+{
+    Task<CreateResult<Course>> CreateCourseAsync(Course course, IdempotencyKey? key, CancellationToken cancellationToken);
+
+    Task<Course?> GetCourseAsync(string courseId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Course>> ListCoursesAsync(string? afterId, int limit, CancellationToken cancellationToken);
+
+    Task<CreateResult<Cohort>> CreateCohortAsync(Cohort cohort, IdempotencyKey? key, CancellationToken cancellationToken);
+
+    /// <summary>The cohort with live counts, or null.</summary>
+    Task<Cohort?> GetCohortAsync(string courseId, string cohortId, CancellationToken cancellationToken);
+
+    /// <summary>Cohorts (of one course, or all when null) ordered by id.</summary>
+    Task<IReadOnlyList<Cohort>> ListCohortsAsync(string? courseId, CohortState? state, string? afterId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores changed cohort fields if the version is still <paramref name="expectedVersion"/>; when the capacity grows, waitlisted
+    /// people are promoted in order in the same write; a capacity below the current enrolment is refused.
+    /// </summary>
+    /// <exception cref="DomainException">ABORTED; NOT_FOUND; FAILED_PRECONDITION CAPACITY_BELOW_ENROLMENT.</exception>
+    Task<Cohort> UpdateCohortAsync(Cohort updated, long expectedVersion, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Enrols the candidate atomically: ENROLLED while seats remain, otherwise WAITLISTED at the end of the line. When the client
+    /// already holds a live enrolment in the cohort, or the key was used before, returns that one (Created = false).
+    /// </summary>
+    /// <exception cref="DomainException">FAILED_PRECONDITION COHORT_NOT_OPEN when the cohort is not open.</exception>
+    Task<CreateResult<Enrolment>> EnrolAsync(Enrolment candidate, IdempotencyKey key, CancellationToken cancellationToken);
+
+    Task<Enrolment?> GetEnrolmentAsync(string courseId, string cohortId, string enrolmentId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Enrolment>> ListEnrolmentsAsync(EnrolmentQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Withdraws a live enrolment; if it held a seat, the first waitlisted person is promoted in the same atomic write.
+    /// </summary>
+    /// <returns>The withdrawn enrolment and the promoted one, if any.</returns>
+    /// <exception cref="DomainException">NOT_FOUND; FAILED_PRECONDITION when already withdrawn; ABORTED on a stale version.</exception>
+    Task<(Enrolment Withdrawn, Enrolment? Promoted)> WithdrawAsync(Enrolment enrolment, long expectedVersion, Instant now, CancellationToken cancellationToken);
+
+    /// <summary>Sessions of live cohorts taught by the given coaches that overlap <c>[rangeStart, rangeEnd)</c>.</summary>
+    Task<IReadOnlyList<(string CoachId, CohortSession Session)>> ListTeachingAsync(IReadOnlyCollection<string> coachIds, Instant rangeStart,
+        Instant rangeEnd, CancellationToken cancellationToken);
+}

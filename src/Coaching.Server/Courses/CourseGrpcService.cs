@@ -1,0 +1,97 @@
+using Coaching.Domain.Courses;
+using Coaching.Server.Bookings;
+using Coaching.Server.Identity;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using Proto = Coaching.Contracts.V1;
+
+namespace Coaching.Server.Courses;
+
+/// <summary>coaching.v1.CourseService: translate, call one use case, translate back.</summary>
+[Authorize]
+public sealed class CourseGrpcService(CourseDesk desk) : Proto.CourseService.CourseServiceBase
+{
+    public override async Task<Proto.Course> CreateCourse(Proto.CreateCourseRequest request, ServerCallContext context)
+    {
+        var caller = context.Caller();
+        var c = request.Course ?? new Proto.Course();
+        return CourseMapper.ToProto(await desk.CreateCourseAsync(caller, c.Title, c.Description, [.. c.Outcomes], c.SessionCount, request.RequestId,
+            context.CancellationToken));
+    }
+
+    public override async Task<Proto.Course> GetCourse(Proto.GetCourseRequest request, ServerCallContext context)
+    {
+        _ = context.Caller();
+        return CourseMapper.ToProto(await desk.GetCourseAsync(CourseMapper.ParseCourse(request.Name, "name"), context.CancellationToken));
+    }
+
+    public override async Task<Proto.ListCoursesResponse> ListCourses(Proto.ListCoursesRequest request, ServerCallContext context)
+    {
+        _ = context.Caller();
+        var page = await desk.ListCoursesAsync(request.PageSize, request.PageToken, context.CancellationToken);
+        return new Proto.ListCoursesResponse { Courses = { page.Items.Select(CourseMapper.ToProto) }, NextPageToken = page.NextPageToken };
+    }
+
+    public override async Task<Proto.Cohort> CreateCohort(Proto.CreateCohortRequest request, ServerCallContext context)
+    {
+        var caller = context.Caller();
+        var courseId = CourseMapper.ParseCourse(request.Parent, "parent");
+        return CourseMapper.ToProto(await desk.CreateCohortAsync(caller, courseId, CourseMapper.ToNewCohort(request.Cohort), request.RequestId,
+            context.CancellationToken));
+    }
+
+    public override async Task<Proto.Cohort> GetCohort(Proto.GetCohortRequest request, ServerCallContext context)
+    {
+        var caller = context.Caller();
+        var (courseId, cohortId) = CourseMapper.ParseCohort(request.Name, "name");
+        return CourseMapper.ToProto(await desk.GetCohortAsync(caller, courseId!, cohortId!, context.CancellationToken));
+    }
+
+    public override async Task<Proto.ListCohortsResponse> ListCohorts(Proto.ListCohortsRequest request, ServerCallContext context)
+    {
+        var caller = context.Caller();
+        var courseId = request.Parent == "courses/-" ? null : CourseMapper.ParseCourse(request.Parent, "parent");
+        var page = await desk.ListCohortsAsync(caller, courseId, CourseMapper.ToState(request.State, "state"), request.PageSize, request.PageToken,
+            context.CancellationToken);
+        return new Proto.ListCohortsResponse { Cohorts = { page.Items.Select(CourseMapper.ToProto) }, NextPageToken = page.NextPageToken };
+    }
+
+    public override async Task<Proto.Cohort> UpdateCohort(Proto.UpdateCohortRequest request, ServerCallContext context)
+    {
+        var caller = context.Caller();
+        var (courseId, cohortId) = CourseMapper.ParseCohort(request.Cohort?.Name, "cohort.name");
+        var changes = CourseMapper.ToDraft(request.Cohort, CourseMapper.Mask(request.UpdateMask));
+        return CourseMapper.ToProto(await desk.UpdateCohortAsync(caller, courseId!, cohortId!, changes, request.Cohort!.Etag, context.CancellationToken));
+    }
+
+    public override async Task<Proto.Enrolment> CreateEnrolment(Proto.CreateEnrolmentRequest request, ServerCallContext context)
+    {
+        var caller = context.Caller();
+        var (courseId, cohortId) = CourseMapper.ParseCohort(request.Parent, "parent");
+        var client = BookingMapper.ParseUser(request.Enrolment?.Client, "enrolment.client");
+        return CourseMapper.ToProto(await desk.EnrolAsync(caller, courseId!, cohortId!, client, request.RequestId, context.CancellationToken));
+    }
+
+    public override async Task<Proto.Enrolment> GetEnrolment(Proto.GetEnrolmentRequest request, ServerCallContext context)
+    {
+        var caller = context.Caller();
+        var (courseId, cohortId, enrolmentId) = CourseMapper.ParseEnrolment(request.Name, "name");
+        return CourseMapper.ToProto(await desk.GetEnrolmentAsync(caller, courseId, cohortId, enrolmentId, context.CancellationToken));
+    }
+
+    public override async Task<Proto.ListEnrolmentsResponse> ListEnrolments(Proto.ListEnrolmentsRequest request, ServerCallContext context)
+    {
+        var caller = context.Caller();
+        var (courseId, cohortId) = CourseMapper.ParseCohort(request.Parent, "parent", allowWildcard: true);
+        var page = await desk.ListEnrolmentsAsync(caller, courseId, cohortId, CourseMapper.ToState(request.State, "state"), request.PageSize,
+            request.PageToken, context.CancellationToken);
+        return new Proto.ListEnrolmentsResponse { Enrolments = { page.Items.Select(CourseMapper.ToProto) }, NextPageToken = page.NextPageToken };
+    }
+
+    public override async Task<Proto.Enrolment> WithdrawEnrolment(Proto.WithdrawEnrolmentRequest request, ServerCallContext context)
+    {
+        var caller = context.Caller();
+        var (courseId, cohortId, enrolmentId) = CourseMapper.ParseEnrolment(request.Name, "name");
+        return CourseMapper.ToProto(await desk.WithdrawAsync(caller, courseId, cohortId, enrolmentId, request.Etag, request.Reason, context.CancellationToken));
+    }
+}

@@ -1,0 +1,150 @@
+using Coaching.Domain.Common;
+using Coaching.Domain.Courses;
+using MongoDB.Bson;
+using MongoDB.Driver;
+using NodaTime;
+
+namespace Coaching.Storage.Mongo.Courses;
+
+/// <summary>
+/// The atomic cohort updates, as aggregation-pipeline updates so one write can read the document's own arrays and
+/// counters. Exposed so tests can check their shape without a server.
+/// </summary>
+public static class CohortUpdates
+{
+    private static readonly FilterDefinitionBuilder<CohortDocument> F = Builders<CohortDocument>.Filter;
+
+    public static IReadOnlyList<CreateIndexModel<CohortDocument>> Indexes { get; } =
+    [
+        Coaches.CoachIndexes.RequestKey<CohortDocument>(),
+        new(Builders<CohortDocument>.IndexKeys.Ascending("course_id").Ascending("_id"), new CreateIndexOptions { Name = "by_course" }),
+        new(Builders<CohortDocument>.IndexKeys.Ascending("coach_ids").Ascending("sessions.start"), new CreateIndexOptions { Name = "teaching" }),
+        new(Builders<CohortDocument>.IndexKeys.Ascending("enrolled.id"), new CreateIndexOptions { Name = "enrolled_id" }),
+        new(Builders<CohortDocument>.IndexKeys.Ascending("waitlist.id"), new CreateIndexOptions { Name = "waitlist_id" }),
+        new(Builders<CohortDocument>.IndexKeys.Ascending("withdrawn.id"), new CreateIndexOptions { Name = "withdrawn_id" }),
+        new(Builders<CohortDocument>.IndexKeys.Ascending("enrolled.client"), new CreateIndexOptions { Name = "enrolled_client" }),
+        new(Builders<CohortDocument>.IndexKeys.Ascending("waitlist.client"), new CreateIndexOptions { Name = "waitlist_client" }),
+        new(Builders<CohortDocument>.IndexKeys.Ascending("withdrawn.client"), new CreateIndexOptions { Name = "withdrawn_client" }),
+    ];
+
+    /// <summary>
+    /// The open cohort, with the client in neither line, and a seat free (<paramref name="toWaitlist"/> false) or none free (true).
+    /// Each condition is checked by the server in the same operation as the push, so the two updates can never over-fill.
+    /// </summary>
+    public static FilterDefinition<CohortDocument> CanJoin(string cohortId, string clientId, bool toWaitlist) =>
+        F.Eq(d => d.Id, cohortId)
+        & F.Eq(d => d.State, (int)CohortState.Open)
+        & F.Not(F.ElemMatch(d => d.Enrolled, e => e.Client == clientId))
+        & F.Not(F.ElemMatch(d => d.Waitlist, e => e.Client == clientId))
+        & new BsonDocument("$expr", new BsonDocument(toWaitlist ? "$gte" : "$lt", new BsonArray { new BsonDocument("$size", "$enrolled"), "$capacity" }));
+
+    /// <summary>Appends the candidate to <c>enrolled</c> or <c>waitlist</c>, stamping the arrival counter in the same write.</summary>
+    public static PipelineDefinition<CohortDocument, CohortDocument> Join(Enrolment candidate, IdempotencyKey key, bool toWaitlist)
+    {
+        var line = toWaitlist ? "waitlist" : "enrolled";
+        return new BsonDocument[]
+        {
+            new("$set", new BsonDocument
+            {
+                { line, new BsonDocument("$concatArrays", new BsonArray { $"${line}", new BsonArray { EntryDocument.NewEntryExpression(candidate, key) } }) },
+                { "next_arrival", new BsonDocument("$add", new BsonArray { "$next_arrival", 1 }) },
+                { "version", new BsonDocument("$add", new BsonArray { "$version", 1 }) },
+            }),
+        };
+    }
+
+    /// <summary>The cohort holding the enrolment, at the expected version, in <c>enrolled</c> (or <c>waitlist</c>).</summary>
+    public static FilterDefinition<CohortDocument> Holding(string cohortId, string enrolmentId, long version, bool inWaitlist) =>
+        F.Eq(d => d.Id, cohortId) & (inWaitlist
+            ? F.ElemMatch(d => d.Waitlist, e => e.Id == enrolmentId && e.Version == version)
+            : F.ElemMatch(d => d.Enrolled, e => e.Id == enrolmentId && e.Version == version));
+
+    /// <summary>
+    /// Withdraws an enrolment. From <c>enrolled</c>: the entry moves to <c>withdrawn</c> and the first of the waitlist moves
+    /// into <c>enrolled</c>, in this one update. From <c>waitlist</c>: the entry moves to <c>withdrawn</c> and the line closes up.
+    /// </summary>
+    public static PipelineDefinition<CohortDocument, CohortDocument> Withdraw(string enrolmentId, Instant now, bool fromWaitlist)
+    {
+        var at = now.ToDateTimeUtc();
+        var source = fromWaitlist ? "$waitlist" : "$enrolled";
+        var set = new BsonDocument
+        {
+            { "withdrawn", new BsonDocument("$concatArrays", new BsonArray { "$withdrawn", Touch(Select(source, enrolmentId, equal: true), at) }) },
+            { "version", new BsonDocument("$add", new BsonArray { "$version", 1 }) },
+        };
+        if (fromWaitlist)
+        {
+            set["waitlist"] = Select("$waitlist", enrolmentId, equal: false);
+        }
+        else
+        {
+            set["enrolled"] = new BsonDocument("$concatArrays", new BsonArray
+            {
+                Select("$enrolled", enrolmentId, equal: false),
+                Touch(new BsonDocument("$slice", new BsonArray { "$waitlist", 1 }), at),
+            });
+            set["waitlist"] = Rest("$waitlist", 1);
+        }
+
+        return new BsonDocument[] { new("$set", set) };
+    }
+
+    /// <summary>The cohort at the expected version whose enrolment does not exceed the new capacity.</summary>
+    public static FilterDefinition<CohortDocument> Resizable(string cohortId, long version, int capacity) =>
+        F.Eq(d => d.Id, cohortId) & F.Eq(d => d.Version, version)
+        & new BsonDocument("$expr", new BsonDocument("$lte", new BsonArray { new BsonDocument("$size", "$enrolled"), capacity }));
+
+    /// <summary>Stores the changed fields and promotes as many waitlisted people as the (new) capacity has free seats.</summary>
+    public static PipelineDefinition<CohortDocument, CohortDocument> Update(Cohort updated)
+    {
+        var free = new BsonDocument("$max", new BsonArray { 0, new BsonDocument("$subtract", new BsonArray { updated.Capacity, new BsonDocument("$size", "$enrolled") }) });
+        var promoted = new BsonDocument("$cond", new BsonArray
+        {
+            new BsonDocument("$gt", new BsonArray { free, 0 }),
+            new BsonDocument("$slice", new BsonArray { "$waitlist", free }),
+            new BsonArray(),
+        });
+        var document = CohortDocument.From(updated, null).ToBsonDocument();
+        return new BsonDocument[]
+        {
+            new("$set", new BsonDocument
+            {
+                { "display_name", new BsonDocument("$literal", document["display_name"]) },
+                { "time_zone", new BsonDocument("$literal", document["time_zone"]) },
+                { "sessions", new BsonDocument("$literal", document["sessions"]) },
+                { "coach_ids", new BsonDocument("$literal", document["coach_ids"]) },
+                { "capacity", updated.Capacity },
+                { "open_time", document["open_time"] },
+                { "close_time", document["close_time"] },
+                { "state", (int)updated.State },
+                { "update_time", document["update_time"] },
+                { "version", updated.Version },
+                { "enrolled", new BsonDocument("$concatArrays", new BsonArray { "$enrolled", Touch(promoted, updated.UpdateTime.ToDateTimeUtc()) }) },
+                { "waitlist", new BsonDocument("$cond", new BsonArray { new BsonDocument("$gt", new BsonArray { free, 0 }), Rest("$waitlist", free), "$waitlist" }) },
+            }),
+        };
+    }
+
+    private static BsonDocument Select(string array, string enrolmentId, bool equal) => new("$filter", new BsonDocument
+    {
+        { "input", array },
+        { "cond", new BsonDocument(equal ? "$eq" : "$ne", new BsonArray { "$$this.id", new BsonDocument("$literal", enrolmentId) }) },
+    });
+
+    // Entries that change line get a new update time and version.
+    private static BsonDocument Touch(BsonValue entries, DateTime at) => new("$map", new BsonDocument
+    {
+        { "input", entries },
+        { "in", new BsonDocument("$mergeObjects", new BsonArray
+            {
+                "$$this",
+                new BsonDocument { { "update_time", at }, { "version", new BsonDocument("$add", new BsonArray { "$$this.version", 1 }) } },
+            }) },
+    });
+
+    // The array without its first n elements ($slice with a position needs a positive count, hence the max).
+    private static BsonDocument Rest(string array, BsonValue n) => new("$slice", new BsonArray
+    {
+        array, n, new BsonDocument("$max", new BsonArray { 1, new BsonDocument("$size", array) }),
+    });
+}

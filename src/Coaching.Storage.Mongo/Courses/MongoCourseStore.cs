@@ -1,0 +1,197 @@
+using Coaching.Domain.Common;
+using Coaching.Domain.Courses;
+using MongoDB.Driver;
+using NodaTime;
+
+namespace Coaching.Storage.Mongo.Courses;
+
+/// <summary>
+/// Courses and cohorts in MongoDB. A cohort document embeds its enrolments, so enrolment (a conditional push to the
+/// seats or to the end of the waitlist), withdrawal with promotion, and a capacity raise with promotion are each one
+/// single-document update — atomic on any topology, with no multi-document transaction.
+/// </summary>
+public sealed class MongoCourseStore(MongoStore store) : ICourseStore
+{
+    private const int JoinAttempts = 8;
+    private static readonly FilterDefinitionBuilder<CohortDocument> F = Builders<CohortDocument>.Filter;
+
+    /// <inheritdoc />
+    public async Task<CreateResult<Course>> CreateCourseAsync(Course course, IdempotencyKey? key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.Courses.InsertOneAsync(CourseDocument.From(course, key), cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new CreateResult<Course>(course, true, key?.Fingerprint);
+        }
+        catch (MongoWriteException e) when (key is not null && e.WriteError.Category == ServerErrorCategory.DuplicateKey)
+        {
+            var original = await store.Courses.Find(d => d.RequestScope == key.Scope && d.RequestId == key.RequestId).FirstAsync(cancellationToken).ConfigureAwait(false);
+            return new CreateResult<Course>(original.ToDomain(), false, original.RequestFingerprint);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<Course?> GetCourseAsync(string courseId, CancellationToken cancellationToken) =>
+        (await store.Courses.Find(d => d.Id == courseId).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false))?.ToDomain();
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Course>> ListCoursesAsync(string? afterId, int limit, CancellationToken cancellationToken)
+    {
+        var documents = await store.Courses.Find(Builders<CourseDocument>.Filter.Gt(d => d.Id, afterId ?? string.Empty)).SortBy(d => d.Id).Limit(limit)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return documents.ConvertAll(d => d.ToDomain());
+    }
+
+    /// <inheritdoc />
+    public async Task<CreateResult<Cohort>> CreateCohortAsync(Cohort cohort, IdempotencyKey? key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.Cohorts.InsertOneAsync(CohortDocument.From(cohort, key), cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new CreateResult<Cohort>(cohort, true, key?.Fingerprint);
+        }
+        catch (MongoWriteException e) when (key is not null && e.WriteError.Category == ServerErrorCategory.DuplicateKey)
+        {
+            var original = await store.Cohorts.Find(d => d.RequestScope == key.Scope && d.RequestId == key.RequestId).FirstAsync(cancellationToken).ConfigureAwait(false);
+            return new CreateResult<Cohort>(original.ToDomain(), false, original.RequestFingerprint);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<Cohort?> GetCohortAsync(string courseId, string cohortId, CancellationToken cancellationToken) =>
+        (await FindCohortAsync(courseId, cohortId, cancellationToken).ConfigureAwait(false))?.ToDomain();
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Cohort>> ListCohortsAsync(string? courseId, CohortState? state, string? afterId, int limit, CancellationToken cancellationToken)
+    {
+        var filter = F.Gt(d => d.Id, afterId ?? string.Empty);
+        if (courseId is not null)
+        {
+            filter &= F.Eq(d => d.CourseId, courseId);
+        }
+
+        if (state is { } s)
+        {
+            filter &= F.Eq(d => d.State, (int)s);
+        }
+
+        var documents = await store.Cohorts.Find(filter).SortBy(d => d.Id).Limit(limit).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return documents.ConvertAll(d => d.ToDomain());
+    }
+
+    /// <inheritdoc />
+    public async Task<Cohort> UpdateCohortAsync(Cohort updated, long expectedVersion, CancellationToken cancellationToken)
+    {
+        var stored = await store.Cohorts.FindOneAndUpdateAsync(CohortUpdates.Resizable(updated.Id, expectedVersion, updated.Capacity), CohortUpdates.Update(updated),
+            new FindOneAndUpdateOptions<CohortDocument> { ReturnDocument = ReturnDocument.After }, cancellationToken).ConfigureAwait(false);
+        if (stored is not null)
+        {
+            return stored.ToDomain();
+        }
+
+        var current = await FindCohortAsync(updated.CourseId, updated.Id, cancellationToken).ConfigureAwait(false);
+        throw current is null ? Fail.NotFoundError(updated.Name)
+            : current.Version != expectedVersion ? Fail.StaleEtagError(updated.Name)
+            : new DomainException(ErrorKind.FailedPrecondition, "CAPACITY_BELOW_ENROLMENT",
+                $"{current.Enrolled.Count} people are enrolled; capacity cannot go below that.");
+    }
+
+    /// <inheritdoc />
+    public async Task<CreateResult<Enrolment>> EnrolAsync(Enrolment candidate, IdempotencyKey key, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < JoinAttempts; attempt++)
+        {
+            var cohort = await store.Cohorts.Find(d => d.Id == candidate.CohortId).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false)
+                ?? throw Fail.NotFoundError($"courses/{candidate.CourseId}/cohorts/{candidate.CohortId}");
+            var all = cohort.Enrolled.Concat(cohort.Waitlist).Concat(cohort.Withdrawn);
+            if (all.FirstOrDefault(e => e.RequestScope == key.Scope && e.RequestId == key.RequestId) is { } retried)
+            {
+                return new CreateResult<Enrolment>(cohort.Enrolments().First(e => e.Id == retried.Id), false, key.Fingerprint);
+            }
+
+            if (cohort.Enrolments().FirstOrDefault(e => e.ClientId == candidate.ClientId && e.State != EnrolmentState.Withdrawn) is { } existing)
+            {
+                return new CreateResult<Enrolment>(existing, false, key.Fingerprint);
+            }
+
+            if (cohort.State != (int)CohortState.Open)
+            {
+                throw new DomainException(ErrorKind.FailedPrecondition, "COHORT_NOT_OPEN", "The cohort is not open for enrolment.");
+            }
+
+            var toWaitlist = cohort.Enrolled.Count >= cohort.Capacity;
+            var joined = await store.Cohorts.FindOneAndUpdateAsync(CohortUpdates.CanJoin(candidate.CohortId, candidate.ClientId, toWaitlist),
+                CohortUpdates.Join(candidate, key, toWaitlist), new FindOneAndUpdateOptions<CohortDocument> { ReturnDocument = ReturnDocument.After },
+                cancellationToken).ConfigureAwait(false);
+            if (joined is not null)
+            {
+                return new CreateResult<Enrolment>(joined.Enrolments().First(e => e.Id == candidate.Id), true, key.Fingerprint);
+            }
+
+            // The seat count or the client's presence changed between the read and the update: read again and retry.
+        }
+
+        throw new DomainException(ErrorKind.Aborted, "CONTENTION", "The cohort is changing too fast; retry the request.");
+    }
+
+    /// <inheritdoc />
+    public async Task<Enrolment?> GetEnrolmentAsync(string courseId, string cohortId, string enrolmentId, CancellationToken cancellationToken)
+    {
+        var cohort = await FindCohortAsync(courseId, cohortId, cancellationToken).ConfigureAwait(false);
+        return cohort?.Enrolments().FirstOrDefault(e => e.Id == enrolmentId);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Enrolment>> ListEnrolmentsAsync(EnrolmentQuery query, CancellationToken cancellationToken)
+    {
+        var filter = query.CohortId is not null
+            ? F.Eq(d => d.Id, query.CohortId)
+            : F.ElemMatch(d => d.Enrolled, e => e.Client == query.ClientId) | F.ElemMatch(d => d.Waitlist, e => e.Client == query.ClientId)
+              | F.ElemMatch(d => d.Withdrawn, e => e.Client == query.ClientId);
+        var cohorts = await store.Cohorts.Find(filter).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. cohorts.SelectMany(c => c.Enrolments())
+            .Where(e => (query.ClientId is null || e.ClientId == query.ClientId) && (query.State is null || e.State == query.State))
+            .OrderBy(EnrolmentOrder.Key, StringComparer.Ordinal)
+            .Where(e => query.AfterKey is null || string.CompareOrdinal(EnrolmentOrder.Key(e), query.AfterKey) > 0)
+            .Take(query.Limit)];
+    }
+
+    /// <inheritdoc />
+    public async Task<(Enrolment Withdrawn, Enrolment? Promoted)> WithdrawAsync(Enrolment enrolment, long expectedVersion, Instant now,
+        CancellationToken cancellationToken)
+    {
+        var fromWaitlist = enrolment.State == EnrolmentState.Waitlisted;
+        var before = await FindCohortAsync(enrolment.CourseId, enrolment.CohortId, cancellationToken).ConfigureAwait(false);
+        var stored = await store.Cohorts.FindOneAndUpdateAsync(CohortUpdates.Holding(enrolment.CohortId, enrolment.Id, expectedVersion, fromWaitlist),
+            CohortUpdates.Withdraw(enrolment.Id, now, fromWaitlist), new FindOneAndUpdateOptions<CohortDocument> { ReturnDocument = ReturnDocument.After },
+            cancellationToken).ConfigureAwait(false);
+        if (stored is null)
+        {
+            var current = await GetEnrolmentAsync(enrolment.CourseId, enrolment.CohortId, enrolment.Id, cancellationToken).ConfigureAwait(false);
+            throw current is null ? Fail.NotFoundError(enrolment.Name)
+                : current.State == EnrolmentState.Withdrawn ? new DomainException(ErrorKind.FailedPrecondition, "ALREADY_WITHDRAWN", "This enrolment is already withdrawn.")
+                : Fail.StaleEtagError(enrolment.Name);
+        }
+
+        var enrolments = stored.Enrolments().ToList();
+        var promotedId = fromWaitlist ? null : before?.Waitlist.FirstOrDefault()?.Id;
+        return (enrolments.First(e => e.Id == enrolment.Id), promotedId is null ? null : enrolments.FirstOrDefault(e => e.Id == promotedId));
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<(string CoachId, CohortSession Session)>> ListTeachingAsync(IReadOnlyCollection<string> coachIds, Instant rangeStart,
+        Instant rangeEnd, CancellationToken cancellationToken)
+    {
+        var start = rangeStart.ToDateTimeUtc();
+        var end = rangeEnd.ToDateTimeUtc();
+        var cohorts = await store.Cohorts.Find(F.AnyIn(d => d.CoachIds, coachIds) & F.Ne(d => d.State, (int)CohortState.Cancelled)
+                & F.ElemMatch(d => d.Sessions, s => s.Start < end && s.End > start))
+            .Project(d => new { d.CoachIds, d.Sessions })
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. cohorts.SelectMany(c => c.CoachIds.Where(coachIds.Contains)
+            .SelectMany(coach => c.Sessions.Where(s => s.Start < end && s.End > start).Select(s => (coach, s.ToDomain()))))];
+    }
+
+    private async Task<CohortDocument?> FindCohortAsync(string courseId, string cohortId, CancellationToken ct) =>
+        await store.Cohorts.Find(d => d.Id == cohortId && d.CourseId == courseId).FirstOrDefaultAsync(ct).ConfigureAwait(false);
+}

@@ -1,0 +1,388 @@
+using System.Text.Json;
+using Coaching.Domain.Common;
+using Coaching.Domain.Courses;
+using Microsoft.Data.Sqlite;
+using NodaTime;
+
+namespace Coaching.Storage.Sqlite.Courses;
+
+/// <summary>
+/// Courses, cohorts and enrolments in SQLite. Enrolment and withdrawal are each one <c>BEGIN IMMEDIATE</c>
+/// transaction: the write lock is taken first, so counting the seats, choosing ENROLLED or WAITLISTED and inserting
+/// happen with no other writer in between (in any process); a withdrawal promotes the first waitlisted person in the
+/// same transaction. A partial unique index keeps one live enrolment per client and cohort, and (cohort, arrival)
+/// is unique, so the waitlist order is total.
+/// </summary>
+public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
+{
+    private const string CourseColumns = "id, title, description, outcomes, session_count, create_time, update_time, version";
+
+    private const string CohortColumns =
+        "c.id, c.course_id, c.display_name, c.time_zone, c.sessions, c.coach_ids, c.capacity, c.open_time, c.close_time, c.state, " +
+        "c.create_time, c.update_time, c.version, " +
+        "(SELECT count(*) FROM enrolments e WHERE e.cohort_id = c.id AND e.state = 1), " +
+        "(SELECT count(*) FROM enrolments e WHERE e.cohort_id = c.id AND e.state = 2)";
+
+    private const string EnrolmentColumns =
+        "e.id, e.course_id, e.cohort_id, e.client_id, e.state, e.arrival, e.create_time, e.update_time, e.version, " +
+        "CASE WHEN e.state = 2 THEN (SELECT count(*) FROM enrolments w WHERE w.cohort_id = e.cohort_id AND w.state = 2 AND w.arrival <= e.arrival) ELSE 0 END";
+
+    /// <inheritdoc />
+    public async Task<CreateResult<Course>> CreateCourseAsync(Course course, IdempotencyKey? key, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var insert = connection.Command(
+                $"INSERT INTO courses ({CourseColumns}, request_scope, request_id, request_fingerprint) VALUES ($id, $t, $d, $o, $n, $c, $u, $v, $s, $r, $f)")
+                .With("$id", course.Id).With("$t", course.Title).With("$d", course.Description).With("$o", JsonSerializer.Serialize(course.Outcomes))
+                .With("$n", course.SessionCount).With("$c", course.CreateTime).With("$u", course.UpdateTime).With("$v", course.Version)
+                .With("$s", key?.Scope).With("$r", key?.RequestId).With("$f", key?.Fingerprint);
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return new CreateResult<Course>(course, true, key?.Fingerprint);
+        }
+        catch (SqliteException e) when (key is not null && e.IsUniqueViolation())
+        {
+            using var select = connection.Command($"SELECT {CourseColumns}, request_fingerprint FROM courses WHERE request_scope = $s AND request_id = $r")
+                .With("$s", key.Scope).With("$r", key.RequestId);
+            var rows = await select.ListAsync(r => (ReadCourse(r), r.GetString(8)), cancellationToken).ConfigureAwait(false);
+            return new CreateResult<Course>(rows[0].Item1, false, rows[0].Item2);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<Course?> GetCourseAsync(string courseId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var select = connection.Command($"SELECT {CourseColumns} FROM courses WHERE id = $id").With("$id", courseId);
+        return (await select.ListAsync(ReadCourse, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Course>> ListCoursesAsync(string? afterId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var select = connection.Command($"SELECT {CourseColumns} FROM courses WHERE id > $after ORDER BY id LIMIT $limit")
+            .With("$after", afterId ?? string.Empty).With("$limit", limit);
+        return await select.ListAsync(ReadCourse, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<CreateResult<Cohort>> CreateCohortAsync(Cohort cohort, IdempotencyKey? key, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var insert = connection.Command(
+                """
+                INSERT INTO cohorts (id, course_id, display_name, time_zone, sessions, coach_ids, capacity, open_time, close_time, state,
+                    create_time, update_time, version, request_scope, request_id, request_fingerprint)
+                VALUES ($id, $course, $name, $zone, $sessions, $coaches, $capacity, $open, $close, $state, $created, $updated, $version, $s, $r, $f)
+                """, transaction);
+            BindCohort(insert, cohort).With("$s", key?.Scope).With("$r", key?.RequestId).With("$f", key?.Fingerprint);
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException e) when (key is not null && e.IsUniqueViolation())
+        {
+            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            using var select = connection.Command($"SELECT {CohortColumns}, c.request_fingerprint FROM cohorts c WHERE c.request_scope = $s AND c.request_id = $r")
+                .With("$s", key.Scope).With("$r", key.RequestId);
+            var rows = await select.ListAsync(r => (ReadCohort(r), r.GetString(15)), cancellationToken).ConfigureAwait(false);
+            return new CreateResult<Cohort>(rows[0].Item1, false, rows[0].Item2);
+        }
+
+        await WriteTeachingAsync(connection, transaction, cohort, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new CreateResult<Cohort>(cohort, true, key?.Fingerprint);
+    }
+
+    /// <inheritdoc />
+    public async Task<Cohort?> GetCohortAsync(string courseId, string cohortId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await GetCohortAsync(connection, null, courseId, cohortId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Cohort>> ListCohortsAsync(string? courseId, CohortState? state, string? afterId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var select = connection.Command(
+            $"""
+             SELECT {CohortColumns} FROM cohorts c
+             WHERE ($course IS NULL OR c.course_id = $course) AND ($state IS NULL OR c.state = $state) AND c.id > $after
+             ORDER BY c.id LIMIT $limit
+             """).With("$course", courseId).With("$state", state is { } s ? (long)s : null).With("$after", afterId ?? string.Empty).With("$limit", limit);
+        return await select.ListAsync(ReadCohort, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<Cohort> UpdateCohortAsync(Cohort updated, long expectedVersion, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var enrolled = await CountAsync(connection, transaction, updated.Id, EnrolmentState.Enrolled, cancellationToken).ConfigureAwait(false);
+        if (updated.Capacity < enrolled)
+        {
+            throw new DomainException(ErrorKind.FailedPrecondition, "CAPACITY_BELOW_ENROLMENT",
+                $"{enrolled} people are enrolled; capacity cannot go below that.", metadata: new Dictionary<string, string> { ["resource"] = updated.Name });
+        }
+
+        using var update = connection.Command(
+            """
+            UPDATE cohorts SET display_name = $name, time_zone = $zone, sessions = $sessions, coach_ids = $coaches, capacity = $capacity,
+                open_time = $open, close_time = $close, state = $state, update_time = $updated, version = $version
+            WHERE id = $id AND version = $expected
+            """, transaction);
+        BindCohort(update, updated).With("$expected", expectedVersion);
+        if (await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+        {
+            throw await GetCohortAsync(connection, transaction, updated.CourseId, updated.Id, cancellationToken).ConfigureAwait(false) is null
+                ? Fail.NotFoundError(updated.Name)
+                : Fail.StaleEtagError(updated.Name);
+        }
+
+        using (var clear = connection.Command("DELETE FROM cohort_teaching WHERE cohort_id = $id", transaction).With("$id", updated.Id))
+        {
+            await clear.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await WriteTeachingAsync(connection, transaction, updated, cancellationToken).ConfigureAwait(false);
+        await PromoteAsync(connection, transaction, updated.Id, updated.Capacity - (int)enrolled, updated.UpdateTime, cancellationToken).ConfigureAwait(false);
+        var stored = await GetCohortAsync(connection, transaction, updated.CourseId, updated.Id, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return stored!;
+    }
+
+    /// <inheritdoc />
+    public async Task<CreateResult<Enrolment>> EnrolAsync(Enrolment candidate, IdempotencyKey key, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        using (var byKey = connection.Command($"SELECT {EnrolmentColumns} FROM enrolments e WHERE e.request_scope = $s AND e.request_id = $r", transaction)
+            .With("$s", key.Scope).With("$r", key.RequestId))
+        {
+            if ((await byKey.ListAsync(ReadEnrolment, cancellationToken).ConfigureAwait(false)).FirstOrDefault() is { } retried)
+            {
+                return new CreateResult<Enrolment>(retried, false, key.Fingerprint);
+            }
+        }
+
+        using (var live = connection.Command(
+            $"SELECT {EnrolmentColumns} FROM enrolments e WHERE e.cohort_id = $cohort AND e.client_id = $client AND e.state IN (1, 2)", transaction)
+            .With("$cohort", candidate.CohortId).With("$client", candidate.ClientId))
+        {
+            if ((await live.ListAsync(ReadEnrolment, cancellationToken).ConfigureAwait(false)).FirstOrDefault() is { } existing)
+            {
+                return new CreateResult<Enrolment>(existing, false, key.Fingerprint);
+            }
+        }
+
+        using var seats = connection.Command(
+            "SELECT capacity, state, next_arrival, (SELECT count(*) FROM enrolments e WHERE e.cohort_id = c.id AND e.state = 1) FROM cohorts c WHERE c.id = $id",
+            transaction).With("$id", candidate.CohortId);
+        var cohort = (await seats.ListAsync(r => (Capacity: r.GetInt64(0), State: r.GetInt64(1), Next: r.GetInt64(2), Enrolled: r.GetInt64(3)), cancellationToken)
+            .ConfigureAwait(false)).FirstOrDefault();
+        if (cohort.State != (long)CohortState.Open)
+        {
+            throw new DomainException(ErrorKind.FailedPrecondition, "COHORT_NOT_OPEN", "The cohort is not open for enrolment.");
+        }
+
+        var state = cohort.Enrolled < cohort.Capacity ? EnrolmentState.Enrolled : EnrolmentState.Waitlisted;
+        using var insert = connection.Command(
+            """
+            INSERT INTO enrolments (id, course_id, cohort_id, client_id, state, arrival, create_time, update_time, version, request_scope, request_id,
+                request_fingerprint)
+            VALUES ($id, $course, $cohort, $client, $state, $arrival, $t, $t, 1, $s, $r, $f)
+            """, transaction)
+            .With("$id", candidate.Id).With("$course", candidate.CourseId).With("$cohort", candidate.CohortId).With("$client", candidate.ClientId)
+            .With("$state", (long)state).With("$arrival", cohort.Next).With("$t", candidate.CreateTime)
+            .With("$s", key.Scope).With("$r", key.RequestId).With("$f", key.Fingerprint);
+        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        using (var next = connection.Command("UPDATE cohorts SET next_arrival = next_arrival + 1 WHERE id = $id", transaction).With("$id", candidate.CohortId))
+        {
+            await next.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var stored = await GetEnrolmentAsync(connection, transaction, candidate.Id, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new CreateResult<Enrolment>(stored!, true, key.Fingerprint);
+    }
+
+    /// <inheritdoc />
+    public async Task<Enrolment?> GetEnrolmentAsync(string courseId, string cohortId, string enrolmentId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var enrolment = await GetEnrolmentAsync(connection, null, enrolmentId, cancellationToken).ConfigureAwait(false);
+        return enrolment is not null && enrolment.CourseId == courseId && enrolment.CohortId == cohortId ? enrolment : null;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Enrolment>> ListEnrolmentsAsync(EnrolmentQuery query, CancellationToken cancellationToken)
+    {
+        var after = (query.AfterKey ?? "0|0|").Split('|');
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var select = connection.Command(
+            $"""
+             SELECT {EnrolmentColumns} FROM enrolments e
+             WHERE ($cohort IS NULL OR e.cohort_id = $cohort) AND ($client IS NULL OR e.client_id = $client) AND ($state IS NULL OR e.state = $state)
+               AND (e.state, e.arrival, e.id) > ($after_state, $after_arrival, $after_id)
+             ORDER BY e.state, e.arrival, e.id LIMIT $limit
+             """)
+            .With("$cohort", query.CohortId).With("$client", query.ClientId).With("$state", query.State is { } s ? (long)s : null)
+            .With("$after_state", long.Parse(after[0], System.Globalization.CultureInfo.InvariantCulture))
+            .With("$after_arrival", long.Parse(after[1], System.Globalization.CultureInfo.InvariantCulture))
+            .With("$after_id", after.Length > 2 ? after[2] : string.Empty).With("$limit", query.Limit);
+        return await select.ListAsync(ReadEnrolment, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<(Enrolment Withdrawn, Enrolment? Promoted)> WithdrawAsync(Enrolment enrolment, long expectedVersion, Instant now,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var current = await GetEnrolmentAsync(connection, transaction, enrolment.Id, cancellationToken).ConfigureAwait(false)
+            ?? throw Fail.NotFoundError(enrolment.Name);
+        if (current.Version != expectedVersion)
+        {
+            throw Fail.StaleEtagError(enrolment.Name);
+        }
+
+        if (current.State == EnrolmentState.Withdrawn)
+        {
+            throw new DomainException(ErrorKind.FailedPrecondition, "ALREADY_WITHDRAWN", "This enrolment is already withdrawn.");
+        }
+
+        using (var withdraw = connection.Command(
+            "UPDATE enrolments SET state = 3, update_time = $t, version = version + 1 WHERE id = $id AND version = $expected", transaction)
+            .With("$id", enrolment.Id).With("$t", now).With("$expected", expectedVersion))
+        {
+            await withdraw.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        Enrolment? promoted = null;
+        if (current.State == EnrolmentState.Enrolled)
+        {
+            var ids = await PromoteAsync(connection, transaction, current.CohortId, 1, now, cancellationToken).ConfigureAwait(false);
+            promoted = ids.Count == 0 ? null : await GetEnrolmentAsync(connection, transaction, ids[0], cancellationToken).ConfigureAwait(false);
+        }
+
+        var withdrawn = await GetEnrolmentAsync(connection, transaction, enrolment.Id, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return (withdrawn!, promoted);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<(string CoachId, CohortSession Session)>> ListTeachingAsync(IReadOnlyCollection<string> coachIds, Instant rangeStart,
+        Instant rangeEnd, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var select = connection.Command(
+            """
+            SELECT t.coach_id, t.start_time, t.end_time FROM cohort_teaching t JOIN cohorts c ON c.id = t.cohort_id
+            WHERE t.coach_id IN (SELECT value FROM json_each($ids)) AND t.start_time < $end AND t.start_time > $lowest AND t.end_time > $start
+              AND c.state != 4
+            """)
+            .With("$ids", JsonSerializer.Serialize(coachIds)).With("$start", rangeStart).With("$end", rangeEnd)
+            .With("$lowest", rangeStart - Duration.FromHours(8));
+        return await select.ListAsync(r => (r.GetString(0), new CohortSession(r.GetInstant(1), r.GetInstant(2) - r.GetInstant(1), string.Empty)),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    // Moves the first `seats` waitlisted people (by arrival) into the cohort; returns their ids.
+    private static async Task<List<string>> PromoteAsync(SqliteConnection connection, SqliteTransaction transaction, string cohortId, int seats, Instant now,
+        CancellationToken ct)
+    {
+        if (seats <= 0)
+        {
+            return [];
+        }
+
+        using var first = connection.Command("SELECT id FROM enrolments WHERE cohort_id = $c AND state = 2 ORDER BY arrival LIMIT $n", transaction)
+            .With("$c", cohortId).With("$n", seats);
+        var ids = await first.ListAsync(r => r.GetString(0), ct).ConfigureAwait(false);
+        foreach (var id in ids)
+        {
+            using var promote = connection.Command("UPDATE enrolments SET state = 1, update_time = $t, version = version + 1 WHERE id = $id", transaction)
+                .With("$id", id).With("$t", now);
+            await promote.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        return ids;
+    }
+
+    private static async Task<long> CountAsync(SqliteConnection connection, SqliteTransaction transaction, string cohortId, EnrolmentState state, CancellationToken ct)
+    {
+        using var count = connection.Command("SELECT count(*) FROM enrolments WHERE cohort_id = $c AND state = $s", transaction)
+            .With("$c", cohortId).With("$s", (long)state);
+        return (long)(await count.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
+
+    private static async Task WriteTeachingAsync(SqliteConnection connection, SqliteTransaction transaction, Cohort cohort, CancellationToken ct)
+    {
+        foreach (var coach in cohort.CoachIds)
+        {
+            foreach (var session in cohort.Sessions)
+            {
+                using var insert = connection.Command("INSERT INTO cohort_teaching (coach_id, start_time, end_time, cohort_id) VALUES ($c, $s, $e, $id)", transaction)
+                    .With("$c", coach).With("$s", session.Start).With("$e", session.End).With("$id", cohort.Id);
+                await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task<Cohort?> GetCohortAsync(SqliteConnection connection, SqliteTransaction? transaction, string courseId, string cohortId,
+        CancellationToken ct)
+    {
+        using var select = connection.Command($"SELECT {CohortColumns} FROM cohorts c WHERE c.id = $id AND c.course_id = $course", transaction)
+            .With("$id", cohortId).With("$course", courseId);
+        return (await select.ListAsync(ReadCohort, ct).ConfigureAwait(false)).FirstOrDefault();
+    }
+
+    private static async Task<Enrolment?> GetEnrolmentAsync(SqliteConnection connection, SqliteTransaction? transaction, string id, CancellationToken ct)
+    {
+        using var select = connection.Command($"SELECT {EnrolmentColumns} FROM enrolments e WHERE e.id = $id", transaction).With("$id", id);
+        return (await select.ListAsync(ReadEnrolment, ct).ConfigureAwait(false)).FirstOrDefault();
+    }
+
+    private static SqliteCommand BindCohort(SqliteCommand command, Cohort c) => command
+        .With("$id", c.Id).With("$course", c.CourseId).With("$name", c.DisplayName).With("$zone", c.TimeZoneId)
+        .With("$sessions", JsonSerializer.Serialize(c.Sessions.Select(s => new object[] { s.Start.ToUnixTimeMilliseconds(), (long)s.Duration.TotalSeconds, s.Title })))
+        .With("$coaches", JsonSerializer.Serialize(c.CoachIds)).With("$capacity", c.Capacity).With("$open", c.EnrolmentOpen).With("$close", c.EnrolmentClose)
+        .With("$state", (long)c.State).With("$created", c.CreateTime).With("$updated", c.UpdateTime).With("$version", c.Version);
+
+    private static Course ReadCourse(SqliteDataReader r) => new()
+    {
+        Id = r.GetString(0), Title = r.GetString(1), Description = r.GetString(2),
+        Outcomes = JsonSerializer.Deserialize<List<string>>(r.GetString(3)) ?? [], SessionCount = r.GetInt32(4),
+        CreateTime = r.GetInstant(5), UpdateTime = r.GetInstant(6), Version = r.GetInt64(7),
+    };
+
+    private static Cohort ReadCohort(SqliteDataReader r) => new()
+    {
+        Id = r.GetString(0),
+        CourseId = r.GetString(1),
+        DisplayName = r.GetString(2),
+        TimeZoneId = r.GetString(3),
+        Sessions = [.. JsonSerializer.Deserialize<JsonElement[]>(r.GetString(4))!.Select(e => new CohortSession(
+            Instant.FromUnixTimeMilliseconds(e[0].GetInt64()), Duration.FromSeconds(e[1].GetInt64()), e[2].GetString() ?? string.Empty))],
+        CoachIds = JsonSerializer.Deserialize<List<string>>(r.GetString(5)) ?? [],
+        Capacity = r.GetInt32(6),
+        EnrolmentOpen = r.GetInstant(7),
+        EnrolmentClose = r.GetInstant(8),
+        State = (CohortState)r.GetInt64(9),
+        CreateTime = r.GetInstant(10),
+        UpdateTime = r.GetInstant(11),
+        Version = r.GetInt64(12),
+        EnrolledCount = r.GetInt32(13),
+        WaitlistCount = r.GetInt32(14),
+    };
+
+    private static Enrolment ReadEnrolment(SqliteDataReader r) => new()
+    {
+        Id = r.GetString(0), CourseId = r.GetString(1), CohortId = r.GetString(2), ClientId = r.GetString(3), State = (EnrolmentState)r.GetInt64(4),
+        Arrival = r.GetInt64(5), CreateTime = r.GetInstant(6), UpdateTime = r.GetInstant(7), Version = r.GetInt64(8), WaitlistPosition = r.GetInt32(9),
+    };
+}
