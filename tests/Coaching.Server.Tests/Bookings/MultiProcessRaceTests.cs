@@ -143,6 +143,48 @@ public sealed class MultiProcessRaceTests : IAsyncLifetime
         Assert.Equal(slots, stored.Bookings.Select(b => b.StartTime).Distinct().Count());
     }
 
+    [Fact]
+    public async Task TwoProcessesOneFile_CohortNeverOverfills_WaitlistIsOneLine()
+    {
+        using var channelA = GrpcChannel.ForAddress(_addresses[0]);
+        using var channelB = GrpcChannel.ForAddress(_addresses[1]);
+        var admin = Headers(Token("admin-1", "admin"));
+        var coach = await new CoachService.CoachServiceClient(channelA).CreateCoachAsync(new CreateCoachRequest
+        {
+            Coach = new Coach { DisplayName = "Course Coach", Email = "course@example.org", TimeZone = "UTC" },
+        }, admin);
+        var courses = new CourseService.CourseServiceClient(channelA);
+        var course = await courses.CreateCourseAsync(new CreateCourseRequest { Course = new Course { Title = "CV development", SessionCount = 1 } }, admin);
+        var start = DateTime.UtcNow.Date.AddDays(20).AddHours(18);
+        var cohort = await courses.CreateCohortAsync(new CreateCohortRequest
+        {
+            Parent = course.Name,
+            Cohort = new Cohort
+            {
+                DisplayName = "Shared cohort", TimeZone = "UTC", Capacity = 12, Coaches = { coach.Name }, State = CohortState.Open,
+                Sessions = { new CohortSession { StartTime = Timestamp.FromDateTime(start), Duration = Duration.FromTimeSpan(TimeSpan.FromMinutes(60)) } },
+                EnrolmentOpenTime = Timestamp.FromDateTime(DateTime.UtcNow.AddDays(-1)),
+                EnrolmentCloseTime = Timestamp.FromDateTime(start.AddDays(-1)),
+            },
+        }, admin);
+
+        using var go = new ManualResetEventSlim(false);
+        var attempts = Enumerable.Range(0, 60).Select(i => Task.Run(async () =>
+        {
+            var client = new CourseService.CourseServiceClient(i % 2 == 0 ? channelA : channelB);
+            var headers = Headers(Token($"mp-enrol-{i}", "client"));
+            go.Wait();
+            return await client.CreateEnrolmentAsync(new CreateEnrolmentRequest { Parent = cohort.Name, RequestId = $"e-{i}" }, headers);
+        })).ToList();
+        go.Set();
+        var results = await Task.WhenAll(attempts);
+        var read = await new CourseService.CourseServiceClient(channelB).GetCohortAsync(new GetCohortRequest { Name = cohort.Name }, admin);
+
+        Assert.Equal(12, results.Count(e => e.State == EnrolmentState.Enrolled));
+        Assert.Equal(Enumerable.Range(1, 48), results.Where(e => e.State == EnrolmentState.Waitlisted).Select(e => e.WaitlistPosition).Order());
+        Assert.Equal((12, 48), (read.EnrolledCount, read.WaitlistCount));
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
