@@ -73,3 +73,19 @@ public sealed class MongoBookingStoreTests : Coaching.Storage.Contract.BookingSt
 
     protected override Task DisposeStoresAsync() => MongoTestServer.DropAsync(_mongo!);
 }
+
+/// <summary>The course store contract against a live MongoDB, when <c>COACHING_MONGODB_URI</c> names one.</summary>
+public sealed class MongoCourseStoreTests : Coaching.Storage.Contract.CourseStoreContract
+{
+    private MongoStore? _mongo;
+
+    protected override string? SkipReason => MongoTestServer.SkipReason;
+
+    protected override async Task<Coaching.Domain.Courses.ICourseStore> CreateStoreAsync()
+    {
+        _mongo = await MongoTestServer.CreateDatabaseAsync();
+        return new Courses.MongoCourseStore(_mongo);
+    }
+
+    protected override Task DisposeStoreAsync() => MongoTestServer.DropAsync(_mongo!);
+}

@@ -68,3 +68,24 @@ public sealed class SqliteBookingStoreTests : Coaching.Storage.Contract.BookingS
         return Task.CompletedTask;
     }
 }
+
+public sealed class SqliteCourseStoreTests : Coaching.Storage.Contract.CourseStoreContract
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "coaching-tests", Guid.NewGuid().ToString("N"));
+
+    protected override string? SkipReason => null;
+
+    protected override async Task<Coaching.Domain.Courses.ICourseStore> CreateStoreAsync()
+    {
+        var database = new SqliteDatabase(Path.Combine(_directory, "coaching.db"));
+        await database.MigrateAsync(default);
+        return new Courses.SqliteCourseStore(database);
+    }
+
+    protected override Task DisposeStoreAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+        return Task.CompletedTask;
+    }
+}

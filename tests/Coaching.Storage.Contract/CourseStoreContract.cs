@@ -1,0 +1,196 @@
+using Coaching.Domain.Common;
+using Coaching.Domain.Courses;
+using NodaTime;
+using NodaTime.Testing;
+
+namespace Coaching.Storage.Contract;
+
+/// <summary>The behaviour every <see cref="ICourseStore"/> must show.</summary>
+public abstract class CourseStoreContract : IAsyncLifetime
+{
+    private ICourseStore? _store;
+
+    protected FakeClock Clock { get; } = new(Instant.FromUtc(2026, 11, 29, 9, 0));
+
+    protected abstract string? SkipReason { get; }
+
+    protected abstract Task<ICourseStore> CreateStoreAsync();
+
+    protected abstract Task DisposeStoreAsync();
+
+    private ICourseStore Store => _store!;
+
+    public async Task InitializeAsync()
+    {
+        if (SkipReason is null)
+        {
+            _store = await CreateStoreAsync();
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_store is not null)
+        {
+            await DisposeStoreAsync();
+        }
+    }
+
+    private string NewId() => new UlidGenerator(Clock).NewId();
+
+    private async Task<Cohort> SeedAsync(int capacity, CohortState state = CohortState.Open)
+    {
+        var course = Course.Create(NewId(), "CV development", "", ["A better CV"], 2, Clock.GetCurrentInstant());
+        await Store.CreateCourseAsync(course, null, default);
+        var start = Instant.FromUtc(2027, 1, 11, 18, 0);
+        var cohort = new Cohort
+        {
+            Id = NewId(), CourseId = course.Id, DisplayName = "January", TimeZoneId = "Europe/London",
+            Sessions = [new CohortSession(start, Duration.FromMinutes(90), "One"), new CohortSession(start + Duration.FromDays(7), Duration.FromMinutes(90), "Two")],
+            CoachIds = ["coach-1"], Capacity = capacity, EnrolmentOpen = Clock.GetCurrentInstant(), EnrolmentClose = start, State = state,
+            EnrolledCount = 0, WaitlistCount = 0, CreateTime = Clock.GetCurrentInstant(), UpdateTime = Clock.GetCurrentInstant(), Version = 1,
+        };
+        await Store.CreateCohortAsync(cohort, null, default);
+        return cohort;
+    }
+
+    private Task<CreateResult<Enrolment>> EnrolAsync(Cohort cohort, string client, string? requestId = null) => Store.EnrolAsync(new Enrolment
+    {
+        Id = NewId(), CourseId = cohort.CourseId, CohortId = cohort.Id, ClientId = client, State = EnrolmentState.Enrolled, Arrival = 0,
+        WaitlistPosition = 0, CreateTime = Clock.GetCurrentInstant(), UpdateTime = Clock.GetCurrentInstant(), Version = 1,
+    }, IdempotencyKey.Create(client, requestId ?? Guid.NewGuid().ToString(), true, cohort.Id)!, default);
+
+    [SkippableFact]
+    public async Task Enrol_SeatsThenWaitlist_CountsAndPositions()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        var cohort = await SeedAsync(2);
+
+        var results = new List<Enrolment>();
+        foreach (var client in new[] { "a", "b", "c", "d" })
+        {
+            results.Add((await EnrolAsync(cohort, client)).Value);
+        }
+
+        var read = await Store.GetCohortAsync(cohort.CourseId, cohort.Id, default);
+        Assert.Equal([EnrolmentState.Enrolled, EnrolmentState.Enrolled, EnrolmentState.Waitlisted, EnrolmentState.Waitlisted], results.Select(e => e.State));
+        Assert.Equal([0, 0, 1, 2], results.Select(e => e.WaitlistPosition));
+        Assert.Equal((2, 2), (read!.EnrolledCount, read.WaitlistCount));
+    }
+
+    [SkippableFact]
+    public async Task Enrol_SameClientOrSameKey_ReturnsExisting()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        var cohort = await SeedAsync(2);
+
+        var first = await EnrolAsync(cohort, "a", "k1");
+        var sameKey = await EnrolAsync(cohort, "a", "k1");
+        var sameClient = await EnrolAsync(cohort, "a", "k2");
+
+        Assert.True(first.Created);
+        Assert.False(sameKey.Created);
+        Assert.False(sameClient.Created);
+        Assert.Equal(first.Value.Id, sameKey.Value.Id);
+        Assert.Equal(first.Value.Id, sameClient.Value.Id);
+        Assert.Single(await Store.ListEnrolmentsAsync(new EnrolmentQuery(cohort.Id, null, null, null, 10), default));
+    }
+
+    [SkippableFact]
+    public async Task Enrol_ClosedCohort_Refused()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        var cohort = await SeedAsync(2, CohortState.Closed);
+
+        var error = await Assert.ThrowsAsync<DomainException>(() => EnrolAsync(cohort, "a"));
+
+        Assert.Equal("COHORT_NOT_OPEN", error.Reason);
+    }
+
+    [SkippableFact]
+    public async Task Withdraw_Seated_PromotesFirstInLine_Once()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        var cohort = await SeedAsync(1);
+        var seated = (await EnrolAsync(cohort, "a")).Value;
+        var next = (await EnrolAsync(cohort, "b")).Value;
+        var after = (await EnrolAsync(cohort, "c")).Value;
+
+        var (withdrawn, promoted) = await Store.WithdrawAsync(seated, seated.Version, Clock.GetCurrentInstant(), default);
+        var again = await Assert.ThrowsAsync<DomainException>(() => Store.WithdrawAsync(seated, seated.Version, Clock.GetCurrentInstant(), default));
+        var list = await Store.ListEnrolmentsAsync(new EnrolmentQuery(cohort.Id, null, null, null, 10), default);
+
+        Assert.Equal(EnrolmentState.Withdrawn, withdrawn.State);
+        Assert.Equal(next.Id, promoted!.Id);
+        Assert.Equal(EnrolmentState.Enrolled, promoted.State);
+        Assert.Equal([(next.Id, EnrolmentState.Enrolled, 0), (after.Id, EnrolmentState.Waitlisted, 1), (seated.Id, EnrolmentState.Withdrawn, 0)],
+            list.Select(e => (e.Id, e.State, e.WaitlistPosition)));
+        Assert.NotEqual(ErrorKind.InvalidArgument, again.Kind);
+    }
+
+    [SkippableFact]
+    public async Task Withdraw_Waitlisted_LineClosesUp_NoPromotion()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        var cohort = await SeedAsync(1);
+        await EnrolAsync(cohort, "a");
+        var b = (await EnrolAsync(cohort, "b")).Value;
+        var c = (await EnrolAsync(cohort, "c")).Value;
+
+        var (_, promoted) = await Store.WithdrawAsync(b, b.Version, Clock.GetCurrentInstant(), default);
+        var readC = await Store.GetEnrolmentAsync(cohort.CourseId, cohort.Id, c.Id, default);
+
+        Assert.Null(promoted);
+        Assert.Equal(1, readC!.WaitlistPosition);
+        Assert.Equal(1, (await Store.GetCohortAsync(cohort.CourseId, cohort.Id, default))!.EnrolledCount);
+    }
+
+    [SkippableFact]
+    public async Task UpdateCohort_RaiseCapacityPromotes_LowerBelowEnrolmentRefused()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        var cohort = await SeedAsync(1);
+        foreach (var client in new[] { "a", "b", "c", "d" })
+        {
+            await EnrolAsync(cohort, client);
+        }
+
+        var current = (await Store.GetCohortAsync(cohort.CourseId, cohort.Id, default))!;
+        var raised = await Store.UpdateCohortAsync(current with { Capacity = 3, Version = current.Version + 1 }, current.Version, default);
+        var lowered = await Assert.ThrowsAsync<DomainException>(() =>
+            Store.UpdateCohortAsync(raised with { Capacity = 2, Version = raised.Version + 1 }, raised.Version, default));
+        var list = await Store.ListEnrolmentsAsync(new EnrolmentQuery(cohort.Id, null, EnrolmentState.Waitlisted, null, 10), default);
+
+        Assert.Equal((3, 1), (raised.EnrolledCount, raised.WaitlistCount));
+        Assert.Equal("CAPACITY_BELOW_ENROLMENT", lowered.Reason);
+        Assert.Equal(["d"], list.Select(e => e.ClientId));
+    }
+
+    [SkippableFact]
+    public async Task ConcurrentEnrolments_NeverOverfill_WaitlistPositionsUnique()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        var cohort = await SeedAsync(5);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => Task.Run(() => EnrolAsync(cohort, $"p{i}"))));
+
+        Assert.Equal(5, results.Count(r => r.Value.State == EnrolmentState.Enrolled));
+        Assert.Equal(Enumerable.Range(1, 25), results.Where(r => r.Value.State == EnrolmentState.Waitlisted).Select(r => r.Value.WaitlistPosition).Order());
+    }
+
+    [SkippableFact]
+    public async Task Teaching_ListsSessionsOfLiveCohorts()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        var cohort = await SeedAsync(3);
+
+        var found = await Store.ListTeachingAsync(["coach-1", "coach-2"], Instant.FromUtc(2027, 1, 11, 0, 0), Instant.FromUtc(2027, 1, 12, 0, 0), default);
+        var none = await Store.ListTeachingAsync(["coach-2"], Instant.FromUtc(2027, 1, 11, 0, 0), Instant.FromUtc(2027, 1, 12, 0, 0), default);
+
+        var (coach, session) = Assert.Single(found);
+        Assert.Equal("coach-1", coach);
+        Assert.Equal(cohort.Sessions[0].Start, session.Start);
+        Assert.Equal(cohort.Sessions[0].End, session.End);
+        Assert.Empty(none);
+    }
+}
