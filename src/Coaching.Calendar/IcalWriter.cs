@@ -20,10 +20,17 @@ public sealed class IcalWriter : ICalendarWriter
     public const string ProductId = "-//Coaching//Coaching booking service 1.0//EN";
 
     /// <inheritdoc />
-    public byte[] WriteInvite(InviteMethod method, SessionEntry entry)
+    public byte[] WriteInvite(InviteMethod method, SessionEntry entry) => WriteInvite(method, [entry]);
+
+    /// <inheritdoc />
+    public byte[] WriteInvite(InviteMethod method, IReadOnlyList<SessionEntry> entries)
     {
         var calendar = NewCalendar(method == InviteMethod.Cancel ? "CANCEL" : "REQUEST");
-        calendar.Events.Add(Event(entry));
+        foreach (var entry in entries)
+        {
+            calendar.Events.Add(Event(entry));
+        }
+
         return Serialize(calendar);
     }
 

@@ -220,6 +220,20 @@ public static class MongoMappings
                 map.MapMember(d => d.RequestFingerprint).SetElementName("request_fingerprint").SetIgnoreIfNull(true);
             });
 
+            BsonClassMap.RegisterClassMap<EnrolmentInviteDocument>(map =>
+            {
+                map.MapIdMember(d => d.Id);
+                map.MapMember(d => d.EnrolmentId).SetElementName("enrolment_id");
+                map.MapMember(d => d.CohortId).SetElementName("cohort_id");
+                map.MapMember(d => d.Ordinal).SetElementName("ordinal");
+                map.MapMember(d => d.Method).SetElementName("method");
+                map.MapMember(d => d.Sequence).SetElementName("sequence");
+                map.MapMember(d => d.Uid).SetElementName("uid");
+                map.MapMember(d => d.Content).SetElementName("content");
+                map.MapMember(d => d.CreateTime).SetElementName("create_time").SetSerializer(UtcDate);
+                map.MapMember(d => d.SessionsDigest).SetElementName("sessions_digest");
+            });
+
             _registered = true;
         }
     }

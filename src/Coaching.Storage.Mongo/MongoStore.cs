@@ -29,6 +29,7 @@ public sealed class MongoStore : IStoreHealth
         Settings = database.GetCollection<BsonDocument>("settings");
         Courses = database.GetCollection<CourseDocument>(CourseDocument.Collection);
         Cohorts = database.GetCollection<CohortDocument>(CohortDocument.Collection);
+        EnrolmentInvites = database.GetCollection<EnrolmentInviteDocument>(EnrolmentInviteDocument.Collection);
     }
 
     /// <summary>The database.</summary>
@@ -51,6 +52,8 @@ public sealed class MongoStore : IStoreHealth
     internal IMongoCollection<CourseDocument> Courses { get; }
 
     internal IMongoCollection<CohortDocument> Cohorts { get; }
+
+    internal IMongoCollection<EnrolmentInviteDocument> EnrolmentInvites { get; }
 
     /// <summary>Connects from a URI whose path names the database (default database "coaching").</summary>
     public static MongoStore Connect(string uri)
@@ -75,6 +78,7 @@ public sealed class MongoStore : IStoreHealth
         await Feeds.Indexes.CreateManyAsync(MongoFeedStore.Indexes, cancellationToken).ConfigureAwait(false);
         await Courses.Indexes.CreateOneAsync(CoachIndexes.RequestKey<CourseDocument>(), cancellationToken: cancellationToken).ConfigureAwait(false);
         await Cohorts.Indexes.CreateManyAsync(CohortUpdates.Indexes, cancellationToken).ConfigureAwait(false);
+        await EnrolmentInvites.Indexes.CreateManyAsync(MongoEnrolmentInviteStore.Indexes, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

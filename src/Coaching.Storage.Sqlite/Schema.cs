@@ -227,5 +227,21 @@ internal static class Schema
             CREATE INDEX enrolments_by_cohort ON enrolments (cohort_id, state, arrival, id);
             CREATE INDEX enrolments_by_client ON enrolments (client_id, state, arrival, id);
             """),
+        (6, """
+            -- iCalendar messages sent for enrolments; (enrolment, ordinal) is unique, so a SEQUENCE is never sent twice.
+            CREATE TABLE enrolment_invites (
+                enrolment_id    TEXT    NOT NULL,
+                ordinal         INTEGER NOT NULL CHECK (ordinal >= 1),
+                cohort_id       TEXT    NOT NULL,
+                method          INTEGER NOT NULL CHECK (method IN (1, 2)),
+                sequence        INTEGER NOT NULL,
+                uid             TEXT    NOT NULL,
+                content         BLOB    NOT NULL,
+                create_time     INTEGER NOT NULL,
+                sessions_digest TEXT    NOT NULL,
+                PRIMARY KEY (enrolment_id, ordinal)
+            ) STRICT, WITHOUT ROWID;
+            CREATE INDEX enrolment_invites_by_cohort ON enrolment_invites (cohort_id, enrolment_id, ordinal);
+            """),
     ];
 }

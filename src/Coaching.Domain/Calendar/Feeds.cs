@@ -39,7 +39,8 @@ public sealed record FeedAccess(string Name, string Token, Instant RotateTime);
 /// guess without the secret, recomputable so the owner can see their URL again, and revoked at once by rotation
 /// (a new generation changes the token, and only the new token's SHA-256 is stored for lookup).
 /// </summary>
-public sealed class FeedDesk(IFeedStore feeds, IBookingStore bookings, ICalendarWriter writer, IClock clock)
+public sealed class FeedDesk(IFeedStore feeds, IBookingStore bookings, Courses.ICourseStore courses, IEnrolmentInviteStore enrolmentInvites,
+    Coaches.ICoachStore coaches, ICalendarWriter writer, IClock clock)
 {
     /// <summary>How far back a feed shows sessions.</summary>
     public static readonly Duration History = Duration.FromDays(30);
@@ -90,6 +91,10 @@ public sealed class FeedDesk(IFeedStore feeds, IBookingStore bookings, ICalendar
             : new BookingQuery(null, parts[1], [], since, null, null, MaxEntries);
         var rows = await bookings.ListAsync(query, ct).ConfigureAwait(false);
         var entries = rows.Select(Entry).OfType<SessionEntry>().ToList();
+        if (parts[0] == "users")
+        {
+            entries.AddRange(await CohortEntriesAsync(parts[1], since, ct).ConfigureAwait(false));
+        }
         return writer.WriteFeed(parts[0] == "coaches" ? "Coaching sessions (coach)" : "Coaching sessions", entries);
     }
 
@@ -103,6 +108,37 @@ public sealed class FeedDesk(IFeedStore feeds, IBookingStore bookings, ICalendar
         BookingState.Cancelled or BookingState.Declined when b.InviteSequence >= 0 => BookingInvites.Entry(b, SessionStatus.Cancelled, b.UpdateTime),
         _ => null,
     };
+
+    // A client's cohort sessions, as their last invite left them (confirmed, or cancelled after a withdrawal): one query for the
+    // enrolments, one for their latest invites, then the details of each cohort the client invited to (a client is in few).
+    private async Task<List<SessionEntry>> CohortEntriesAsync(string clientId, Instant since, CancellationToken ct)
+    {
+        var enrolments = await courses.ListEnrolmentsAsync(new Courses.EnrolmentQuery(null, clientId, null, null, MaxEntries), ct).ConfigureAwait(false);
+        if (enrolments.Count == 0)
+        {
+            return [];
+        }
+
+        var latest = await enrolmentInvites.LatestForAsync([.. enrolments.Select(e => e.Id)], ct).ConfigureAwait(false);
+        var entries = new List<SessionEntry>();
+        foreach (var enrolment in enrolments.Where(e => latest.ContainsKey(e.Id)))
+        {
+            var cohort = await courses.GetCohortAsync(enrolment.CourseId, enrolment.CohortId, ct).ConfigureAwait(false);
+            var course = await courses.GetCourseAsync(enrolment.CourseId, ct).ConfigureAwait(false);
+            if (cohort is null || course is null)
+            {
+                continue;
+            }
+
+            var organizer = cohort.CoachIds.Count > 0 ? await coaches.GetCoachAsync(cohort.CoachIds[0], ct).ConfigureAwait(false) : null;
+            var last = latest[enrolment.Id];
+            var status = last.Method == InviteMethod.Cancel ? SessionStatus.Cancelled : SessionStatus.Confirmed;
+            entries.AddRange(EnrolmentInvites.Entries(course, cohort, enrolment, organizer, last.Sequence, status, cohort.UpdateTime)
+                .Where(e => e.End >= since));
+        }
+
+        return entries;
+    }
 
     private static string Authorize(Caller caller, string feedName)
     {

@@ -21,7 +21,8 @@ public sealed record CohortDraft(
 /// Use cases for courses, cohorts and enrolments. Admins run courses and cohorts; clients enrol themselves (admins may
 /// enrol someone); the store makes enrolment, withdrawal and promotion atomic.
 /// </summary>
-public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBusyTimeReader bookingsBusy, IClock clock, IIdGenerator ids)
+public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBusyTimeReader bookingsBusy, Calendar.EnrolmentInvites invites,
+    Calendar.IEnrolmentInviteStore sentInvites, IClock clock, IIdGenerator ids)
 {
     /// <summary>Creates a course (admins).</summary>
     public async Task<Course> CreateCourseAsync(Caller caller, string? title, string? description, IReadOnlyList<string> outcomes, int sessionCount,
@@ -139,7 +140,9 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBusyTim
             await CheckCoachesFreeAsync(updated, ct).ConfigureAwait(false);
         }
 
-        return await store.UpdateCohortAsync(updated, current.Version, ct).ConfigureAwait(false);
+        var stored = await store.UpdateCohortAsync(updated, current.Version, ct).ConfigureAwait(false);
+        await invites.SyncAsync(courseId, cohortId, ct).ConfigureAwait(false);
+        return stored;
     }
 
     /// <summary>Enrols a client (themself, or anyone by an admin): ENROLLED while seats remain, else WAITLISTED.</summary>
@@ -180,6 +183,11 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBusyTim
             WaitlistPosition = 0, CreateTime = time, UpdateTime = time, Version = 1,
         };
         var result = await store.EnrolAsync(candidate, key, ct).ConfigureAwait(false);
+        if (result.Created && result.Value.State == EnrolmentState.Enrolled)
+        {
+            await invites.SyncAsync(courseId, cohortId, ct).ConfigureAwait(false);
+        }
+
         return result.Value;
     }
 
@@ -196,6 +204,13 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBusyTim
     }
 
     /// <summary>A cohort's enrolments (admins), or the caller's own across cohorts (<paramref name="cohortId"/> null).</summary>
+    /// <summary>Every iCalendar message sent for an enrolment (its client or an admin).</summary>
+    public async Task<IReadOnlyList<Calendar.Invite>> ListInvitesAsync(Caller caller, string courseId, string cohortId, string enrolmentId, CancellationToken ct)
+    {
+        _ = await GetEnrolmentAsync(caller, courseId, cohortId, enrolmentId, ct).ConfigureAwait(false);
+        return await sentInvites.ListAsync(enrolmentId, ct).ConfigureAwait(false);
+    }
+
     public async Task<Page<Enrolment>> ListEnrolmentsAsync(Caller caller, string? courseId, string? cohortId, EnrolmentState? state, int pageSize,
         string? pageToken, CancellationToken ct)
     {
@@ -236,6 +251,7 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBusyTim
         }
 
         var (withdrawn, _) = await store.WithdrawAsync(enrolment, enrolment.Version, Now(), ct).ConfigureAwait(false);
+        await invites.SyncAsync(courseId, cohortId, ct).ConfigureAwait(false);
         return withdrawn;
     }
 

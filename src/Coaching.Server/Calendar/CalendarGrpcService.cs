@@ -1,7 +1,9 @@
 using Coaching.Domain.Bookings;
 using Coaching.Domain.Calendar;
 using Coaching.Domain.Common;
+using Coaching.Domain.Courses;
 using Coaching.Server.Bookings;
+using Coaching.Server.Courses;
 using Coaching.Server.Hosting;
 using Coaching.Server.Identity;
 using Coaching.Server.Mapping;
@@ -14,16 +16,25 @@ namespace Coaching.Server.Calendar;
 
 /// <summary>coaching.v1.CalendarService: translate, call one use case, translate back.</summary>
 [Authorize]
-public sealed class CalendarGrpcService(BookingDesk bookings, FeedDesk feeds, CoachingOptions options) : Proto.CalendarService.CalendarServiceBase
+public sealed class CalendarGrpcService(BookingDesk bookings, CourseDesk courses, FeedDesk feeds, CoachingOptions options) : Proto.CalendarService.CalendarServiceBase
 {
     public override async Task<Proto.ListInvitesResponse> ListInvites(Proto.ListInvitesRequest request, ServerCallContext context)
     {
         var caller = context.Caller();
-        var bookingId = BookingMapper.ParseName(request.Parent, "parent");
         var filter = $"invites|{request.Parent}";
         var page = PageRequest.Parse(request.PageSize, request.PageToken, filter);
         var after = page.After is null ? 0 : int.TryParse(page.After, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0;
-        var invites = await bookings.ListInvitesAsync(caller, bookingId, context.CancellationToken);
+        IReadOnlyList<Invite> invites;
+        if (request.Parent.StartsWith("courses/", StringComparison.Ordinal))
+        {
+            var (courseId, cohortId, enrolmentId) = CourseMapper.ParseEnrolment(request.Parent, "parent");
+            invites = await courses.ListInvitesAsync(caller, courseId, cohortId, enrolmentId, context.CancellationToken);
+        }
+        else
+        {
+            invites = await bookings.ListInvitesAsync(caller, BookingMapper.ParseName(request.Parent, "parent"), context.CancellationToken);
+        }
+
         var result = Page.FromFetched([.. invites.Where(i => i.Ordinal > after).Take(page.Size + 1)], page,
             i => i.Ordinal.ToString(System.Globalization.CultureInfo.InvariantCulture), filter);
         return new Proto.ListInvitesResponse

@@ -50,8 +50,10 @@ public static class CoachingServerExtensions
         // Availability and bookings see every commitment of a coach (bookings and cohort sessions); a new cohort
         // session is checked against bookings only.
         services.AddSingleton<IBusyTimeReader>(sp => new CommittedTime(sp.GetRequiredService<BookingBusyTime>().Reader, sp.GetRequiredService<ICourseStore>()));
+        services.AddSingleton<EnrolmentInvites>();
         services.AddSingleton(sp => new CourseDesk(sp.GetRequiredService<ICourseStore>(), sp.GetRequiredService<ICoachStore>(),
-            sp.GetRequiredService<BookingBusyTime>().Reader, sp.GetRequiredService<IClock>(), sp.GetRequiredService<IIdGenerator>()));
+            sp.GetRequiredService<BookingBusyTime>().Reader, sp.GetRequiredService<EnrolmentInvites>(), sp.GetRequiredService<IEnrolmentInviteStore>(),
+            sp.GetRequiredService<IClock>(), sp.GetRequiredService<IIdGenerator>()));
         services.AddSingleton<ICalendarWriter, IcalWriter>();
         services.AddCoachingStore(options);
         services.AddCoachingIdentity(options);
@@ -79,6 +81,7 @@ public static class CoachingServerExtensions
                 services.AddSingleton<IAvailabilityStore, SqliteAvailabilityStore>();
                 services.AddSingleton(new BookingBusyTime(new SqliteBusyTimeReader(database)));
                 services.AddSingleton<ICourseStore, SqliteCourseStore>();
+                services.AddSingleton<IEnrolmentInviteStore, SqliteEnrolmentInviteStore>();
                 services.AddSingleton<IBookingStore, SqliteBookingStore>();
                 services.AddSingleton<IFeedStore, SqliteFeedStore>();
                 services.AddSingleton<IStoreInitializer>(new StoreInitializer(database.MigrateAsync));
@@ -96,6 +99,7 @@ public static class CoachingServerExtensions
                 services.AddSingleton<IAvailabilityStore, MongoAvailabilityStore>();
                 services.AddSingleton(new BookingBusyTime(new MongoBusyTimeReader(mongo)));
                 services.AddSingleton<ICourseStore, MongoCourseStore>();
+                services.AddSingleton<IEnrolmentInviteStore, MongoEnrolmentInviteStore>();
                 services.AddSingleton<IBookingStore, MongoBookingStore>();
                 services.AddSingleton<IFeedStore, MongoFeedStore>();
                 services.AddSingleton<IStoreInitializer>(new StoreInitializer(mongo.EnsureIndexesAsync));

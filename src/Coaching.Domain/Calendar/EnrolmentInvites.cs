@@ -1,0 +1,80 @@
+using System.Security.Cryptography;
+using System.Text;
+using Coaching.Domain.Coaches;
+using Coaching.Domain.Courses;
+using NodaTime;
+
+namespace Coaching.Domain.Calendar;
+
+/// <summary>
+/// Keeps each enrolled person's calendar in step with their cohort. After every change to a cohort or its enrolments,
+/// <see cref="SyncAsync"/> compares what each enrolment should show with the last message sent to it, and sends the
+/// difference: a REQUEST (all sessions, one VEVENT each) when someone holds a seat and has no live invite, or the
+/// sessions changed; a CANCEL when someone withdrew, or the cohort was cancelled, after an invite. Waitlisted people
+/// get nothing until promoted. Because it reconciles rather than reacting to one event, a message missed by a crash is
+/// sent on the next change. UIDs are <c>enrolment-{id}-{n}@coaching</c>, one per session, stable for the enrolment's life.
+/// </summary>
+public sealed class EnrolmentInvites(IEnrolmentInviteStore invites, ICourseStore courses, ICoachStore coaches, ICalendarWriter writer, IClock clock)
+{
+    /// <summary>The UID of session <paramref name="index"/> (0-based) of an enrolment.</summary>
+    public static string Uid(string enrolmentId, int index) => $"enrolment-{enrolmentId}-{index + 1}@coaching";
+
+    /// <summary>Sends whatever messages the cohort's current state calls for.</summary>
+    public async Task SyncAsync(string courseId, string cohortId, CancellationToken ct)
+    {
+        var cohortTask = courses.GetCohortAsync(courseId, cohortId, ct);
+        var courseTask = courses.GetCourseAsync(courseId, ct);
+        var latestTask = invites.LatestAsync(cohortId, ct);
+        var cohort = await cohortTask.ConfigureAwait(false);
+        var course = await courseTask.ConfigureAwait(false);
+        if (cohort is null || course is null)
+        {
+            return;
+        }
+
+        var latest = await latestTask.ConfigureAwait(false);
+        var enrolments = await courses.ListEnrolmentsAsync(new EnrolmentQuery(cohortId, null, null, null, int.MaxValue), ct).ConfigureAwait(false);
+        var organizer = cohort.CoachIds.Count > 0 ? await coaches.GetCoachAsync(cohort.CoachIds[0], ct).ConfigureAwait(false) : null;
+        var digest = Digest(cohort);
+        foreach (var enrolment in enrolments)
+        {
+            var last = latest.GetValueOrDefault(enrolment.Id);
+            var seated = enrolment.State == EnrolmentState.Enrolled && cohort.State != CohortState.Cancelled;
+            InviteMethod? method = seated switch
+            {
+                true when last is null || last.Method == InviteMethod.Cancel || last.SessionsDigest != digest => InviteMethod.Request,
+                false when last is { Method: InviteMethod.Request } => InviteMethod.Cancel,
+                _ => null,
+            };
+            if (method is { } m)
+            {
+                var sequence = (last?.Sequence ?? -1) + 1;
+                var now = Common.Instants.TruncateToMilliseconds(clock.GetCurrentInstant());
+                var entries = Entries(course, cohort, enrolment, organizer, sequence, m == InviteMethod.Cancel ? SessionStatus.Cancelled : SessionStatus.Confirmed, now);
+                var invite = new Invite(sequence + 1, m, sequence, entries[0].Uid, writer.WriteInvite(m, entries), now);
+                // A concurrent sync that already sent this SEQUENCE wins; its message says the same.
+                await invites.TryAppendAsync(enrolment.Id, cohortId, invite, digest, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The calendar entries of an enrolment's sessions.</summary>
+    public static List<SessionEntry> Entries(Course course, Cohort cohort, Enrolment enrolment, Coach? organizer, int sequence, SessionStatus status, Instant stamp) =>
+        [.. cohort.Sessions.Select((s, i) => new SessionEntry(
+            Uid(enrolment.Id, i),
+            sequence,
+            s.Start,
+            s.End,
+            s.Title.Length == 0 ? $"{course.Title} ({i + 1}/{cohort.Sessions.Count})" : $"{course.Title}: {s.Title}",
+            $"{cohort.DisplayName}. {course.Description}".Trim(),
+            organizer?.DisplayName ?? "Coaching",
+            organizer?.Email ?? "courses@coaching.invalid",
+            enrolment.ClientId,
+            $"{new string([.. enrolment.ClientId.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '-')])}@users.invalid",
+            status,
+            stamp))];
+
+    /// <summary>A digest of the schedule, so a change of sessions sends a new REQUEST.</summary>
+    public static string Digest(Cohort cohort) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+        string.Join(';', cohort.Sessions.Select(s => $"{s.Start.ToUnixTimeMilliseconds()}+{(long)s.Duration.TotalSeconds}+{s.Title}")))).AsSpan(0, 8));
+}
