@@ -16,6 +16,9 @@ public abstract class CourseStoreContract : IAsyncLifetime
 
     protected abstract Task<ICourseStore> CreateStoreAsync();
 
+    /// <summary>The enrolment-invite store over the same database.</summary>
+    protected abstract Coaching.Domain.Calendar.IEnrolmentInviteStore Invites { get; }
+
     protected abstract Task DisposeStoreAsync();
 
     private ICourseStore Store => _store!;
@@ -192,5 +195,28 @@ public abstract class CourseStoreContract : IAsyncLifetime
         Assert.Equal(cohort.Sessions[0].Start, session.Start);
         Assert.Equal(cohort.Sessions[0].End, session.End);
         Assert.Empty(none);
+    }
+
+    [SkippableFact]
+    public async Task EnrolmentInvites_EachSequenceOnce_LatestPerEnrolment()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        var at = Clock.GetCurrentInstant();
+        var first = new Coaching.Domain.Calendar.Invite(1, Coaching.Domain.Calendar.InviteMethod.Request, 0, "u1", [1, 2, 3], at);
+        var rival = new Coaching.Domain.Calendar.Invite(1, Coaching.Domain.Calendar.InviteMethod.Request, 0, "u1", [9], at);
+        var second = new Coaching.Domain.Calendar.Invite(2, Coaching.Domain.Calendar.InviteMethod.Cancel, 1, "u1", [4], at);
+
+        Assert.True(await Invites.TryAppendAsync("e1", "h1", first, "d1", default));
+        Assert.False(await Invites.TryAppendAsync("e1", "h1", rival, "d1", default));
+        Assert.True(await Invites.TryAppendAsync("e1", "h1", second, "d1", default));
+        Assert.True(await Invites.TryAppendAsync("e2", "h1", first, "d2", default));
+        var list = await Invites.ListAsync("e1", default);
+        var latest = await Invites.LatestAsync("h1", default);
+        var latestFor = await Invites.LatestForAsync(["e2"], default);
+
+        Assert.Equal([(byte)1, (byte)2, (byte)3], list[0].Content);
+        Assert.Equal(2, list.Count);
+        Assert.Equal(new Coaching.Domain.Calendar.LastInvite(Coaching.Domain.Calendar.InviteMethod.Cancel, 1, "d1"), latest["e1"]);
+        Assert.Equal(new Coaching.Domain.Calendar.LastInvite(Coaching.Domain.Calendar.InviteMethod.Request, 0, "d2"), Assert.Single(latestFor).Value);
     }
 }

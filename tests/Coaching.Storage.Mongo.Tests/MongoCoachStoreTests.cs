@@ -81,6 +81,8 @@ public sealed class MongoCourseStoreTests : Coaching.Storage.Contract.CourseStor
 
     protected override string? SkipReason => MongoTestServer.SkipReason;
 
+    protected override Coaching.Domain.Calendar.IEnrolmentInviteStore Invites => new Courses.MongoEnrolmentInviteStore(_mongo!);
+
     protected override async Task<Coaching.Domain.Courses.ICourseStore> CreateStoreAsync()
     {
         _mongo = await MongoTestServer.CreateDatabaseAsync();

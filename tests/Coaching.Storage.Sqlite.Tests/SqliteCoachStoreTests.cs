@@ -75,10 +75,15 @@ public sealed class SqliteCourseStoreTests : Coaching.Storage.Contract.CourseSto
 
     protected override string? SkipReason => null;
 
+    private Coaching.Domain.Calendar.IEnrolmentInviteStore? _invites;
+
+    protected override Coaching.Domain.Calendar.IEnrolmentInviteStore Invites => _invites!;
+
     protected override async Task<Coaching.Domain.Courses.ICourseStore> CreateStoreAsync()
     {
         var database = new SqliteDatabase(Path.Combine(_directory, "coaching.db"));
         await database.MigrateAsync(default);
+        _invites = new Courses.SqliteEnrolmentInviteStore(database);
         return new Courses.SqliteCourseStore(database);
     }
 
