@@ -1,96 +1,92 @@
+using Coaching.Domain.Availability;
+using Coaching.Domain.Calendar;
 using Coaching.Domain.Coaches;
+using Coaching.Domain.Courses;
 using Coaching.Storage.Contract;
+using Coaching.Storage.Sqlite.Availability;
+using Coaching.Storage.Sqlite.Bookings;
 using Coaching.Storage.Sqlite.Coaches;
+using Coaching.Storage.Sqlite.Courses;
 using Microsoft.Data.Sqlite;
 
 namespace Coaching.Storage.Sqlite.Tests;
 
+/// <summary>A migrated database file in a fresh temporary directory, removed afterwards.</summary>
+internal sealed class TempDatabase
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "coaching-tests", Guid.NewGuid().ToString("N"));
+
+    public async Task<SqliteDatabase> CreateAsync()
+    {
+        var database = new SqliteDatabase(Path.Combine(_directory, "coaching.db"));
+        await database.MigrateAsync(default);
+        return database;
+    }
+
+    public Task DeleteAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+        return Task.CompletedTask;
+    }
+}
+
 public sealed class SqliteCoachStoreTests : CoachStoreContract
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "coaching-tests", Guid.NewGuid().ToString("N"));
+    private readonly TempDatabase _file = new();
 
     protected override string? SkipReason => null;
 
-    protected override async Task<ICoachStore> CreateStoreAsync()
-    {
-        var database = new SqliteDatabase(Path.Combine(_directory, "coaching.db"));
-        await database.MigrateAsync(default);
-        return new SqliteCoachStore(database);
-    }
+    protected override async Task<ICoachStore> CreateStoreAsync() => new SqliteCoachStore(await _file.CreateAsync());
 
-    protected override Task DisposeStoreAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-        return Task.CompletedTask;
-    }
+    protected override Task DisposeStoreAsync() => _file.DeleteAsync();
 }
 
-public sealed class SqliteAvailabilityStoreTests : Coaching.Storage.Contract.AvailabilityStoreContract
+public sealed class SqliteAvailabilityStoreTests : AvailabilityStoreContract
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "coaching-tests", Guid.NewGuid().ToString("N"));
+    private readonly TempDatabase _file = new();
 
     protected override string? SkipReason => null;
 
-    protected override async Task<(ICoachStore Coaches, Coaching.Domain.Availability.IAvailabilityStore Availability)> CreateStoresAsync()
+    protected override async Task<(ICoachStore Coaches, IAvailabilityStore Availability)> CreateStoresAsync()
     {
-        var database = new SqliteDatabase(Path.Combine(_directory, "coaching.db"));
-        await database.MigrateAsync(default);
-        return (new SqliteCoachStore(database), new Availability.SqliteAvailabilityStore(database));
+        var database = await _file.CreateAsync();
+        return (new SqliteCoachStore(database), new SqliteAvailabilityStore(database));
     }
 
-    protected override Task DisposeStoresAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-        return Task.CompletedTask;
-    }
+    protected override Task DisposeStoresAsync() => _file.DeleteAsync();
 }
 
-public sealed class SqliteBookingStoreTests : Coaching.Storage.Contract.BookingStoreContract
+public sealed class SqliteBookingStoreTests : BookingStoreContract
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "coaching-tests", Guid.NewGuid().ToString("N"));
+    private readonly TempDatabase _file = new();
 
     protected override string? SkipReason => null;
 
     protected override async Task<Stores> CreateStoresAsync()
     {
-        var database = new SqliteDatabase(Path.Combine(_directory, "coaching.db"));
-        await database.MigrateAsync(default);
-        return new Stores(new SqliteCoachStore(database), new Bookings.SqliteBookingStore(database), new Bookings.SqliteBusyTimeReader(database),
-            new Bookings.SqliteFeedStore(database));
+        var database = await _file.CreateAsync();
+        return new Stores(new SqliteCoachStore(database), new SqliteBookingStore(database), new SqliteBusyTimeReader(database), new SqliteFeedStore(database));
     }
 
-    protected override Task DisposeStoresAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-        return Task.CompletedTask;
-    }
+    protected override Task DisposeStoresAsync() => _file.DeleteAsync();
 }
 
-public sealed class SqliteCourseStoreTests : Coaching.Storage.Contract.CourseStoreContract
+public sealed class SqliteCourseStoreTests : CourseStoreContract
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "coaching-tests", Guid.NewGuid().ToString("N"));
+    private readonly TempDatabase _file = new();
+    private IEnrolmentInviteStore? _invites;
 
     protected override string? SkipReason => null;
 
-    private Coaching.Domain.Calendar.IEnrolmentInviteStore? _invites;
+    protected override IEnrolmentInviteStore Invites => _invites!;
 
-    protected override Coaching.Domain.Calendar.IEnrolmentInviteStore Invites => _invites!;
-
-    protected override async Task<Coaching.Domain.Courses.ICourseStore> CreateStoreAsync()
+    protected override async Task<ICourseStore> CreateStoreAsync()
     {
-        var database = new SqliteDatabase(Path.Combine(_directory, "coaching.db"));
-        await database.MigrateAsync(default);
-        _invites = new Courses.SqliteEnrolmentInviteStore(database);
-        return new Courses.SqliteCourseStore(database);
+        var database = await _file.CreateAsync();
+        _invites = new SqliteEnrolmentInviteStore(database);
+        return new SqliteCourseStore(database);
     }
 
-    protected override Task DisposeStoreAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-        return Task.CompletedTask;
-    }
+    protected override Task DisposeStoreAsync() => _file.DeleteAsync();
 }

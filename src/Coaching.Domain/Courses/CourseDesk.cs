@@ -232,6 +232,11 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBusyTim
 
         var filter = $"enrolments|{cohortId}|{clientId}|{state}";
         var page = PageRequest.Parse(pageSize, pageToken, filter);
+        if (page.After is { } cursor && !EnrolmentOrder.IsKey(cursor))
+        {
+            Fail.Invalid("page_token", "is not a token returned by this list");
+        }
+
         var rows = await store.ListEnrolmentsAsync(new EnrolmentQuery(cohortId, clientId, state, page.After, page.Size + 1), ct).ConfigureAwait(false);
         return Page.FromFetched(rows, page, EnrolmentOrder.Key, filter);
     }
@@ -299,6 +304,13 @@ public static class EnrolmentOrder
     /// <summary>A sortable key; the stores order by the same (state, arrival, id).</summary>
     public static string Key(Enrolment e) =>
         $"{(int)e.State}|{e.Arrival.ToString("D19", System.Globalization.CultureInfo.InvariantCulture)}|{e.Id}";
+
+    /// <summary>True when <paramref name="key"/> has the shape <see cref="Key"/> produces.</summary>
+    public static bool IsKey(string key)
+    {
+        var parts = key.Split('|');
+        return parts.Length == 3 && parts[0] is "1" or "2" or "3" && parts[1].Length == 19 && parts[1].All(char.IsAsciiDigit) && parts[2].Length > 0;
+    }
 }
 
 /// <summary>Committed time of coaches: their active bookings plus the sessions of live cohorts they teach.</summary>
