@@ -188,6 +188,8 @@ public static class MongoMappings
             {
                 map.MapMember(d => d.Id).SetElementName("id");
                 map.MapMember(d => d.Client).SetElementName("client");
+                map.MapMember(d => d.ClientName).SetElementName("client_name");
+                map.MapMember(d => d.ClientEmail).SetElementName("client_email");
                 map.MapMember(d => d.Arrival).SetElementName("arrival");
                 map.MapMember(d => d.CreateTime).SetElementName("create_time").SetSerializer(UtcDate);
                 map.MapMember(d => d.UpdateTime).SetElementName("update_time").SetSerializer(UtcDate);

@@ -243,5 +243,9 @@ internal static class Schema
             ) STRICT, WITHOUT ROWID;
             CREATE INDEX enrolment_invites_by_cohort ON enrolment_invites (cohort_id, enrolment_id, ordinal);
             """),
+        (7, """
+            ALTER TABLE enrolments ADD COLUMN client_name TEXT NOT NULL DEFAULT '';
+            ALTER TABLE enrolments ADD COLUMN client_email TEXT NOT NULL DEFAULT '';
+            """),
     ];
 }

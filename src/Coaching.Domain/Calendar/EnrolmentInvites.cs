@@ -69,8 +69,10 @@ public sealed class EnrolmentInvites(IEnrolmentInviteStore invites, ICourseStore
             $"{cohort.DisplayName}. {course.Description}".Trim(),
             organizer?.DisplayName ?? "Coaching",
             organizer?.Email ?? "courses@coaching.invalid",
-            enrolment.ClientId,
-            $"{new string([.. enrolment.ClientId.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '-')])}@users.invalid",
+            enrolment.ClientName.Length > 0 ? enrolment.ClientName : enrolment.ClientId,
+            enrolment.ClientEmail.Length > 0
+                ? enrolment.ClientEmail
+                : $"{new string([.. enrolment.ClientId.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '-')])}@users.invalid",
             status,
             stamp))];
 

@@ -180,6 +180,8 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBusyTim
         var candidate = new Enrolment
         {
             Id = ids.NewId(), CourseId = courseId, CohortId = cohortId, ClientId = client, State = EnrolmentState.Enrolled, Arrival = 0,
+            ClientName = caller.Role == Role.Client && caller.DisplayName.Length > 0 ? caller.DisplayName : client,
+            ClientEmail = caller.Role == Role.Client && EmailAddress.IsPlausible(caller.Email) ? caller.Email : string.Empty,
             WaitlistPosition = 0, CreateTime = time, UpdateTime = time, Version = 1,
         };
         var result = await store.EnrolAsync(candidate, key, ct).ConfigureAwait(false);

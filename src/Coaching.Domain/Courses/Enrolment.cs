@@ -30,6 +30,12 @@ public sealed record Enrolment
 
     public required string ClientId { get; init; }
 
+    /// <summary>The client's name when they enrolled (from their token), or the client id.</summary>
+    public string ClientName { get; init; } = string.Empty;
+
+    /// <summary>The client's e-mail when they enrolled (from their token); empty when unknown.</summary>
+    public string ClientEmail { get; init; } = string.Empty;
+
     public required EnrolmentState State { get; init; }
 
     public required long Arrival { get; init; }

@@ -140,6 +140,10 @@ public sealed class EntryDocument
 
     public string Client { get; set; } = string.Empty;
 
+    public string ClientName { get; set; } = string.Empty;
+
+    public string ClientEmail { get; set; } = string.Empty;
+
     public long Arrival { get; set; }
 
     public DateTime CreateTime { get; set; }
@@ -154,7 +158,8 @@ public sealed class EntryDocument
 
     public Enrolment ToDomain(CohortDocument cohort, EnrolmentState state, int position) => new()
     {
-        Id = Id, CourseId = cohort.CourseId, CohortId = cohort.Id, ClientId = Client, State = state, Arrival = Arrival, WaitlistPosition = position,
+        Id = Id, CourseId = cohort.CourseId, CohortId = cohort.Id, ClientId = Client, ClientName = ClientName, ClientEmail = ClientEmail,
+        State = state, Arrival = Arrival, WaitlistPosition = position,
         CreateTime = Instant.FromDateTimeUtc(CreateTime), UpdateTime = Instant.FromDateTimeUtc(UpdateTime), Version = Version,
     };
 
@@ -163,6 +168,8 @@ public sealed class EntryDocument
     {
         { "id", new BsonDocument("$literal", candidate.Id) },
         { "client", new BsonDocument("$literal", candidate.ClientId) },
+        { "client_name", new BsonDocument("$literal", candidate.ClientName) },
+        { "client_email", new BsonDocument("$literal", candidate.ClientEmail) },
         { "arrival", "$next_arrival" },
         { "create_time", candidate.CreateTime.ToDateTimeUtc() },
         { "update_time", candidate.CreateTime.ToDateTimeUtc() },

@@ -25,7 +25,8 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
 
     private const string EnrolmentColumns =
         "e.id, e.course_id, e.cohort_id, e.client_id, e.state, e.arrival, e.create_time, e.update_time, e.version, " +
-        "CASE WHEN e.state = 2 THEN (SELECT count(*) FROM enrolments w WHERE w.cohort_id = e.cohort_id AND w.state = 2 AND w.arrival <= e.arrival) ELSE 0 END";
+        "CASE WHEN e.state = 2 THEN (SELECT count(*) FROM enrolments w WHERE w.cohort_id = e.cohort_id AND w.state = 2 AND w.arrival <= e.arrival) ELSE 0 END, " +
+        "e.client_name, e.client_email";
 
     /// <inheritdoc />
     public async Task<CreateResult<Course>> CreateCourseAsync(Course course, IdempotencyKey? key, CancellationToken cancellationToken)
@@ -193,12 +194,13 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
         using var insert = connection.Command(
             """
             INSERT INTO enrolments (id, course_id, cohort_id, client_id, state, arrival, create_time, update_time, version, request_scope, request_id,
-                request_fingerprint)
-            VALUES ($id, $course, $cohort, $client, $state, $arrival, $t, $t, 1, $s, $r, $f)
+                request_fingerprint, client_name, client_email)
+            VALUES ($id, $course, $cohort, $client, $state, $arrival, $t, $t, 1, $s, $r, $f, $name, $email)
             """, transaction)
             .With("$id", candidate.Id).With("$course", candidate.CourseId).With("$cohort", candidate.CohortId).With("$client", candidate.ClientId)
             .With("$state", (long)state).With("$arrival", cohort.Next).With("$t", candidate.CreateTime)
-            .With("$s", key.Scope).With("$r", key.RequestId).With("$f", key.Fingerprint);
+            .With("$s", key.Scope).With("$r", key.RequestId).With("$f", key.Fingerprint)
+            .With("$name", candidate.ClientName).With("$email", candidate.ClientEmail);
         await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         using (var next = connection.Command("UPDATE cohorts SET next_arrival = next_arrival + 1 WHERE id = $id", transaction).With("$id", candidate.CohortId))
         {
@@ -384,5 +386,6 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
     {
         Id = r.GetString(0), CourseId = r.GetString(1), CohortId = r.GetString(2), ClientId = r.GetString(3), State = (EnrolmentState)r.GetInt64(4),
         Arrival = r.GetInt64(5), CreateTime = r.GetInstant(6), UpdateTime = r.GetInstant(7), Version = r.GetInt64(8), WaitlistPosition = r.GetInt32(9),
+        ClientName = r.GetString(10), ClientEmail = r.GetString(11),
     };
 }

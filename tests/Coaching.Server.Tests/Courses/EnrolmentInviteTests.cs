@@ -32,6 +32,8 @@ public class EnrolmentInviteTests(ServerFixture server)
         Assert.Equal(2, Unfolded(request).Split("BEGIN:VEVENT").Length - 1);
         Assert.Contains("DTSTART:20270111T180000Z", Unfolded(request), StringComparison.Ordinal);
         Assert.Contains("SUMMARY:CV development: Your story", Unfolded(request), StringComparison.Ordinal);
+        Assert.Contains("ATTENDEE;CN=ei-a name;", Unfolded(request), StringComparison.Ordinal);
+        Assert.Contains("mailto:ei-a@example.org", Unfolded(request), StringComparison.Ordinal);
         Assert.Empty(none);
         Assert.Equal([(InviteMethod.Request, 0), (InviteMethod.Cancel, 1)], afterWithdraw.Select(i => (i.Method, i.Sequence)));
         Assert.Contains("STATUS:CANCELLED", Unfolded(afterWithdraw[1]), StringComparison.Ordinal);
