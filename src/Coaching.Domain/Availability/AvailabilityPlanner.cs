@@ -185,9 +185,18 @@ public sealed class AvailabilityPlanner(ICoachStore coaches, IAvailabilityStore 
             (await busy.ConfigureAwait(false)).ToLookup(b => b.CoachId, b => b.Busy));
     }
 
+    /// <summary>Earliest instant availability can be asked about.</summary>
+    public static readonly Instant EarliestQuery = Instant.FromUtc(2000, 1, 1, 0, 0);
+
+    /// <summary>Latest instant availability can be asked about (far beyond any booking horizon, far from calendar limits).</summary>
+    public static readonly Instant LatestQuery = Instant.FromUtc(2200, 1, 1, 0, 0);
+
     private static void CheckRange(Instant start, Instant end, Duration max)
     {
         var v = new Violations();
+        v.Require(start >= EarliestQuery && start <= LatestQuery, "start_time", "must be between 2000-01-01 and 2200-01-01");
+        v.Require(end >= EarliestQuery && end <= LatestQuery, "end_time", "must be between 2000-01-01 and 2200-01-01");
+        v.ThrowIfAny();
         v.Require(end > start, "end_time", "must be after start_time");
         v.Require(end - start <= max, "end_time", $"the range may span at most {max.Days} days");
         v.ThrowIfAny();

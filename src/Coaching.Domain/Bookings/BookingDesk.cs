@@ -43,8 +43,9 @@ public sealed class BookingDesk(ICoachStore coaches, IAvailabilityStore availabi
         var key = IdempotencyKey.Create(caller.UserId, requestId, required: true,
             request.CoachId, request.OfferingId, request.Start, request.Agenda ?? string.Empty, clientId)!;
 
-        var (coach, offering, query) = await LoadAsync(request.CoachId, request.OfferingId, request.Start, ct).ConfigureAwait(false);
         var now = clock.GetCurrentInstant();
+        RejectFarOff(request.Start, now, "");
+        var (coach, offering, query) = await LoadAsync(request.CoachId, request.OfferingId, request.Start, ct).ConfigureAwait(false);
         var verdict = SlotCalculator.Classify(query, request.Start, now, SlotCalculator.DefaultStep(offering));
         if (verdict != SlotVerdict.Open)
         {
@@ -205,6 +206,7 @@ public sealed class BookingDesk(ICoachStore coaches, IAvailabilityStore availabi
         Etags.Check(etag, booking.Version, booking.Name);
         Require(booking, "rescheduled", BookingState.Pending, BookingState.Confirmed);
         var now = clock.GetCurrentInstant();
+        RejectFarOff(newStart, now, ResourceNames.Coach(booking.CoachId));
         var (coach, offering, query) = await LoadAsync(booking.CoachId, booking.OfferingId, newStart, ct).ConfigureAwait(false);
         RequireClientCutoff(caller, booking, offering, now);
         var withoutSelf = query with { Busy = [.. query.Busy.Where(b => b.BookingId != booking.Id)] };
@@ -298,6 +300,21 @@ public sealed class BookingDesk(ICoachStore coaches, IAvailabilityStore availabi
         var query = new SlotQuery(coach.TimeZone, await scheduleTask.ConfigureAwait(false), await overridesTask.ConfigureAwait(false), offering,
             [.. (await busyTask.ConfigureAwait(false)).Select(b => b.Busy)]);
         return (coach, offering, query);
+    }
+
+    // Starts in the past or beyond the longest possible horizon are refused before any store read (and before date
+    // arithmetic near the ends of the calendar could overflow).
+    private static void RejectFarOff(Instant start, Instant now, string coachName)
+    {
+        if (start < now)
+        {
+            throw BookingErrors.NoticeTooShort(coachName);
+        }
+
+        if (start > now + Duration.FromDays(366))
+        {
+            throw BookingErrors.BeyondHorizon(coachName);
+        }
     }
 
     private async Task<Booking?> FindRetryAsync(IdempotencyKey key, CancellationToken ct)

@@ -67,6 +67,9 @@ public sealed record Cohort
 
     public string Etag => Etags.Of(Version);
 
+    private static readonly Instant Earliest = Instant.FromUtc(2000, 1, 1, 0, 0);
+    private static readonly Instant Latest = Instant.FromUtc(2200, 1, 1, 0, 0);
+
     /// <summary>Seats still free.</summary>
     public int SeatsLeft => Math.Max(0, Capacity - EnrolledCount);
 
@@ -82,18 +85,25 @@ public sealed record Cohort
         v.Require(EnrolmentClose > EnrolmentOpen, $"{p}.enrolment_close_time", "must be after enrolment_open_time");
         v.Require(Sessions.Count is >= 1 and <= 50, $"{p}.sessions", "a cohort has 1..50 sessions");
         v.Require(CoachIds.Count is >= 1 and <= 10 && CoachIds.Distinct().Count() == CoachIds.Count, $"{p}.coaches", "1..10 distinct teaching coaches");
+        var previousEnd = (Instant?)null;
         for (var i = 0; i < Sessions.Count; i++)
         {
             var s = Sessions[i];
             var minutes = s.Duration.TotalMinutes;
-            v.Require(minutes is >= 15 and <= 480 && minutes % 5 == 0 && s.Duration.SubsecondNanoseconds == 0, $"{p}.sessions[{i}].duration",
-                "must be 15 minutes..8 hours, a multiple of 5 minutes");
+            var durationOk = minutes is >= 15 and <= 480 && minutes % 5 == 0 && s.Duration.SubsecondNanoseconds == 0;
+            var startOk = s.Start >= Earliest && s.Start <= Latest;
+            v.Require(durationOk, $"{p}.sessions[{i}].duration", "must be 15 minutes..8 hours, a multiple of 5 minutes");
+            v.Require(startOk, $"{p}.sessions[{i}].start_time", "must be between 2000-01-01 and 2200-01-01");
             v.Require(s.Start.ToUnixTimeTicks() % (NodaConstants.TicksPerMinute * 5) == 0, $"{p}.sessions[{i}].start_time", "must be on a 5-minute boundary");
             v.FreeText(s.Title, $"{p}.sessions[{i}].title", 200);
-            if (i > 0)
+            if (!durationOk || !startOk)
             {
-                v.Require(s.Start >= Sessions[i - 1].End, $"{p}.sessions[{i}].start_time", "sessions must be in order and must not overlap");
+                previousEnd = null;
+                continue;
             }
+
+            v.Require(previousEnd is null || s.Start >= previousEnd, $"{p}.sessions[{i}].start_time", "sessions must be in order and must not overlap");
+            previousEnd = s.End;
         }
 
         v.ThrowIfAny();
