@@ -73,6 +73,12 @@ public sealed class IcalWriter : ICalendarWriter
             Transparency = "OPAQUE",
             Organizer = new Organizer($"mailto:{entry.OrganizerEmail}") { CommonName = ParameterSafe(entry.OrganizerName) },
         };
+        if (entry.AttendeeEmail.Length == 0)
+        {
+            // A coach's own teaching session in their feed: they are the organizer, there is no single attendee.
+            return calendarEvent;
+        }
+
         // The client booked the session themself: their acceptance is the booking, so no reply is requested.
         calendarEvent.Attendees.Add(new Attendee($"mailto:{entry.AttendeeEmail}")
         {

@@ -190,10 +190,12 @@ public abstract class CourseStoreContract : IAsyncLifetime
         var found = await Store.ListTeachingAsync(["coach-1", "coach-2"], Instant.FromUtc(2027, 1, 11, 0, 0), Instant.FromUtc(2027, 1, 12, 0, 0), default);
         var none = await Store.ListTeachingAsync(["coach-2"], Instant.FromUtc(2027, 1, 11, 0, 0), Instant.FromUtc(2027, 1, 12, 0, 0), default);
 
-        var (coach, session) = Assert.Single(found);
-        Assert.Equal("coach-1", coach);
-        Assert.Equal(cohort.Sessions[0].Start, session.Start);
-        Assert.Equal(cohort.Sessions[0].End, session.End);
+        var teaching = Assert.Single(found);
+        Assert.Equal(("coach-1", cohort.CourseId, cohort.Id, 0), (teaching.CoachId, teaching.CourseId, teaching.CohortId, teaching.Index));
+        Assert.Equal(cohort.Sessions[0].Start, teaching.Session.Start);
+        Assert.Equal(cohort.Sessions[0].End, teaching.Session.End);
+        var second = await Store.ListTeachingAsync(["coach-1"], Instant.FromUtc(2027, 1, 18, 0, 0), Instant.FromUtc(2027, 1, 19, 0, 0), default);
+        Assert.Equal(1, Assert.Single(second).Index);
         Assert.Empty(none);
     }
 

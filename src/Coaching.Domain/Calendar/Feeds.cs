@@ -91,10 +91,9 @@ public sealed class FeedDesk(IFeedStore feeds, IBookingStore bookings, Courses.I
             : new BookingQuery(null, parts[1], [], since, null, null, MaxEntries);
         var rows = await bookings.ListAsync(query, ct).ConfigureAwait(false);
         var entries = rows.Select(Entry).OfType<SessionEntry>().ToList();
-        if (parts[0] == "users")
-        {
-            entries.AddRange(await CohortEntriesAsync(parts[1], since, ct).ConfigureAwait(false));
-        }
+        entries.AddRange(parts[0] == "users"
+            ? await CohortEntriesAsync(parts[1], since, ct).ConfigureAwait(false)
+            : await TeachingEntriesAsync(parts[1], since, ct).ConfigureAwait(false));
         return writer.WriteFeed(parts[0] == "coaches" ? "Coaching sessions (coach)" : "Coaching sessions", entries);
     }
 
@@ -138,6 +137,23 @@ public sealed class FeedDesk(IFeedStore feeds, IBookingStore bookings, Courses.I
         }
 
         return entries;
+    }
+
+    // The cohort sessions a coach teaches, from the last 30 days and the coming year: one query for the sessions, then the
+    // titles of their (few) courses.
+    private async Task<List<SessionEntry>> TeachingEntriesAsync(string coachId, Instant since, CancellationToken ct)
+    {
+        var sessions = await courses.ListTeachingAsync([coachId], since, since + Duration.FromDays(400), ct).ConfigureAwait(false);
+        var coach = sessions.Count == 0 ? null : await coaches.GetCoachAsync(coachId, ct).ConfigureAwait(false);
+        var titles = new Dictionary<string, string>();
+        foreach (var courseId in sessions.Select(s => s.CourseId).Distinct())
+        {
+            titles[courseId] = (await courses.GetCourseAsync(courseId, ct).ConfigureAwait(false))?.Title ?? "Course";
+        }
+
+        return [.. sessions.OrderBy(s => s.Session.Start).Take(MaxEntries).Select(s => new SessionEntry(
+            $"cohort-{s.CohortId}-{s.Index + 1}@coaching", 0, s.Session.Start, s.Session.End, $"{titles[s.CourseId]} (session {s.Index + 1})", string.Empty,
+            coach?.DisplayName ?? coachId, coach?.Email ?? "courses@coaching.invalid", string.Empty, string.Empty, SessionStatus.Confirmed, s.Session.Start))];
     }
 
     private static string Authorize(Caller caller, string feedName)

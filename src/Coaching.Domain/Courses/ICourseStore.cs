@@ -3,6 +3,9 @@ using NodaTime;
 
 namespace Coaching.Domain.Courses;
 
+/// <summary>A cohort session a coach teaches; <paramref name="Index"/> is its 0-based place in the cohort's schedule.</summary>
+public sealed record TeachingSession(string CoachId, string CourseId, string CohortId, int Index, CohortSession Session);
+
 /// <summary>An enrolment list query, ordered enrolled first, then the waitlist in order, then withdrawn.</summary>
 public sealed record EnrolmentQuery(string? CohortId, string? ClientId, EnrolmentState? State, string? AfterKey, int Limit);
 
@@ -53,7 +56,7 @@ public interface ICourseStore
     /// <exception cref="DomainException">NOT_FOUND; FAILED_PRECONDITION when already withdrawn; ABORTED on a stale version.</exception>
     Task<(Enrolment Withdrawn, Enrolment? Promoted)> WithdrawAsync(Enrolment enrolment, long expectedVersion, Instant now, CancellationToken cancellationToken);
 
-    /// <summary>Sessions of live cohorts taught by the given coaches that overlap <c>[rangeStart, rangeEnd)</c>.</summary>
-    Task<IReadOnlyList<(string CoachId, CohortSession Session)>> ListTeachingAsync(IReadOnlyCollection<string> coachIds, Instant rangeStart,
+    /// <summary>Sessions of live (not cancelled) cohorts taught by the given coaches that overlap <c>[rangeStart, rangeEnd)</c>.</summary>
+    Task<IReadOnlyList<TeachingSession>> ListTeachingAsync(IReadOnlyCollection<string> coachIds, Instant rangeStart,
         Instant rangeEnd, CancellationToken cancellationToken);
 }

@@ -179,17 +179,18 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<(string CoachId, CohortSession Session)>> ListTeachingAsync(IReadOnlyCollection<string> coachIds, Instant rangeStart,
+    public async Task<IReadOnlyList<TeachingSession>> ListTeachingAsync(IReadOnlyCollection<string> coachIds, Instant rangeStart,
         Instant rangeEnd, CancellationToken cancellationToken)
     {
         var start = rangeStart.ToDateTimeUtc();
         var end = rangeEnd.ToDateTimeUtc();
         var cohorts = await store.Cohorts.Find(F.AnyIn(d => d.CoachIds, coachIds) & F.Ne(d => d.State, (int)CohortState.Cancelled)
                 & F.ElemMatch(d => d.Sessions, s => s.Start < end && s.End > start))
-            .Project(d => new { d.CoachIds, d.Sessions })
+            .Project(d => new { d.Id, d.CourseId, d.CoachIds, d.Sessions })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         return [.. cohorts.SelectMany(c => c.CoachIds.Where(coachIds.Contains)
-            .SelectMany(coach => c.Sessions.Where(s => s.Start < end && s.End > start).Select(s => (coach, s.ToDomain()))))];
+            .SelectMany(coach => c.Sessions.Select((s, i) => (Session: s, Index: i)).Where(x => x.Session.Start < end && x.Session.End > start)
+                .Select(x => new TeachingSession(coach, c.CourseId, c.Id, x.Index, x.Session.ToDomain()))))];
     }
 
     private async Task<CohortDocument?> FindCohortAsync(string courseId, string cohortId, CancellationToken ct) =>

@@ -277,20 +277,22 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<(string CoachId, CohortSession Session)>> ListTeachingAsync(IReadOnlyCollection<string> coachIds, Instant rangeStart,
+    public async Task<IReadOnlyList<TeachingSession>> ListTeachingAsync(IReadOnlyCollection<string> coachIds, Instant rangeStart,
         Instant rangeEnd, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         using var select = connection.Command(
             """
-            SELECT t.coach_id, t.start_time, t.end_time FROM cohort_teaching t JOIN cohorts c ON c.id = t.cohort_id
+            SELECT t.coach_id, t.start_time, t.end_time, c.course_id, c.id,
+                   (SELECT count(*) FROM cohort_teaching p WHERE p.cohort_id = t.cohort_id AND p.coach_id = t.coach_id AND p.start_time < t.start_time)
+            FROM cohort_teaching t JOIN cohorts c ON c.id = t.cohort_id
             WHERE t.coach_id IN (SELECT value FROM json_each($ids)) AND t.start_time < $end AND t.start_time > $lowest AND t.end_time > $start
               AND c.state != 4
             """)
             .With("$ids", JsonSerializer.Serialize(coachIds)).With("$start", rangeStart).With("$end", rangeEnd)
             .With("$lowest", rangeStart - Duration.FromHours(8));
-        return await select.ListAsync(r => (r.GetString(0), new CohortSession(r.GetInstant(1), r.GetInstant(2) - r.GetInstant(1), string.Empty)),
-            cancellationToken).ConfigureAwait(false);
+        return await select.ListAsync(r => new TeachingSession(r.GetString(0), r.GetString(3), r.GetString(4), r.GetInt32(5),
+            new CohortSession(r.GetInstant(1), r.GetInstant(2) - r.GetInstant(1), string.Empty)), cancellationToken).ConfigureAwait(false);
     }
 
     // Moves the first `seats` waitlisted people (by arrival) into the cohort; returns their ids.

@@ -82,6 +82,11 @@ public class EnrolmentInviteTests(ServerFixture server)
         Assert.Contains("DTSTART:20270118T180000Z", body, StringComparison.Ordinal);
         Assert.Contains($"UID:enrolment-{mine.Name.Split('/')[^1]}-1@coaching", body, StringComparison.Ordinal);
         Assert.Single((await Calendar("ef-a").ListInvitesAsync(new ListInvitesRequest { Parent = mine.Name })).Invites);
+        var coachToken = server.Token($"user-of-{s.Coach.Name}", "coach", s.Coach.Name.Split('/')[1]);
+        var coachFeed = await new CalendarService.CalendarServiceClient(server.Channel(coachToken)).GetFeedAsync(new GetFeedRequest { Name = $"{s.Coach.Name}/feed" });
+        var coachBody = (await server.Factory.CreateClient().GetStringAsync(new Uri(coachFeed.Url).AbsolutePath)).Replace("\r\n ", string.Empty, StringComparison.Ordinal);
+        Assert.Contains($"UID:cohort-{s.Cohort.Name.Split('/')[^1]}-2@coaching", coachBody, StringComparison.Ordinal);
+        Assert.Contains("SUMMARY:CV development (session 1)", coachBody, StringComparison.Ordinal);
         await RpcAssert.FailsAsync(Grpc.Core.StatusCode.PermissionDenied, () => Calendar("ef-z").ListInvitesAsync(new ListInvitesRequest { Parent = mine.Name }));
     }
 }
