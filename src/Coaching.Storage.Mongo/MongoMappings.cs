@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Coaching.Storage.Mongo.Availability;
 using Coaching.Storage.Mongo.Bookings;
 using Coaching.Storage.Mongo.Calendar;
@@ -36,14 +37,11 @@ public static class MongoMappings
                 map.MapMember(d => d.Specialties).SetElementName("specialties");
                 map.MapMember(d => d.TimeZone).SetElementName("time_zone");
                 map.MapMember(d => d.Active).SetElementName("active");
-                map.MapMember(d => d.CreateTime).SetElementName("create_time").SetSerializer(UtcDate);
-                map.MapMember(d => d.UpdateTime).SetElementName("update_time").SetSerializer(UtcDate);
+                MapTimes(map, d => d.CreateTime, d => d.UpdateTime);
                 map.MapMember(d => d.DeleteTime).SetElementName("delete_time").SetIgnoreIfNull(true)
                     .SetSerializer(new NullableSerializer<DateTime>(UtcDate));
                 map.MapMember(d => d.Version).SetElementName("version");
-                map.MapMember(d => d.RequestScope).SetElementName("request_scope").SetIgnoreIfNull(true);
-                map.MapMember(d => d.RequestId).SetElementName("request_id").SetIgnoreIfNull(true);
-                map.MapMember(d => d.RequestFingerprint).SetElementName("request_fingerprint").SetIgnoreIfNull(true);
+                MapRequestKey(map, d => d.RequestScope, d => d.RequestId, d => d.RequestFingerprint);
             });
 
             BsonClassMap.RegisterClassMap<OfferingDocument>(map =>
@@ -61,14 +59,11 @@ public static class MongoMappings
                 map.MapMember(d => d.WeeklyCap).SetElementName("weekly_cap");
                 map.MapMember(d => d.RequiresConfirmation).SetElementName("requires_confirmation");
                 map.MapMember(d => d.CancellationCutoffSeconds).SetElementName("cancellation_cutoff_s");
-                map.MapMember(d => d.CreateTime).SetElementName("create_time").SetSerializer(UtcDate);
-                map.MapMember(d => d.UpdateTime).SetElementName("update_time").SetSerializer(UtcDate);
+                MapTimes(map, d => d.CreateTime, d => d.UpdateTime);
                 map.MapMember(d => d.DeleteTime).SetElementName("delete_time").SetIgnoreIfNull(true)
                     .SetSerializer(new NullableSerializer<DateTime>(UtcDate));
                 map.MapMember(d => d.Version).SetElementName("version");
-                map.MapMember(d => d.RequestScope).SetElementName("request_scope").SetIgnoreIfNull(true);
-                map.MapMember(d => d.RequestId).SetElementName("request_id").SetIgnoreIfNull(true);
-                map.MapMember(d => d.RequestFingerprint).SetElementName("request_fingerprint").SetIgnoreIfNull(true);
+                MapRequestKey(map, d => d.RequestScope, d => d.RequestId, d => d.RequestFingerprint);
             });
 
             BsonClassMap.RegisterClassMap<WindowDocument>(map =>
@@ -96,9 +91,7 @@ public static class MongoMappings
                 map.MapMember(d => d.Windows).SetElementName("windows");
                 map.MapMember(d => d.Reason).SetElementName("reason");
                 map.MapMember(d => d.CreateTime).SetElementName("create_time").SetSerializer(UtcDate);
-                map.MapMember(d => d.RequestScope).SetElementName("request_scope").SetIgnoreIfNull(true);
-                map.MapMember(d => d.RequestId).SetElementName("request_id").SetIgnoreIfNull(true);
-                map.MapMember(d => d.RequestFingerprint).SetElementName("request_fingerprint").SetIgnoreIfNull(true);
+                MapRequestKey(map, d => d.RequestScope, d => d.RequestId, d => d.RequestFingerprint);
             });
 
             BsonClassMap.RegisterClassMap<BookingEventDocument>(map =>
@@ -146,12 +139,9 @@ public static class MongoMappings
                 map.MapMember(d => d.State).SetElementName("state");
                 map.MapMember(d => d.History).SetElementName("history");
                 map.MapMember(d => d.Claims).SetElementName("claims").SetIgnoreIfNull(true);
-                map.MapMember(d => d.CreateTime).SetElementName("create_time").SetSerializer(UtcDate);
-                map.MapMember(d => d.UpdateTime).SetElementName("update_time").SetSerializer(UtcDate);
+                MapTimes(map, d => d.CreateTime, d => d.UpdateTime);
                 map.MapMember(d => d.Version).SetElementName("version");
-                map.MapMember(d => d.RequestScope).SetElementName("request_scope").SetIgnoreIfNull(true);
-                map.MapMember(d => d.RequestId).SetElementName("request_id").SetIgnoreIfNull(true);
-                map.MapMember(d => d.RequestFingerprint).SetElementName("request_fingerprint").SetIgnoreIfNull(true);
+                MapRequestKey(map, d => d.RequestScope, d => d.RequestId, d => d.RequestFingerprint);
             });
 
             BsonClassMap.RegisterClassMap<FeedDocument>(map =>
@@ -169,12 +159,9 @@ public static class MongoMappings
                 map.MapMember(d => d.Description).SetElementName("description");
                 map.MapMember(d => d.Outcomes).SetElementName("outcomes");
                 map.MapMember(d => d.SessionCount).SetElementName("session_count");
-                map.MapMember(d => d.CreateTime).SetElementName("create_time").SetSerializer(UtcDate);
-                map.MapMember(d => d.UpdateTime).SetElementName("update_time").SetSerializer(UtcDate);
+                MapTimes(map, d => d.CreateTime, d => d.UpdateTime);
                 map.MapMember(d => d.Version).SetElementName("version");
-                map.MapMember(d => d.RequestScope).SetElementName("request_scope").SetIgnoreIfNull(true);
-                map.MapMember(d => d.RequestId).SetElementName("request_id").SetIgnoreIfNull(true);
-                map.MapMember(d => d.RequestFingerprint).SetElementName("request_fingerprint").SetIgnoreIfNull(true);
+                MapRequestKey(map, d => d.RequestScope, d => d.RequestId, d => d.RequestFingerprint);
             });
 
             BsonClassMap.RegisterClassMap<SessionDocument>(map =>
@@ -191,8 +178,7 @@ public static class MongoMappings
                 map.MapMember(d => d.ClientName).SetElementName("client_name");
                 map.MapMember(d => d.ClientEmail).SetElementName("client_email");
                 map.MapMember(d => d.Arrival).SetElementName("arrival");
-                map.MapMember(d => d.CreateTime).SetElementName("create_time").SetSerializer(UtcDate);
-                map.MapMember(d => d.UpdateTime).SetElementName("update_time").SetSerializer(UtcDate);
+                MapTimes(map, d => d.CreateTime, d => d.UpdateTime);
                 map.MapMember(d => d.Version).SetElementName("version");
                 map.MapMember(d => d.RequestScope).SetElementName("request_scope").SetIgnoreIfNull(true);
                 map.MapMember(d => d.RequestId).SetElementName("request_id").SetIgnoreIfNull(true);
@@ -214,12 +200,9 @@ public static class MongoMappings
                 map.MapMember(d => d.Enrolled).SetElementName("enrolled");
                 map.MapMember(d => d.Waitlist).SetElementName("waitlist");
                 map.MapMember(d => d.Withdrawn).SetElementName("withdrawn");
-                map.MapMember(d => d.CreateTime).SetElementName("create_time").SetSerializer(UtcDate);
-                map.MapMember(d => d.UpdateTime).SetElementName("update_time").SetSerializer(UtcDate);
+                MapTimes(map, d => d.CreateTime, d => d.UpdateTime);
                 map.MapMember(d => d.Version).SetElementName("version");
-                map.MapMember(d => d.RequestScope).SetElementName("request_scope").SetIgnoreIfNull(true);
-                map.MapMember(d => d.RequestId).SetElementName("request_id").SetIgnoreIfNull(true);
-                map.MapMember(d => d.RequestFingerprint).SetElementName("request_fingerprint").SetIgnoreIfNull(true);
+                MapRequestKey(map, d => d.RequestScope, d => d.RequestId, d => d.RequestFingerprint);
             });
 
             BsonClassMap.RegisterClassMap<EnrolmentInviteDocument>(map =>
@@ -241,4 +224,19 @@ public static class MongoMappings
     }
 
     private static DateTimeSerializer UtcDate => DateTimeSerializer.UtcInstance;
+
+    // Idempotency keys are absent (not null) on documents created without one, so the partial unique index skips them.
+    private static void MapRequestKey<T>(BsonClassMap<T> map, Expression<Func<T, string?>> scope, Expression<Func<T, string?>> id,
+        Expression<Func<T, string?>> fingerprint)
+    {
+        map.MapMember(scope).SetElementName("request_scope").SetIgnoreIfNull(true);
+        map.MapMember(id).SetElementName("request_id").SetIgnoreIfNull(true);
+        map.MapMember(fingerprint).SetElementName("request_fingerprint").SetIgnoreIfNull(true);
+    }
+
+    private static void MapTimes<T>(BsonClassMap<T> map, Expression<Func<T, DateTime>> create, Expression<Func<T, DateTime>> update)
+    {
+        map.MapMember(create).SetElementName("create_time").SetSerializer(UtcDate);
+        map.MapMember(update).SetElementName("update_time").SetSerializer(UtcDate);
+    }
 }
