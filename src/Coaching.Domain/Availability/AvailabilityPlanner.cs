@@ -169,12 +169,13 @@ public sealed class AvailabilityPlanner(ICoachStore coaches, IAvailabilityStore 
     private async Task<LoadedAvailability> LoadAsync(IReadOnlyList<Coach> forCoaches, Instant start, Instant end, CancellationToken ct)
     {
         var coachIds = forCoaches.Select(c => c.Id).ToList();
-        var zones = forCoaches.Select(c => c.TimeZone).ToList();
+        var zones = forCoaches.Select(c => c.TimeZone).Distinct().ToList();
         // Local dates and cap weeks differ per zone; take the widest span once for all coaches.
         var firstDate = zones.Min(z => start.InZone(z).Date).PlusDays(-1);
         var lastDate = zones.Max(z => (end - Duration.Epsilon).InZone(z).Date).PlusDays(1);
-        var busyFrom = zones.Min(z => SlotCalculator.CapWindow(z, start, end).From) - Duration.FromDays(1);
-        var busyTo = zones.Max(z => SlotCalculator.CapWindow(z, start, end).To) + Duration.FromDays(1);
+        var capWindows = zones.Select(z => SlotCalculator.CapWindow(z, start, end)).ToList();
+        var busyFrom = capWindows.Min(w => w.From) - Duration.FromDays(1);
+        var busyTo = capWindows.Max(w => w.To) + Duration.FromDays(1);
 
         var schedules = store.GetSchedulesAsync(coachIds, ct);
         var overrides = store.ListOverridesCoveringAsync(coachIds, firstDate, lastDate, ct);

@@ -45,9 +45,12 @@ public static class BookingInvites
         return (stamped, new Invite(sequence + 1, m, sequence, entry.Uid, content, now));
     }
 
-    // Clients without an e-mail still need a calendar address; the reserved .invalid domain never receives mail.
-    private static string UnknownAddress(string clientId) =>
-        $"{new string([.. clientId.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '-')])}@users.invalid";
+    /// <summary>
+    /// The calendar address of a client: their e-mail, or, when none is known, an address under the reserved
+    /// <c>.invalid</c> domain, which never receives mail (an ATTENDEE still needs an address).
+    /// </summary>
+    public static string AttendeeAddress(string clientId, string email) =>
+        email.Length > 0 ? email : $"{new string([.. clientId.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '-')])}@users.invalid";
 
     /// <summary>The calendar entry of a booking as it stands (for invites and feeds).</summary>
     public static SessionEntry Entry(Booking booking, SessionStatus status, Instant stamp) => new(
@@ -60,7 +63,7 @@ public static class BookingInvites
         booking.CoachName,
         booking.CoachEmail,
         booking.ClientName,
-        string.IsNullOrEmpty(booking.ClientEmail) ? UnknownAddress(booking.ClientId) : booking.ClientEmail,
+        AttendeeAddress(booking.ClientId, booking.ClientEmail),
         status,
         stamp);
 }

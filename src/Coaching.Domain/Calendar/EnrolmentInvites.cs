@@ -70,9 +70,7 @@ public sealed class EnrolmentInvites(IEnrolmentInviteStore invites, ICourseStore
             organizer?.DisplayName ?? "Coaching",
             organizer?.Email ?? "courses@coaching.invalid",
             enrolment.ClientName.Length > 0 ? enrolment.ClientName : enrolment.ClientId,
-            enrolment.ClientEmail.Length > 0
-                ? enrolment.ClientEmail
-                : $"{new string([.. enrolment.ClientId.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '-')])}@users.invalid",
+            BookingInvites.AttendeeAddress(enrolment.ClientId, enrolment.ClientEmail),
             status,
             stamp))];
 

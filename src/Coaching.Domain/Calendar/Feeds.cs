@@ -120,16 +120,27 @@ public sealed class FeedDesk(IFeedStore feeds, IBookingStore bookings, Courses.I
 
         var latest = await enrolmentInvites.LatestForAsync([.. enrolments.Select(e => e.Id)], ct).ConfigureAwait(false);
         var entries = new List<SessionEntry>();
+        var courseCache = new Dictionary<string, Courses.Course?>();
+        var coachCache = new Dictionary<string, Coaches.Coach?>();
         foreach (var enrolment in enrolments.Where(e => latest.ContainsKey(e.Id)))
         {
             var cohort = await courses.GetCohortAsync(enrolment.CourseId, enrolment.CohortId, ct).ConfigureAwait(false);
-            var course = await courses.GetCourseAsync(enrolment.CourseId, ct).ConfigureAwait(false);
+            if (!courseCache.TryGetValue(enrolment.CourseId, out var course))
+            {
+                course = courseCache[enrolment.CourseId] = await courses.GetCourseAsync(enrolment.CourseId, ct).ConfigureAwait(false);
+            }
+
             if (cohort is null || course is null)
             {
                 continue;
             }
 
-            var organizer = cohort.CoachIds.Count > 0 ? await coaches.GetCoachAsync(cohort.CoachIds[0], ct).ConfigureAwait(false) : null;
+            Coaches.Coach? organizer = null;
+            if (cohort.CoachIds.Count > 0 && !coachCache.TryGetValue(cohort.CoachIds[0], out organizer))
+            {
+                organizer = coachCache[cohort.CoachIds[0]] = await coaches.GetCoachAsync(cohort.CoachIds[0], ct).ConfigureAwait(false);
+            }
+
             var last = latest[enrolment.Id];
             var status = last.Method == InviteMethod.Cancel ? SessionStatus.Cancelled : SessionStatus.Confirmed;
             entries.AddRange(EnrolmentInvites.Entries(course, cohort, enrolment, organizer, last.Sequence, status, cohort.UpdateTime)

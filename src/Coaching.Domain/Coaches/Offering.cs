@@ -16,6 +16,15 @@ public sealed record Offering
     /// </summary>
     public const int CellMinutes = 5;
 
+    /// <summary>Longest session.</summary>
+    public static readonly Duration MaxDuration = Duration.FromHours(8);
+
+    /// <summary>Longest buffer on either side of a session.</summary>
+    public static readonly Duration MaxBuffer = Duration.FromHours(4);
+
+    /// <summary>Longest time one booking can block: the longest session with both buffers at their longest.</summary>
+    public static readonly Duration LongestBlock = MaxDuration + MaxBuffer + MaxBuffer;
+
     /// <summary>Horizon used when the caller sends none.</summary>
     public static readonly Duration DefaultHorizon = Duration.FromDays(60);
 
@@ -129,9 +138,9 @@ public sealed record Offering
         var v = new Violations();
         v.SingleLine(Title, $"{p}.title", 1, 200);
         v.FreeText(Description, $"{p}.description", 5000);
-        Minutes(v, Duration, $"{p}.duration", Duration.FromMinutes(5), Duration.FromHours(8), CellMinutes);
-        Minutes(v, BufferBefore, $"{p}.buffer_before", Duration.Zero, Duration.FromHours(4), CellMinutes);
-        Minutes(v, BufferAfter, $"{p}.buffer_after", Duration.Zero, Duration.FromHours(4), CellMinutes);
+        Minutes(v, Duration, $"{p}.duration", Duration.FromMinutes(5), MaxDuration, CellMinutes);
+        Minutes(v, BufferBefore, $"{p}.buffer_before", Duration.Zero, MaxBuffer, CellMinutes);
+        Minutes(v, BufferAfter, $"{p}.buffer_after", Duration.Zero, MaxBuffer, CellMinutes);
         Minutes(v, MinimumNotice, $"{p}.minimum_notice", Duration.Zero, Duration.FromDays(30));
         Minutes(v, BookingHorizon, $"{p}.booking_horizon", Duration.FromDays(1), Duration.FromDays(365));
         Minutes(v, CancellationCutoff, $"{p}.cancellation_cutoff", Duration.Zero, Duration.FromDays(30));

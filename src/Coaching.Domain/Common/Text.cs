@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Coaching.Domain.Common;
 
 /// <summary>Small text rules shared by validators.</summary>
@@ -7,9 +5,6 @@ public static class Text
 {
     /// <summary>True when <paramref name="value"/> has a control character (newline, tab, NUL, …).</summary>
     public static bool HasControl(string value) => value.Any(char.IsControl);
-
-    /// <summary>True when the string is well-formed UTF-16 (no lone surrogates), so it encodes to UTF-8 losslessly.</summary>
-    public static bool IsWellFormed(string value) => Encoding.UTF8.GetByteCount(value) >= 0 && !HasLoneSurrogate(value);
 
     private static bool HasLoneSurrogate(string value)
     {

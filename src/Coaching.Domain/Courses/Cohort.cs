@@ -67,6 +67,9 @@ public sealed record Cohort
 
     public string Etag => Etags.Of(Version);
 
+    /// <summary>Longest cohort session.</summary>
+    public static readonly Duration LongestSession = Duration.FromHours(8);
+
     private static readonly Instant Earliest = Instant.FromUtc(2000, 1, 1, 0, 0);
     private static readonly Instant Latest = Instant.FromUtc(2200, 1, 1, 0, 0);
 
@@ -90,7 +93,7 @@ public sealed record Cohort
         {
             var s = Sessions[i];
             var minutes = s.Duration.TotalMinutes;
-            var durationOk = minutes is >= 15 and <= 480 && minutes % 5 == 0 && s.Duration.SubsecondNanoseconds == 0;
+            var durationOk = s.Duration >= Duration.FromMinutes(15) && s.Duration <= LongestSession && minutes % 5 == 0 && s.Duration.SubsecondNanoseconds == 0;
             var startOk = s.Start >= Earliest && s.Start <= Latest;
             v.Require(durationOk, $"{p}.sessions[{i}].duration", "must be 15 minutes..8 hours, a multiple of 5 minutes");
             v.Require(startOk, $"{p}.sessions[{i}].start_time", "must be between 2000-01-01 and 2200-01-01");

@@ -1,5 +1,6 @@
 using Coaching.Domain.Bookings;
 using Coaching.Domain.Calendar;
+using Coaching.Domain.Coaches;
 using Coaching.Storage.Mongo.Coaches;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -14,9 +15,6 @@ public static class BookingQueries
 
     /// <summary>Active states (pending, confirmed) as stored.</summary>
     public static readonly int[] ActiveStates = [1, 2];
-
-    /// <summary>Longest blocked time of one booking: bounds the index range of busy-time reads.</summary>
-    public static readonly Duration LongestBlock = Duration.FromHours(16);
 
     public static IReadOnlyList<CreateIndexModel<BookingDocument>> Indexes { get; } =
     [
@@ -134,7 +132,7 @@ public static class BookingQueries
     public static FilterDefinition<BookingDocument> Busy(IEnumerable<string> coachIds, Instant start, Instant end) =>
         B.In(d => d.CoachId, coachIds)
         & B.In(d => d.State, ActiveStates)
-        & B.Gt(d => d.BlockStart, (start - LongestBlock).ToDateTimeUtc())
+        & B.Gt(d => d.BlockStart, (start - Offering.LongestBlock).ToDateTimeUtc())
         & B.Lt(d => d.BlockStart, end.ToDateTimeUtc())
         & B.Gt(d => d.BlockEnd, start.ToDateTimeUtc());
 }

@@ -144,8 +144,6 @@ public sealed class MongoBookingStore(MongoStore store) : IBookingStore
         }
     }
 
-    private async Task<DomainException> LostWriteAsync(Booking booking, CancellationToken ct) =>
-        await store.Bookings.Find(BookingQueries.ById(booking.Id)).AnyAsync(ct).ConfigureAwait(false)
-            ? Fail.StaleEtagError(booking.Name)
-            : Fail.NotFoundError(booking.Name);
+    private Task<DomainException> LostWriteAsync(Booking booking, CancellationToken ct) =>
+        LostWrite.ExplainAsync(store.Bookings, BookingQueries.ById(booking.Id), booking.Name, ct);
 }

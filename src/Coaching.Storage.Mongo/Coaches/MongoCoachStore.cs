@@ -150,18 +150,9 @@ public sealed class MongoCoachStore(MongoStore store) : ICoachStore
         }
     }
 
-    // A conditional write matched nothing: the document is gone (NOT_FOUND) or at another version (ABORTED).
-    private async Task<DomainException> LostCoachWriteAsync(string coachId, CancellationToken ct)
-    {
-        var name = ResourceNames.Coach(coachId);
-        var exists = await store.Coaches.Find(CoachQueries.VisibleCoach(coachId)).AnyAsync(ct).ConfigureAwait(false);
-        return exists ? Fail.StaleEtagError(name) : Fail.NotFoundError(name);
-    }
+    private Task<DomainException> LostCoachWriteAsync(string coachId, CancellationToken ct) =>
+        LostWrite.ExplainAsync(store.Coaches, CoachQueries.VisibleCoach(coachId), ResourceNames.Coach(coachId), ct);
 
-    private async Task<DomainException> LostOfferingWriteAsync(string coachId, string offeringId, CancellationToken ct)
-    {
-        var name = ResourceNames.Offering(coachId, offeringId);
-        var exists = await store.Offerings.Find(CoachQueries.VisibleOffering(coachId, offeringId)).AnyAsync(ct).ConfigureAwait(false);
-        return exists ? Fail.StaleEtagError(name) : Fail.NotFoundError(name);
-    }
+    private Task<DomainException> LostOfferingWriteAsync(string coachId, string offeringId, CancellationToken ct) =>
+        LostWrite.ExplainAsync(store.Offerings, CoachQueries.VisibleOffering(coachId, offeringId), ResourceNames.Offering(coachId, offeringId), ct);
 }

@@ -161,11 +161,11 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
         CancellationToken cancellationToken)
     {
         var fromWaitlist = enrolment.State == EnrolmentState.Waitlisted;
-        var before = await FindCohortAsync(enrolment.CourseId, enrolment.CohortId, cancellationToken).ConfigureAwait(false);
-        var stored = await store.Cohorts.FindOneAndUpdateAsync(CohortUpdates.Holding(enrolment.CohortId, enrolment.Id, expectedVersion, fromWaitlist),
-            CohortUpdates.Withdraw(enrolment.Id, now, fromWaitlist), new FindOneAndUpdateOptions<CohortDocument> { ReturnDocument = ReturnDocument.After },
+        // The image before the update says who was first in line; the update itself promoted them.
+        var before = await store.Cohorts.FindOneAndUpdateAsync(CohortUpdates.Holding(enrolment.CohortId, enrolment.Id, expectedVersion, fromWaitlist),
+            CohortUpdates.Withdraw(enrolment.Id, now, fromWaitlist), new FindOneAndUpdateOptions<CohortDocument> { ReturnDocument = ReturnDocument.Before },
             cancellationToken).ConfigureAwait(false);
-        if (stored is null)
+        if (before is null)
         {
             var current = await GetEnrolmentAsync(enrolment.CourseId, enrolment.CohortId, enrolment.Id, cancellationToken).ConfigureAwait(false);
             throw current is null ? Fail.NotFoundError(enrolment.Name)
@@ -173,9 +173,11 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
                 : Fail.StaleEtagError(enrolment.Name);
         }
 
-        var enrolments = stored.Enrolments().ToList();
-        var promotedId = fromWaitlist ? null : before?.Waitlist.FirstOrDefault()?.Id;
-        return (enrolments.First(e => e.Id == enrolment.Id), promotedId is null ? null : enrolments.FirstOrDefault(e => e.Id == promotedId));
+        var left = (fromWaitlist ? before.Waitlist : before.Enrolled).First(e => e.Id == enrolment.Id);
+        var withdrawn = left.ToDomain(before, EnrolmentState.Withdrawn, 0) with { UpdateTime = now, Version = left.Version + 1 };
+        var head = fromWaitlist ? null : before.Waitlist.FirstOrDefault();
+        var promoted = head is null ? null : head.ToDomain(before, EnrolmentState.Enrolled, 0) with { UpdateTime = now, Version = head.Version + 1 };
+        return (withdrawn, promoted);
     }
 
     /// <inheritdoc />

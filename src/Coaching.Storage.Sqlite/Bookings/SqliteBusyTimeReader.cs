@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Coaching.Domain.Availability;
+using Coaching.Domain.Coaches;
 using NodaTime;
 
 namespace Coaching.Storage.Sqlite.Bookings;
@@ -7,9 +8,6 @@ namespace Coaching.Storage.Sqlite.Bookings;
 /// <summary>Busy time from active bookings, through the partial index on (coach_id, block_start).</summary>
 public sealed class SqliteBusyTimeReader(SqliteDatabase database) : IBusyTimeReader
 {
-    /// <summary>Longest blocked time of one booking (8 h session and two 4 h buffers): bounds the index range scan.</summary>
-    private static readonly Duration LongestBlock = Duration.FromHours(16);
-
     /// <inheritdoc />
     public async Task<IReadOnlyList<(string CoachId, BusyInterval Busy)>> ListBusyAsync(IReadOnlyCollection<string> coachIds,
         Instant rangeStart, Instant rangeEnd, CancellationToken cancellationToken)
@@ -22,7 +20,7 @@ public sealed class SqliteBusyTimeReader(SqliteDatabase database) : IBusyTimeRea
               AND block_start > $lowest AND block_start < $end AND block_end > $start
             """)
             .With("$ids", JsonSerializer.Serialize(coachIds)).With("$start", rangeStart).With("$end", rangeEnd)
-            .With("$lowest", rangeStart - LongestBlock);
+            .With("$lowest", rangeStart - Offering.LongestBlock); // bounds the index range scan
         return await select.ListAsync(r => (r.GetString(0),
             new BusyInterval(r.GetInstant(1), r.GetInstant(2), r.GetInstant(3), r.GetString(4), r.GetString(5))), cancellationToken).ConfigureAwait(false);
     }

@@ -290,7 +290,7 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
               AND c.state != 4
             """)
             .With("$ids", JsonSerializer.Serialize(coachIds)).With("$start", rangeStart).With("$end", rangeEnd)
-            .With("$lowest", rangeStart - Duration.FromHours(8));
+            .With("$lowest", rangeStart - Cohort.LongestSession);
         return await select.ListAsync(r => new TeachingSession(r.GetString(0), r.GetString(3), r.GetString(4), r.GetInt32(5),
             new CohortSession(r.GetInstant(1), r.GetInstant(2) - r.GetInstant(1), string.Empty)), cancellationToken).ConfigureAwait(false);
     }
