@@ -12,19 +12,23 @@ namespace Coaching.Domain.Calendar;
 /// difference: a REQUEST (all sessions, one VEVENT each) when someone holds a seat and has no live invite, or the
 /// sessions changed; a CANCEL when someone withdrew, or the cohort was cancelled, after an invite. Waitlisted people
 /// get nothing until promoted. Because it reconciles rather than reacting to one event, a message missed by a crash is
-/// sent on the next change. UIDs are <c>enrolment-{id}-{n}@coaching</c>, one per session, stable for the enrolment's life.
+/// sent when the cohort itself next changes (which reconciles everyone). UIDs are <c>enrolment-{id}-{n}@coaching</c>, one per session, stable for the enrolment's life.
 /// </summary>
 public sealed class EnrolmentInvites(IEnrolmentInviteStore invites, ICourseStore courses, ICoachStore coaches, ICalendarWriter writer, IClock clock)
 {
     /// <summary>The UID of session <paramref name="index"/> (0-based) of an enrolment.</summary>
     public static string Uid(string enrolmentId, int index) => $"enrolment-{enrolmentId}-{index + 1}@coaching";
 
-    /// <summary>Sends whatever messages the cohort's current state calls for.</summary>
-    public async Task SyncAsync(string courseId, string cohortId, CancellationToken ct)
+    /// <summary>
+    /// Sends whatever messages the current state calls for: for <paramref name="changed"/> enrolments only (an enrolment or
+    /// a withdrawal touches one or two people, so the whole cohort is not read on those paths), or for everyone when null
+    /// (a change of the cohort itself).
+    /// </summary>
+    public async Task SyncAsync(string courseId, string cohortId, IReadOnlyList<Enrolment>? changed, CancellationToken ct)
     {
         var cohortTask = courses.GetCohortAsync(courseId, cohortId, ct);
         var courseTask = courses.GetCourseAsync(courseId, ct);
-        var latestTask = invites.LatestAsync(cohortId, ct);
+        var latestTask = changed is null ? invites.LatestAsync(cohortId, ct) : invites.LatestForAsync([.. changed.Select(e => e.Id)], ct);
         var cohort = await cohortTask.ConfigureAwait(false);
         var course = await courseTask.ConfigureAwait(false);
         if (cohort is null || course is null)
@@ -33,7 +37,7 @@ public sealed class EnrolmentInvites(IEnrolmentInviteStore invites, ICourseStore
         }
 
         var latest = await latestTask.ConfigureAwait(false);
-        var enrolments = await courses.ListEnrolmentsAsync(new EnrolmentQuery(cohortId, null, null, null, int.MaxValue), ct).ConfigureAwait(false);
+        var enrolments = changed ?? await courses.ListEnrolmentsAsync(new EnrolmentQuery(cohortId, null, null, null, int.MaxValue), ct).ConfigureAwait(false);
         var organizer = cohort.CoachIds.Count > 0 ? await coaches.GetCoachAsync(cohort.CoachIds[0], ct).ConfigureAwait(false) : null;
         var digest = Digest(cohort);
         foreach (var enrolment in enrolments)

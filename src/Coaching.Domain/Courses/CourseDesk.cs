@@ -141,7 +141,7 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBusyTim
         }
 
         var stored = await store.UpdateCohortAsync(updated, current.Version, ct).ConfigureAwait(false);
-        await invites.SyncAsync(courseId, cohortId, ct).ConfigureAwait(false);
+        await invites.SyncAsync(courseId, cohortId, null, ct).ConfigureAwait(false);
         return stored;
     }
 
@@ -187,7 +187,7 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBusyTim
         var result = await store.EnrolAsync(candidate, key, ct).ConfigureAwait(false);
         if (result.Created && result.Value.State == EnrolmentState.Enrolled)
         {
-            await invites.SyncAsync(courseId, cohortId, ct).ConfigureAwait(false);
+            await invites.SyncAsync(courseId, cohortId, [result.Value], ct).ConfigureAwait(false);
         }
 
         return result.Value;
@@ -257,8 +257,8 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBusyTim
             throw Precondition("ALREADY_WITHDRAWN", "This enrolment is already withdrawn.", enrolment.Name);
         }
 
-        var (withdrawn, _) = await store.WithdrawAsync(enrolment, enrolment.Version, Now(), ct).ConfigureAwait(false);
-        await invites.SyncAsync(courseId, cohortId, ct).ConfigureAwait(false);
+        var (withdrawn, promoted) = await store.WithdrawAsync(enrolment, enrolment.Version, Now(), ct).ConfigureAwait(false);
+        await invites.SyncAsync(courseId, cohortId, promoted is null ? [withdrawn] : [withdrawn, promoted], ct).ConfigureAwait(false);
         return withdrawn;
     }
 
