@@ -63,28 +63,23 @@ public enum SlotVerdict
 public sealed record SlotResult(IReadOnlyList<Instant> Slots, IReadOnlyList<(LocalDate Date, DayStatus Status)> Days);
 
 /// <summary>
-/// Computes open slots. Hours are expanded per local date with the zone's rules (never by adding 24 h):
-/// each window becomes the instant interval from its local start to its local end, a local time that does
-/// not exist (spring-forward gap) resolving to the first instant after the gap and an ambiguous one
-/// (fall-back overlap) to the earlier instant for a start and the later one for an end, so a window covers
-/// exactly the time the coach's clock shows it. Touching windows join (also across midnight). Candidate starts
-/// are instants whose coach-local time lies on the step grid counted from local midnight; a candidate less than
-/// one step after the previous one (which only happens when the clock falls back) is dropped, so slots never
-/// repeat. A slot is open when the session lies inside the hours, starts at or after now + notice and at or
-/// before now + horizon, lies in the requested range, its buffered interval overlaps no busy interval, and
-/// neither cap of the offering is reached on its local day or ISO week. Sort once, sweep: O(n log n).
+/// Computes open slots. Hours are expanded per local date with the zone's rules (never by adding 24 h): a
+/// window on a date is the set of instants whose coach-local clock reading lies inside it, found per zone
+/// interval (constant offset), so a spring-forward gap contributes nothing and a fall-back overlap contributes
+/// both passes, possibly as two disjoint stretches. Touching pieces join (also across midnight), because every
+/// instant of the joined stretch still reads inside the hours. Candidate starts are instants whose coach-local
+/// time lies on the step grid counted from local midnight and whose whole session lies in one stretch; a
+/// candidate less than one step after the previous one is dropped, so slots never repeat. A slot is open when
+/// it starts at or after now + notice and at or before now + horizon, lies in the requested range, its
+/// buffered interval overlaps no busy interval, and neither cap of the offering is reached on its local day
+/// or ISO week. A date has hours when at least one session of the offering fits in them. Sort once, sweep:
+/// O(n log n).
 /// </summary>
 public static class SlotCalculator
 {
     /// <summary>The alignment of slot starts: 15 minutes, or the session length when shorter.</summary>
     public static Duration DefaultStep(Offering offering) =>
         offering.Duration < Duration.FromMinutes(15) ? offering.Duration : Duration.FromMinutes(15);
-
-    private static readonly ZoneLocalMappingResolver StartResolver =
-        Resolvers.CreateMappingResolver(Resolvers.ReturnEarlier, Resolvers.ReturnStartOfIntervalAfter);
-
-    private static readonly ZoneLocalMappingResolver EndResolver =
-        Resolvers.CreateMappingResolver(Resolvers.ReturnLater, Resolvers.ReturnStartOfIntervalAfter);
 
     /// <summary>Open slots of <paramref name="query"/> starting in <c>[from, to)</c>.</summary>
     public static SlotResult Compute(SlotQuery query, Instant from, Instant to, Instant now, Duration step)
@@ -95,19 +90,13 @@ public static class SlotCalculator
         var lastDate = (to - Duration.Epsilon).InZone(zone).Date;
 
         // Expand hours per local date, one day either side so stretches across the range edges stay whole.
+        var offsets = ZoneIntervalsAround(zone, firstDate.PlusDays(-1), lastDate.PlusDays(2));
         var hours = new List<(Instant Start, Instant End)>();
-        var hasHours = new HashSet<LocalDate>();
         for (var date = firstDate.PlusDays(-1); date <= lastDate.PlusDays(1); date = date.PlusDays(1))
         {
             foreach (var window in WindowsOn(query, date))
             {
-                var start = zone.ResolveLocal(window.StartOn(date), StartResolver).ToInstant();
-                var end = zone.ResolveLocal(window.EndOn(date), EndResolver).ToInstant();
-                if (end > start)
-                {
-                    hours.Add((start, end));
-                    hasHours.Add(date);
-                }
+                AddReadingsBetween(hours, offsets, window.StartOn(date), window.EndOn(date));
             }
         }
 
@@ -120,6 +109,7 @@ public static class SlotCalculator
         var slots = new List<Instant>();
         var capped = new HashSet<LocalDate>();
         var busyIndex = 0;
+        var hasHours = new HashSet<LocalDate>();
         Instant? previous = null;
         foreach (var candidate in Candidates(stretches, zone, offering.Duration, step))
         {
@@ -129,6 +119,7 @@ public static class SlotCalculator
             }
 
             previous = candidate;
+            hasHours.Add(candidate.InZone(zone).Date);
             if (candidate < earliest || candidate >= to || candidate > latest)
             {
                 continue;
@@ -222,6 +213,45 @@ public static class SlotCalculator
         }
 
         return winner is null ? query.Schedule.On(date.DayOfWeek) : winner.Windows;
+    }
+
+    /// <summary>The zone intervals (constant offsets) covering the local dates <c>[first, last)</c> with a day to spare.</summary>
+    private static List<ZoneInterval> ZoneIntervalsAround(DateTimeZone zone, LocalDate first, LocalDate last)
+    {
+        var start = first.AtMidnight().InUtc().ToInstant() - Duration.FromDays(1);
+        var end = last.AtMidnight().InUtc().ToInstant() + Duration.FromDays(1);
+        return [.. zone.GetZoneIntervals(start, end)];
+    }
+
+    /// <summary>
+    /// Adds the instants whose clock reading lies in <c>[localStart, localEnd)</c>: within each zone interval the
+    /// offset is fixed, so the reading range maps to one instant range there, clipped to the interval.
+    /// </summary>
+    private static void AddReadingsBetween(List<(Instant Start, Instant End)> into, List<ZoneInterval> zoneIntervals,
+        LocalDateTime localStart, LocalDateTime localEnd)
+    {
+        var readingStart = localStart.InUtc().ToInstant();
+        var readingEnd = localEnd.InUtc().ToInstant();
+        foreach (var interval in zoneIntervals)
+        {
+            var offset = interval.WallOffset.ToTimeSpan();
+            var start = readingStart - Duration.FromTimeSpan(offset);
+            var end = readingEnd - Duration.FromTimeSpan(offset);
+            if (interval.HasStart && interval.Start > start)
+            {
+                start = interval.Start;
+            }
+
+            if (interval.HasEnd && interval.End < end)
+            {
+                end = interval.End;
+            }
+
+            if (end > start)
+            {
+                into.Add((start, end));
+            }
+        }
     }
 
     private static IEnumerable<Instant> Candidates(List<(Instant Start, Instant End)> stretches, DateTimeZone zone, Duration duration, Duration step)

@@ -109,4 +109,43 @@ public class DstTests
         Assert.All(result.Slots, s => Assert.Equal(new LocalTime(9, 0), s.InZone(query.Zone).TimeOfDay));
         Assert.Equal(result.Days.Count, result.Slots.Count);
     }
+    private static readonly Instant Early2027 = Instant.FromUtc(2027, 1, 1, 0, 0);
+
+    [Fact]
+    public void NewYork_FallBack_WindowEndingInTheRepeatedHour_CoversOnlyReadingsInsideIt()
+    {
+        // 2027-11-07 02:00 EDT -> 01:00 EST: 00:00-01:30 reads inside twice, 04:00Z-05:30Z and 06:00Z-06:30Z, never 05:30Z-06:00Z.
+        var query = Query("America/New_York", Weekly((IsoDayOfWeek.Sunday, "00:00", "01:30")), Offering(30));
+
+        var result = SlotCalculator.Compute(query, Instant.FromUtc(2027, 11, 7, 4, 0), Instant.FromUtc(2027, 11, 7, 7, 0), Early2027,
+            Duration.FromMinutes(15));
+
+        Assert.Equal(["04:00", "04:15", "04:30", "04:45", "05:00", "06:00"],
+            result.Slots.Select(s => s.InUtc().ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(SlotVerdict.OutsideAvailability,
+            SlotCalculator.Classify(query, Instant.FromUtc(2027, 11, 7, 5, 45), Early2027, Duration.FromMinutes(15)));
+        Assert.Equal(SlotVerdict.Open, SlotCalculator.Classify(query, Instant.FromUtc(2027, 11, 7, 6, 0), Early2027, Duration.FromMinutes(15)));
+    }
+
+    [Fact]
+    public void London_FallBack_WindowInsideTheRepeatedHour_IsTwoShortStretches()
+    {
+        var query = Query("Europe/London", Every("01:15", "01:45"), Offering(30));
+
+        Assert.Equal(["01:15+01:00", "01:15+00:00"], LocalSlots(query, new LocalDate(2027, 10, 31), 15, Early2027));
+    }
+
+    [Fact]
+    public void LordHowe_FallBack_NoThirtyMinuteStretchReadsInsideA20MinuteRepeat_DayHasNoHours()
+    {
+        // 2027-04-04 02:00 (+11) -> 01:30 (+10:30): 01:35-01:55 reads inside for 20 minutes, twice.
+        var query = Query("Australia/Lord_Howe", Every("01:35", "01:55"), Offering(30));
+        var date = new LocalDate(2027, 4, 4);
+
+        var result = SlotCalculator.Compute(query, query.Zone.AtStartOfDay(date).ToInstant(), query.Zone.AtStartOfDay(date.PlusDays(1)).ToInstant(),
+            Early2027, Duration.FromMinutes(15));
+
+        Assert.Empty(result.Slots);
+        Assert.Equal([(date, DayStatus.NoHours)], result.Days);
+    }
 }
