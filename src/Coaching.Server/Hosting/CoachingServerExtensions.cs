@@ -63,6 +63,7 @@ public static class CoachingServerExtensions
             o.Interceptors.Add<ErrorInterceptor>();
             o.MaxReceiveMessageSize = 1024 * 1024;
         });
+        services.AddMalformedRequestAnswers();
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store");
         return builder;

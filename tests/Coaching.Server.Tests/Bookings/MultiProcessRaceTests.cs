@@ -1,9 +1,5 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Coaching.Contracts.V1;
 using Grpc.Core;
-using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Duration = Google.Protobuf.WellKnownTypes.Duration;
 using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
@@ -17,54 +13,28 @@ namespace Coaching.Server.Tests.Bookings;
 public sealed class MultiProcessRaceTests : IAsyncLifetime
 {
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "coaching-multiprocess", Guid.NewGuid().ToString("N"));
-    private readonly List<Process> _servers = [];
+    private readonly List<ServerProcess> _servers = [];
     private readonly List<string> _addresses = [];
 
     public async Task InitializeAsync()
     {
         for (var i = 0; i < 2; i++)
         {
-            var address = $"http://127.0.0.1:{FreePort()}";
-            var start = new ProcessStartInfo("dotnet")
-            {
-                ArgumentList =
-                {
-                    Path.Combine(AppContext.BaseDirectory, "Coaching.Server.dll"),
-                    $"--Kestrel:Endpoints:Grpc:Url={address}",
-                    $"--Kestrel:Endpoints:Feeds:Url=http://127.0.0.1:{FreePort()}",
-                    $"--Coaching:DataDirectory={_dataDirectory}",
-                    "--Logging:LogLevel:Default=Warning",
-                },
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the server.");
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            _servers.Add(process);
-            _addresses.Add(address);
-            await WaitUntilServingAsync(address);
+            var server = await ServerProcess.StartAsync(_dataDirectory);
+            _servers.Add(server);
+            _addresses.Add(server.Address);
         }
     }
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
         foreach (var server in _servers)
         {
-            if (!server.HasExited)
-            {
-                server.Kill(entireProcessTree: true);
-                server.WaitForExit(10_000);
-            }
-
-            server.Dispose();
+            await server.DisposeAsync();
         }
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_dataDirectory, recursive: true);
-        return Task.CompletedTask;
     }
 
     [Fact]
@@ -185,37 +155,7 @@ public sealed class MultiProcessRaceTests : IAsyncLifetime
         Assert.Equal((12, 48), (read.EnrolledCount, read.WaitlistCount));
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task WaitUntilServingAsync(string address)
-    {
-        using var channel = GrpcChannel.ForAddress(address);
-        var health = new Health.HealthClient(channel);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            try
-            {
-                var reply = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2));
-                if (reply.Status == HealthCheckResponse.Types.ServingStatus.Serving)
-                {
-                    return;
-                }
-            }
-            catch (RpcException) when (DateTime.UtcNow < deadline)
-            {
-            }
-
-            await Task.Delay(200);
-        }
-    }
-
     private string Token(string subject, string role) => DevTokens.Mint(_dataDirectory, subject, role);
 
-    private static Metadata Headers(string token) => new() { { "authorization", $"Bearer {token}" } };
+    private static Metadata Headers(string token) => ServerProcess.Headers(token);
 }

@@ -1,0 +1,129 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+
+namespace Coaching.Server.Tests;
+
+/// <summary>
+/// The built Coaching.Server binary started as a real process on loopback ports (Kestrel, real HTTP/2), for tests
+/// that need what the in-memory host cannot give: several processes on one database, raw HTTP/2 frames, real
+/// connection limits. Everything the server logs is kept in <see cref="Log"/>.
+/// </summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private ServerProcess(Process process, string dataDirectory, string address, string feedsAddress)
+    {
+        _process = process;
+        DataDirectory = dataDirectory;
+        Address = address;
+        FeedsAddress = feedsAddress;
+    }
+
+    /// <summary>The gRPC endpoint (h2c).</summary>
+    public string Address { get; }
+
+    /// <summary>The feeds endpoint (HTTP/1.1).</summary>
+    public string FeedsAddress { get; }
+
+    public string DataDirectory { get; }
+
+    /// <summary>Every line the server wrote to stdout or stderr, in arrival order.</summary>
+    public ConcurrentQueue<string> Log { get; } = new();
+
+    /// <summary>Starts a server on <paramref name="dataDirectory"/> and waits until its health check says SERVING.</summary>
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, string logLevel = "Warning")
+    {
+        var address = $"http://127.0.0.1:{FreePort()}";
+        var feeds = $"http://127.0.0.1:{FreePort()}";
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList =
+            {
+                Path.Combine(AppContext.BaseDirectory, "Coaching.Server.dll"),
+                $"--Kestrel:Endpoints:Grpc:Url={address}",
+                $"--Kestrel:Endpoints:Feeds:Url={feeds}",
+                $"--Coaching:DataDirectory={dataDirectory}",
+                $"--Logging:LogLevel:Default={logLevel}",
+                "--Logging:Console:FormatterName=simple",
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the server.");
+        var server = new ServerProcess(process, dataDirectory, address, feeds);
+        process.OutputDataReceived += (_, e) => server.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await server.WaitUntilServingAsync();
+        return server;
+    }
+
+    public string Token(string subject, string role, string? coachId = null) => DevTokens.Mint(DataDirectory, subject, role, coachId);
+
+    public static Metadata Headers(string token) => new() { { "authorization", $"Bearer {token}" } };
+
+    /// <summary>Log lines the console logger wrote at error or critical level.</summary>
+    public IReadOnlyList<string> ErrorLines() => [.. Log.Where(l => l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("crit:", StringComparison.Ordinal))];
+
+    public ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+
+        _process.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is not null)
+        {
+            Log.Enqueue(line);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private async Task WaitUntilServingAsync()
+    {
+        using var channel = GrpcChannel.ForAddress(Address);
+        var health = new Health.HealthClient(channel);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The server exited with {_process.ExitCode}: {string.Join('\n', Log)}");
+            }
+
+            try
+            {
+                var reply = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2));
+                if (reply.Status == HealthCheckResponse.Types.ServingStatus.Serving)
+                {
+                    return;
+                }
+            }
+            catch (RpcException) when (DateTime.UtcNow < deadline)
+            {
+            }
+
+            await Task.Delay(200);
+        }
+    }
+}
