@@ -122,8 +122,8 @@ public sealed class AvailabilityPlanner(ICoachStore coaches, IAvailabilityStore 
         v.Require(criteria.MaxDuration is null || criteria.MinDuration is null || criteria.MaxDuration >= criteria.MinDuration,
             "max_duration", "must not be less than min_duration");
         v.ThrowIfAny();
+        var specialty = Specialty.Filter(criteria.Specialty, "specialty");
         CheckRange(criteria.Start, criteria.End, MaxSearchRange);
-        var specialty = string.IsNullOrWhiteSpace(criteria.Specialty) ? null : Specialty.Normalise(criteria.Specialty);
         var filter = $"search|{specialty}|{criteria.MinDuration}|{criteria.MaxDuration}|{criteria.Start}|{criteria.End}|{criteria.SlotsPerOffering}";
         var page = PageRequest.Parse(criteria.PageSize, criteria.PageToken, filter, defaultSize: 10, maxSize: 50);
         var perOffering = criteria.SlotsPerOffering == 0 ? 3 : criteria.SlotsPerOffering;

@@ -100,7 +100,7 @@ public sealed record Coach
         Specialty.Validate(v, rawSpecialties, $"{prefix}.specialties");
         v.Require(coach.Specialties.Count <= MaxSpecialties, $"{prefix}.specialties", $"at most {MaxSpecialties} distinct specialties");
         v.Require(DateTimeZoneProviders.Tzdb.GetZoneOrNull(coach.TimeZoneId) is not null, $"{prefix}.time_zone",
-            coach.TimeZoneId.Length == 0 ? "is required" : $"'{coach.TimeZoneId}' is not an IANA time zone id");
+            coach.TimeZoneId.Length == 0 ? "is required" : $"'{Text.Excerpt(coach.TimeZoneId)}' is not an IANA time zone id");
         v.ThrowIfAny();
     }
 }
@@ -123,6 +123,25 @@ public static class Specialty
     /// <summary>Lower-cases (invariant), trims and collapses inner whitespace to single spaces.</summary>
     public static string Normalise(string raw) =>
         string.Join(' ', raw.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToLowerInvariant();
+
+    /// <summary>A specialty filter of a list or search: null when blank, else the normalised tag.</summary>
+    /// <exception cref="DomainException">INVALID_ARGUMENT on <paramref name="field"/> when no tag could be that long.</exception>
+    public static string? Filter(string? raw, string field)
+    {
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return null;
+        }
+
+        // Bounded before normalising, so a huge value costs nothing.
+        var tag = raw.Length > 4 * MaxLength ? raw : Normalise(raw);
+        if (tag.Length > MaxLength)
+        {
+            Fail.Invalid(field, $"must be at most {MaxLength} characters; no specialty is longer");
+        }
+
+        return tag;
+    }
 
     /// <summary>Normalises every tag, dropping empties and duplicates, keeping first-seen order.</summary>
     public static IReadOnlyList<string> NormaliseAll(IEnumerable<string> raw) =>

@@ -30,7 +30,7 @@ public sealed class CoachCatalog(ICoachStore store, IClock clock, IIdGenerator i
     /// <summary>Lists coaches ordered by id.</summary>
     public async Task<Page<Coach>> ListCoachesAsync(string? specialty, bool includeInactive, int pageSize, string? pageToken, CancellationToken ct)
     {
-        var normalised = string.IsNullOrWhiteSpace(specialty) ? null : Specialty.Normalise(specialty);
+        var normalised = Specialty.Filter(specialty, "specialty");
         var filter = $"coaches|{normalised}|{includeInactive}";
         var page = PageRequest.Parse(pageSize, pageToken, filter);
         var rows = await store.ListCoachesAsync(new CoachQuery(normalised, includeInactive, page.After, page.Size + 1), ct)

@@ -98,6 +98,6 @@ public static class Fail
     [DoesNotReturn]
     public static void RequestIdReused(string requestId) =>
         throw new DomainException(ErrorKind.AlreadyExists, "REQUEST_ID_REUSED",
-            $"request_id '{requestId}' was already used for a different request.",
+            $"request_id '{Text.Excerpt(requestId)}' was already used for a different request.",
             [new FieldViolation("request_id", "already used for a different request")]);
 }

@@ -43,7 +43,7 @@ public static class ResourceNames
         var parts = name.Split('/');
         if (parts.Length != segments || parts.Any(p => p.Length == 0 || p.Length > 64))
         {
-            Fail.Invalid(field, $"'{Truncate(name)}' is not a valid resource name");
+            Fail.Invalid(field, $"'{Text.Excerpt(name)}' is not a valid resource name");
         }
 
         return parts;
@@ -56,6 +56,4 @@ public static class ResourceNames
             Fail.Invalid(field, $"must have the form {pattern}");
         }
     }
-
-    private static string Truncate(string value) => value.Length <= 80 ? value : value[..80] + "…";
 }

@@ -3,6 +3,25 @@ namespace Coaching.Domain.Common;
 /// <summary>Small text rules shared by validators.</summary>
 public static class Text
 {
+    /// <summary>Longest excerpt of a caller's value an error message may echo, in UTF-16 code units.</summary>
+    public const int ExcerptLength = 64;
+
+    /// <summary>
+    /// At most <paramref name="max"/> characters of <paramref name="value"/>, followed by an ellipsis when cut; never
+    /// ends inside a surrogate pair. Every echo of a caller's value in an error goes through this.
+    /// </summary>
+    public static string Excerpt(string? value, int max = ExcerptLength)
+    {
+        var text = value ?? string.Empty;
+        if (text.Length <= max)
+        {
+            return text;
+        }
+
+        var cut = char.IsHighSurrogate(text[max - 1]) ? max - 1 : max;
+        return string.Concat(text.AsSpan(0, cut), "…");
+    }
+
     /// <summary>True when <paramref name="value"/> has a control character (newline, tab, NUL, …).</summary>
     public static bool HasControl(string value) => value.Any(char.IsControl);
 

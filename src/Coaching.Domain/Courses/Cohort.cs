@@ -83,7 +83,7 @@ public sealed record Cohort
         const string p = "cohort";
         var v = new Violations();
         v.SingleLine(DisplayName, $"{p}.display_name", 1, 200);
-        v.Require(DateTimeZoneProviders.Tzdb.GetZoneOrNull(TimeZoneId) is not null, $"{p}.time_zone", $"'{TimeZoneId}' is not an IANA time zone id");
+        v.Require(DateTimeZoneProviders.Tzdb.GetZoneOrNull(TimeZoneId) is not null, $"{p}.time_zone", $"'{Text.Excerpt(TimeZoneId)}' is not an IANA time zone id");
         v.Require(Capacity is >= 1 and <= 1000, $"{p}.capacity", "must be between 1 and 1000");
         v.Require(EnrolmentClose > EnrolmentOpen, $"{p}.enrolment_close_time", "must be after enrolment_open_time");
         v.Require(Sessions.Count is >= 1 and <= 50, $"{p}.sessions", "a cohort has 1..50 sessions");

@@ -269,7 +269,7 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBusyTim
         {
             if (found[i] is null)
             {
-                Fail.Invalid($"cohort.coaches[{i}]", $"coach '{cohort.CoachIds[i]}' does not exist");
+                Fail.Invalid($"cohort.coaches[{i}]", $"coach '{Text.Excerpt(cohort.CoachIds[i])}' does not exist");
             }
         }
 
@@ -281,7 +281,7 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBusyTim
             if (cohort.Sessions.Any(s => s.Start < interval.End && interval.Start < s.End))
             {
                 throw Precondition("COACH_SESSION_CONFLICT",
-                    $"Coach '{coachId}' has a booking that overlaps a session of this cohort; move or cancel it first.", ResourceNames.Coach(coachId));
+                    $"Coach '{Text.Excerpt(coachId)}' has a booking that overlaps a session of this cohort; move or cancel it first.", ResourceNames.Coach(coachId));
             }
         }
     }

@@ -62,7 +62,7 @@ public sealed record Caller
     {
         if (!ActsFor(coachId))
         {
-            Fail.PermissionDenied("NOT_RESOURCE_OWNER", $"Only coach '{coachId}' or an admin may {action}.");
+            Fail.PermissionDenied("NOT_RESOURCE_OWNER", $"Only coach '{Text.Excerpt(coachId)}' or an admin may {action}.");
         }
     }
 }

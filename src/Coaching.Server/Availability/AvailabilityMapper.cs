@@ -38,7 +38,7 @@ internal static class AvailabilityMapper
             return null;
         }
 
-        return DateTimeZoneProviders.Tzdb.GetZoneOrNull(id) ?? Fail.Invalid<DateTimeZone>("viewer_time_zone", $"'{id}' is not an IANA time zone id");
+        return DateTimeZoneProviders.Tzdb.GetZoneOrNull(id) ?? Fail.Invalid<DateTimeZone>("viewer_time_zone", $"'{Text.Excerpt(id)}' is not an IANA time zone id");
     }
 
     public static IReadOnlyList<(int, int, int, int, int)> ToRawWindows(Proto.WeeklySchedule schedule) =>

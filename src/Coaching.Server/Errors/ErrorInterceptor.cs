@@ -45,21 +45,40 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
         }
     }
 
-    /// <summary>Translates a domain failure into a rich gRPC error.</summary>
+    /// <summary>Longest status message, in characters.</summary>
+    public const int MaxMessage = 512;
+
+    /// <summary>Most field violations and metadata entries one error carries.</summary>
+    public const int MaxDetails = 10;
+
+    /// <summary>Longest field path, description or metadata value, in characters.</summary>
+    public const int MaxDetailText = 200;
+
+    /// <summary>
+    /// Translates a domain failure into a rich gRPC error. Whatever the failure holds, the message and every detail
+    /// are cut to fixed sizes, so the trailers stay a few KB: oversized trailers make HTTP/2 peers drop the
+    /// whole connection, and with it every other call on it.
+    /// </summary>
     public static RpcException ToRpcException(DomainException e)
     {
         var info = new ErrorInfo { Reason = e.Reason, Domain = ErrorDomain };
-        foreach (var (key, value) in e.Metadata)
+        foreach (var (key, value) in e.Metadata.Take(MaxDetails))
         {
-            info.Metadata[key] = value;
+            info.Metadata[Text.Excerpt(key, MaxDetailText)] = Text.Excerpt(value, MaxDetailText);
         }
 
-        var status = new Status { Code = (int)ToCode(e.Kind), Message = e.Message, Details = { Any.Pack(info) } };
+        var message = e.Violations.Count > MaxDetails
+            ? $"{Text.Excerpt(e.Message, MaxMessage - 40)} ({e.Violations.Count - MaxDetails} more not shown)"
+            : Text.Excerpt(e.Message, MaxMessage);
+        var status = new Status { Code = (int)ToCode(e.Kind), Message = message, Details = { Any.Pack(info) } };
         if (e.Violations.Count > 0)
         {
             var badRequest = new BadRequest();
-            badRequest.FieldViolations.AddRange(e.Violations.Select(v =>
-                new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }));
+            badRequest.FieldViolations.AddRange(e.Violations.Take(MaxDetails).Select(v => new BadRequest.Types.FieldViolation
+            {
+                Field = Text.Excerpt(v.Field, MaxDetailText),
+                Description = Text.Excerpt(v.Description, MaxDetailText),
+            }));
             status.Details.Add(Any.Pack(badRequest));
         }
 
@@ -68,7 +87,13 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
             var resource = e.Metadata.TryGetValue("resource", out var name) ? name : string.Empty;
             status.Details.Add(Any.Pack(new PreconditionFailure
             {
-                Violations = { new PreconditionFailure.Types.Violation { Type = e.Reason, Subject = resource, Description = e.Message } },
+                Violations =
+                {
+                    new PreconditionFailure.Types.Violation
+                    {
+                        Type = e.Reason, Subject = Text.Excerpt(resource, MaxDetailText), Description = Text.Excerpt(e.Message, MaxDetailText),
+                    },
+                },
             }));
         }
 

@@ -163,6 +163,7 @@ public static class CoachingServerExtensions
     {
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<OversizedRequests>();
         app.MapGrpcService<CoachGrpcService>();
         app.MapGrpcService<AvailabilityGrpcService>();
         app.MapGrpcService<BookingGrpcService>();

@@ -32,7 +32,7 @@ public static class CallerContext
             "coach" => Role.Coach,
             "client" => Role.Client,
             var other => throw new DomainException(ErrorKind.PermissionDenied, "UNKNOWN_ROLE",
-                $"The token's role '{other}' is not one of admin, coach, client."),
+                $"The token's role '{Text.Excerpt(other)}' is not one of admin, coach, client."),
         };
         var coachId = principal.FindFirstValue(CoachIdClaim);
         if (role == Role.Coach && string.IsNullOrWhiteSpace(coachId))

@@ -49,3 +49,24 @@ public class IdempotencyAndIdsTests
         Assert.Equal(1000, many.Count);
     }
 }
+
+public class ExcerptTests
+{
+    [Theory]
+    [InlineData("", "")]
+    [InlineData("Europe/London", "Europe/London")]
+    public void Excerpt_ShortValue_Unchanged(string value, string expected) => Assert.Equal(expected, Coaching.Domain.Common.Text.Excerpt(value));
+
+    [Fact]
+    public void Excerpt_LongValue_CutWithEllipsis_NeverInsideASurrogatePair()
+    {
+        var plain = Coaching.Domain.Common.Text.Excerpt(new string('z', 40_000));
+        var emoji = Coaching.Domain.Common.Text.Excerpt("a" + string.Concat(Enumerable.Repeat("😀", 40)));
+
+        Assert.Equal(new string('z', 64) + "…", plain);
+        Assert.Equal(64, emoji.Length); // 63 characters: the 64th would have been half of an emoji.
+        Assert.EndsWith("…", emoji, StringComparison.Ordinal);
+        Assert.False(char.IsHighSurrogate(emoji[^2]));
+        Assert.Equal(emoji, System.Text.Encoding.UTF8.GetString(System.Text.Encoding.UTF8.GetBytes(emoji)));
+    }
+}
