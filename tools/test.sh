@@ -4,11 +4,11 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-# Independent iCalendar peers for the interop tests: Python's icalendar and the khal calendar app (Debian).
-if [ ! -x /usr/bin/khal ] || ! /usr/bin/python3 -c 'import icalendar' 2>/dev/null; then
+# Independent iCalendar peers for the interop tests: Python's icalendar and vobject, and the khal calendar app (Debian).
+if [ ! -x /usr/bin/khal ] || ! /usr/bin/python3 -c 'import icalendar, vobject' 2>/dev/null; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null && SUDO="sudo"
-  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-icalendar khal >/dev/null \
-    || echo "warning: could not install python3-icalendar and khal; their interop tests will report themselves skipped"
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-icalendar python3-vobject khal >/dev/null \
+    || echo "warning: could not install python3-icalendar, python3-vobject and khal; their interop tests will report themselves skipped"
 fi
 
 npm ci --prefix tools --no-audit --no-fund --loglevel=error || exit 1

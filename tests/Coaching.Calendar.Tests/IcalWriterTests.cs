@@ -1,5 +1,6 @@
 using System.Text;
 using Coaching.Domain.Calendar;
+using CsCheck;
 
 namespace Coaching.Calendar.Tests;
 
@@ -34,6 +35,39 @@ public class IcalWriterTests
     [Theory]
     [MemberData(nameof(Kinds))]
     public void Lines_EndWithCrlf_AreAtMost75Octets_AndNeverSplitUtf8(string kind) => AssertWellFormed(Emit(kind));
+
+    [Fact]
+    public void ArbitraryUnicode_FoldsOnlyBetweenCharacters_AndBetweenGraphemeClustersThatFitOnALine()
+    {
+        Gen.Select(UnicodeText.Text(120), UnicodeText.Text(40), UnicodeText.Text(20)).Sample((description, summary, name) =>
+        {
+            var bytes = _writer.WriteInvite(InviteMethod.Request, Samples.Session() with { Description = description, Summary = summary, AttendeeName = name });
+
+            Assert.True(UnicodeText.LinesAreStrictUtf8(bytes), "a physical line is not valid UTF-8");
+            var text = Encoding.UTF8.GetString(bytes);
+            foreach (var physical in text.Split("\r\n", StringSplitOptions.RemoveEmptyEntries))
+            {
+                Assert.InRange(Encoding.UTF8.GetByteCount(physical), 1, Folding.MaxOctets);
+            }
+
+            foreach (var logical in text.Replace("\r\n ", "\u0000", StringComparison.Ordinal).Split("\r\n"))
+            {
+                var line = logical.Replace("\u0000", string.Empty, StringComparison.Ordinal);
+                var starts = System.Globalization.StringInfo.ParseCombiningCharacters(line);
+                var offset = 0;
+                foreach (var piece in logical.Split('\u0000').SkipLast(1))
+                {
+                    offset += piece.Length;
+                    var cluster = Array.FindLastIndex(starts, s => s <= offset);
+                    var clusterEnd = cluster + 1 < starts.Length ? starts[cluster + 1] : line.Length;
+                    var clusterOctets = Encoding.UTF8.GetByteCount(line.AsSpan(starts[cluster], clusterEnd - starts[cluster]));
+                    Assert.True(starts[cluster] == offset || clusterOctets > Folding.MaxOctets - 1,
+                        $"fold at {offset} splits a {clusterOctets}-octet cluster in: {line}");
+                    Assert.False(char.IsLowSurrogate(line[offset]), "fold inside a surrogate pair");
+                }
+            }
+        }, iter: 500);
+    }
 
     [Fact]
     public void HostileText_CannotInjectProperties_AndRoundTrips()
