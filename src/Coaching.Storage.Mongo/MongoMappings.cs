@@ -205,6 +205,16 @@ public static class MongoMappings
                 MapRequestKey(map, d => d.RequestScope, d => d.RequestId, d => d.RequestFingerprint);
             });
 
+            BsonClassMap.RegisterClassMap<EnrolmentRequestDocument>(map =>
+            {
+                map.MapIdMember(d => d.Id);
+                map.MapMember(d => d.Fingerprint).SetElementName("fingerprint");
+                map.MapMember(d => d.CourseId).SetElementName("course_id");
+                map.MapMember(d => d.CohortId).SetElementName("cohort_id");
+                map.MapMember(d => d.EnrolmentId).SetElementName("enrolment_id");
+                map.MapMember(d => d.CreateTime).SetElementName("create_time").SetSerializer(UtcDate);
+            });
+
             BsonClassMap.RegisterClassMap<EnrolmentInviteDocument>(map =>
             {
                 map.MapIdMember(d => d.Id);

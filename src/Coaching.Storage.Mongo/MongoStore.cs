@@ -30,6 +30,7 @@ public sealed class MongoStore : IStoreHealth
         Courses = database.GetCollection<CourseDocument>(CourseDocument.Collection);
         Cohorts = database.GetCollection<CohortDocument>(CohortDocument.Collection);
         EnrolmentInvites = database.GetCollection<EnrolmentInviteDocument>(EnrolmentInviteDocument.Collection);
+        EnrolmentRequests = database.GetCollection<EnrolmentRequestDocument>(EnrolmentRequestDocument.Collection);
     }
 
     /// <summary>The database.</summary>
@@ -54,6 +55,9 @@ public sealed class MongoStore : IStoreHealth
     internal IMongoCollection<CohortDocument> Cohorts { get; }
 
     internal IMongoCollection<EnrolmentInviteDocument> EnrolmentInvites { get; }
+
+    /// <summary>Enrolment request ids; read after a duplicate-key error, so reads see the primary's latest state.</summary>
+    internal IMongoCollection<EnrolmentRequestDocument> EnrolmentRequests { get; }
 
     /// <summary>Connects from a URI whose path names the database (default database "coaching").</summary>
     public static MongoStore Connect(string uri)

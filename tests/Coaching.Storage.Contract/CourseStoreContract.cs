@@ -57,11 +57,16 @@ public abstract class CourseStoreContract : IAsyncLifetime
         return cohort;
     }
 
-    private Task<CreateResult<Enrolment>> EnrolAsync(Cohort cohort, string client, string? requestId = null) => Store.EnrolAsync(new Enrolment
+    private Task<EnrolOutcome> EnrolAsync(Cohort cohort, string client, string? requestId = null) => Store.EnrolAsync(new Enrolment
     {
         Id = NewId(), CourseId = cohort.CourseId, CohortId = cohort.Id, ClientId = client, State = EnrolmentState.Enrolled, Arrival = 0,
         WaitlistPosition = 0, CreateTime = Clock.GetCurrentInstant(), UpdateTime = Clock.GetCurrentInstant(), Version = 1,
-    }, IdempotencyKey.Create(client, requestId ?? Guid.NewGuid().ToString(), true, cohort.Id)!, default);
+    }, Key(cohort, client, requestId ?? Guid.NewGuid().ToString()), default);
+
+    private static IdempotencyKey Key(Cohort cohort, string client, string requestId) => IdempotencyKey.Create(client, requestId, true, cohort.Id)!;
+
+    private async Task<Enrolment> JoinAsync(Cohort cohort, string client) =>
+        Assert.IsType<EnrolOutcome.Joined>(await EnrolAsync(cohort, client)).Enrolment;
 
     [SkippableFact]
     public async Task Enrol_SeatsThenWaitlist_CountsAndPositions()
@@ -72,7 +77,7 @@ public abstract class CourseStoreContract : IAsyncLifetime
         var results = new List<Enrolment>();
         foreach (var client in new[] { "a", "b", "c", "d" })
         {
-            results.Add((await EnrolAsync(cohort, client)).Value);
+            results.Add(await JoinAsync(cohort, client));
         }
 
         var read = await Store.GetCohortAsync(cohort.CourseId, cohort.Id, default);
@@ -87,16 +92,31 @@ public abstract class CourseStoreContract : IAsyncLifetime
         Skip.If(SkipReason is not null, SkipReason);
         var cohort = await SeedAsync(2);
 
-        var first = await EnrolAsync(cohort, "a", "k1");
-        var sameKey = await EnrolAsync(cohort, "a", "k1");
-        var sameClient = await EnrolAsync(cohort, "a", "k2");
+        var first = Assert.IsType<EnrolOutcome.Joined>(await EnrolAsync(cohort, "a", "k1")).Enrolment;
+        var sameKey = Assert.IsType<EnrolOutcome.RequestSeen>(await EnrolAsync(cohort, "a", "k1"));
+        var sameClient = Assert.IsType<EnrolOutcome.AlreadyEnrolled>(await EnrolAsync(cohort, "a", "k2"));
 
-        Assert.True(first.Created);
-        Assert.False(sameKey.Created);
-        Assert.False(sameClient.Created);
-        Assert.Equal(first.Value.Id, sameKey.Value.Id);
-        Assert.Equal(first.Value.Id, sameClient.Value.Id);
+        Assert.Equal((first.Id, Key(cohort, "a", "k1").Fingerprint), (sameKey.Original?.Id, sameKey.Fingerprint));
+        Assert.Equal(first.Id, sameClient.Existing.Id);
         Assert.Single(await Store.ListEnrolmentsAsync(new EnrolmentQuery(cohort.Id, null, null, null, 10), default));
+    }
+
+    [SkippableFact]
+    public async Task Enrol_RequestIdUsedInAnotherCohort_ReportsTheStoredFingerprint_AndStoresNothing()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        var january = await SeedAsync(2);
+        var february = await SeedAsync(2);
+
+        var first = Assert.IsType<EnrolOutcome.Joined>(await EnrolAsync(january, "a", "k1")).Enrolment;
+        var reused = Assert.IsType<EnrolOutcome.RequestSeen>(await EnrolAsync(february, "a", "k1"));
+        var otherCaller = Assert.IsType<EnrolOutcome.Joined>(await EnrolAsync(february, "b", "k1"));
+
+        Assert.Equal(Key(january, "a", "k1").Fingerprint, reused.Fingerprint);
+        Assert.NotEqual(Key(february, "a", "k1").Fingerprint, reused.Fingerprint);
+        Assert.Equal(first.Id, reused.Original?.Id);
+        Assert.Equal(["b"], (await Store.ListEnrolmentsAsync(new EnrolmentQuery(february.Id, null, null, null, 10), default)).Select(e => e.ClientId));
+        Assert.Equal(february.Id, otherCaller.Enrolment.CohortId);
     }
 
     [SkippableFact]
@@ -105,9 +125,8 @@ public abstract class CourseStoreContract : IAsyncLifetime
         Skip.If(SkipReason is not null, SkipReason);
         var cohort = await SeedAsync(2, CohortState.Closed);
 
-        var error = await Assert.ThrowsAsync<DomainException>(() => EnrolAsync(cohort, "a"));
-
-        Assert.Equal("COHORT_NOT_OPEN", error.Reason);
+        Assert.IsType<EnrolOutcome.NotOpen>(await EnrolAsync(cohort, "a"));
+        Assert.Empty(await Store.ListEnrolmentsAsync(new EnrolmentQuery(cohort.Id, null, null, null, 10), default));
     }
 
     [SkippableFact]
@@ -115,9 +134,9 @@ public abstract class CourseStoreContract : IAsyncLifetime
     {
         Skip.If(SkipReason is not null, SkipReason);
         var cohort = await SeedAsync(1);
-        var seated = (await EnrolAsync(cohort, "a")).Value;
-        var next = (await EnrolAsync(cohort, "b")).Value;
-        var after = (await EnrolAsync(cohort, "c")).Value;
+        var seated = await JoinAsync(cohort, "a");
+        var next = await JoinAsync(cohort, "b");
+        var after = await JoinAsync(cohort, "c");
 
         var (withdrawn, promoted) = await Store.WithdrawAsync(seated, seated.Version, Clock.GetCurrentInstant(), default);
         var again = await Assert.ThrowsAsync<DomainException>(() => Store.WithdrawAsync(seated, seated.Version, Clock.GetCurrentInstant(), default));
@@ -137,8 +156,8 @@ public abstract class CourseStoreContract : IAsyncLifetime
         Skip.If(SkipReason is not null, SkipReason);
         var cohort = await SeedAsync(1);
         await EnrolAsync(cohort, "a");
-        var b = (await EnrolAsync(cohort, "b")).Value;
-        var c = (await EnrolAsync(cohort, "c")).Value;
+        var b = await JoinAsync(cohort, "b");
+        var c = await JoinAsync(cohort, "c");
 
         var (_, promoted) = await Store.WithdrawAsync(b, b.Version, Clock.GetCurrentInstant(), default);
         var readC = await Store.GetEnrolmentAsync(cohort.CourseId, cohort.Id, c.Id, default);
@@ -175,10 +194,10 @@ public abstract class CourseStoreContract : IAsyncLifetime
         Skip.If(SkipReason is not null, SkipReason);
         var cohort = await SeedAsync(5);
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => Task.Run(() => EnrolAsync(cohort, $"p{i}"))));
+        var results = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => Task.Run(() => JoinAsync(cohort, $"p{i}"))));
 
-        Assert.Equal(5, results.Count(r => r.Value.State == EnrolmentState.Enrolled));
-        Assert.Equal(Enumerable.Range(1, 25), results.Where(r => r.Value.State == EnrolmentState.Waitlisted).Select(r => r.Value.WaitlistPosition).Order());
+        Assert.Equal(5, results.Count(r => r.State == EnrolmentState.Enrolled));
+        Assert.Equal(Enumerable.Range(1, 25), results.Where(r => r.State == EnrolmentState.Waitlisted).Select(r => r.WaitlistPosition).Order());
     }
 
     [SkippableFact]

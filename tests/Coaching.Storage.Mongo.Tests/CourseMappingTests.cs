@@ -33,6 +33,24 @@ public class CourseMappingTests
     };
 
     [Fact]
+    public void EnrolmentRequest_IsKeyedByScopeAndRequestIdAcrossCohorts()
+    {
+        var key = IdempotencyKey.Create("client-1", "req-7", true, "k1", "h1", "client-1")!;
+        var document = new EnrolmentRequestDocument
+        {
+            Id = EnrolmentRequestDocument.KeyOf(key), Fingerprint = key.Fingerprint, CourseId = "k1", CohortId = "h1", EnrolmentId = "e9",
+            CreateTime = Now.ToDateTimeUtc(),
+        };
+
+        var bson = document.ToBsonDocument();
+
+        Assert.Equal(["_id", "fingerprint", "course_id", "cohort_id", "enrolment_id", "create_time"], bson.Names);
+        Assert.Equal("client-1\nreq-7", bson["_id"].AsString);
+        Assert.NotEqual(EnrolmentRequestDocument.KeyOf(IdempotencyKey.Create("client-2", "req-7", true)!), bson["_id"].AsString);
+        Assert.Equal("e9", BsonSerializer.Deserialize<EnrolmentRequestDocument>(bson).EnrolmentId);
+    }
+
+    [Fact]
     public void CohortDocument_ListsEnrolledThenWaitlistInLineOrderThenWithdrawn()
     {
         var document = new CohortDocument

@@ -184,13 +184,27 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBusyTim
             ClientEmail = caller.Role == Role.Client && EmailAddress.IsPlausible(caller.Email) ? caller.Email : string.Empty,
             WaitlistPosition = 0, CreateTime = time, UpdateTime = time, Version = 1,
         };
-        var result = await store.EnrolAsync(candidate, key, ct).ConfigureAwait(false);
-        if (result.Created && result.Value.State == EnrolmentState.Enrolled)
+        switch (await store.EnrolAsync(candidate, key, ct).ConfigureAwait(false))
         {
-            await invites.SyncAsync(courseId, cohortId, [result.Value], ct).ConfigureAwait(false);
-        }
+            case EnrolOutcome.Joined { Enrolment: var joined }:
+                if (joined.State == EnrolmentState.Enrolled)
+                {
+                    await invites.SyncAsync(courseId, cohortId, [joined], ct).ConfigureAwait(false);
+                }
 
-        return result.Value;
+                return joined;
+            case EnrolOutcome.RequestSeen seen when seen.Fingerprint != key.Fingerprint:
+                Fail.RequestIdReused(key.RequestId);
+                return null!;
+            case EnrolOutcome.RequestSeen { Original: { } original }:
+                return original;
+            case EnrolOutcome.AlreadyEnrolled { Existing: var existing }:
+                return existing;
+            case EnrolOutcome.NotOpen:
+                throw Precondition("COHORT_NOT_OPEN", "The cohort is not open for enrolment.", cohort.Name);
+            default:
+                throw new DomainException(ErrorKind.Aborted, "CONTENTION", "The enrolment request is still being processed; retry it.");
+        }
     }
 
     public async Task<Enrolment> GetEnrolmentAsync(Caller caller, string courseId, string cohortId, string enrolmentId, CancellationToken ct)

@@ -9,6 +9,29 @@ public sealed record TeachingSession(string CoachId, string CourseId, string Coh
 /// <summary>An enrolment list query, ordered enrolled first, then the waitlist in order, then withdrawn.</summary>
 public sealed record EnrolmentQuery(string? CohortId, string? ClientId, EnrolmentState? State, string? AfterKey, int Limit);
 
+/// <summary>What a store found or did for one enrolment request.</summary>
+public abstract record EnrolOutcome
+{
+    private EnrolOutcome()
+    {
+    }
+
+    /// <summary>A new enrolment was stored (enrolled or waitlisted).</summary>
+    public sealed record Joined(Enrolment Enrolment) : EnrolOutcome;
+
+    /// <summary>
+    /// The key's request id was used before, with <paramref name="Fingerprint"/>, in any cohort. <paramref name="Original"/>
+    /// is what that request created; null only when its content differs and it never completed.
+    /// </summary>
+    public sealed record RequestSeen(string Fingerprint, Enrolment? Original) : EnrolOutcome;
+
+    /// <summary>The client already holds a live (enrolled or waitlisted) enrolment in the cohort.</summary>
+    public sealed record AlreadyEnrolled(Enrolment Existing) : EnrolOutcome;
+
+    /// <summary>The cohort is missing or not open.</summary>
+    public sealed record NotOpen : EnrolOutcome;
+}
+
 /// <summary>
 /// Persistence of courses, cohorts and enrolments. The store owns the cohort guarantees: enrolled ≤ capacity at every
 /// instant, a FIFO waitlist in the order the store accepted requests, at most one live enrolment per client and
@@ -39,11 +62,11 @@ public interface ICourseStore
     Task<Cohort> UpdateCohortAsync(Cohort updated, long expectedVersion, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Enrols the candidate atomically: ENROLLED while seats remain, otherwise WAITLISTED at the end of the line. When the client
-    /// already holds a live enrolment in the cohort, or the key was used before, returns that one (Created = false).
+    /// Enrols the candidate atomically: ENROLLED while seats remain, otherwise WAITLISTED at the end of the line. The key's
+    /// (scope, request id) is looked up across every cohort first, then the client's live enrolment in this cohort; the
+    /// store reports what it found and never decides what that means for the caller.
     /// </summary>
-    /// <exception cref="DomainException">FAILED_PRECONDITION COHORT_NOT_OPEN when the cohort is not open.</exception>
-    Task<CreateResult<Enrolment>> EnrolAsync(Enrolment candidate, IdempotencyKey key, CancellationToken cancellationToken);
+    Task<EnrolOutcome> EnrolAsync(Enrolment candidate, IdempotencyKey key, CancellationToken cancellationToken);
 
     Task<Enrolment?> GetEnrolmentAsync(string courseId, string cohortId, string enrolmentId, CancellationToken cancellationToken);
 

@@ -97,26 +97,55 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
     }
 
     /// <inheritdoc />
-    public async Task<CreateResult<Enrolment>> EnrolAsync(Enrolment candidate, IdempotencyKey key, CancellationToken cancellationToken)
+    public async Task<EnrolOutcome> EnrolAsync(Enrolment candidate, IdempotencyKey key, CancellationToken cancellationToken)
+    {
+        var claim = new EnrolmentRequestDocument
+        {
+            Id = EnrolmentRequestDocument.KeyOf(key), Fingerprint = key.Fingerprint, CourseId = candidate.CourseId, CohortId = candidate.CohortId,
+            EnrolmentId = candidate.Id, CreateTime = candidate.CreateTime.ToDateTimeUtc(),
+        };
+        try
+        {
+            await store.EnrolmentRequests.InsertOneAsync(claim, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
+        {
+            // Read what won on the primary: a majority read could still miss a claim the unique key already saw.
+            var seen = await store.EnrolmentRequests.WithReadConcern(ReadConcern.Local).Find(d => d.Id == claim.Id)
+                .FirstAsync(cancellationToken).ConfigureAwait(false);
+            var original = (await store.Cohorts.WithReadConcern(ReadConcern.Local).Find(d => d.Id == seen.CohortId)
+                .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false))?.Enrolments().FirstOrDefault(x => x.Id == seen.EnrolmentId);
+            if (original is not null || seen.Fingerprint != key.Fingerprint)
+            {
+                return new EnrolOutcome.RequestSeen(seen.Fingerprint, original);
+            }
+
+            // The claim is ours but its cohort update never landed: finish it under the id it recorded.
+            candidate = candidate with { Id = seen.EnrolmentId };
+        }
+
+        return await JoinAsync(candidate, key, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<EnrolOutcome> JoinAsync(Enrolment candidate, IdempotencyKey key, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < JoinAttempts; attempt++)
         {
-            var cohort = await store.Cohorts.Find(d => d.Id == candidate.CohortId).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false)
-                ?? throw Fail.NotFoundError($"courses/{candidate.CourseId}/cohorts/{candidate.CohortId}");
-            var all = cohort.Enrolled.Concat(cohort.Waitlist).Concat(cohort.Withdrawn);
-            if (all.FirstOrDefault(e => e.RequestScope == key.Scope && e.RequestId == key.RequestId) is { } retried)
+            var cohort = await store.Cohorts.WithReadConcern(ReadConcern.Local).Find(d => d.Id == candidate.CohortId)
+                .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            if (cohort is null)
             {
-                return new CreateResult<Enrolment>(cohort.Enrolments().First(e => e.Id == retried.Id), false, key.Fingerprint);
+                return new EnrolOutcome.NotOpen();
             }
 
             if (cohort.Enrolments().FirstOrDefault(e => e.ClientId == candidate.ClientId && e.State != EnrolmentState.Withdrawn) is { } existing)
             {
-                return new CreateResult<Enrolment>(existing, false, key.Fingerprint);
+                return new EnrolOutcome.AlreadyEnrolled(existing);
             }
 
             if (cohort.State != (int)CohortState.Open)
             {
-                throw new DomainException(ErrorKind.FailedPrecondition, "COHORT_NOT_OPEN", "The cohort is not open for enrolment.");
+                return new EnrolOutcome.NotOpen();
             }
 
             var toWaitlist = cohort.Enrolled.Count >= cohort.Capacity;
@@ -125,7 +154,7 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
                 cancellationToken).ConfigureAwait(false);
             if (joined is not null)
             {
-                return new CreateResult<Enrolment>(joined.Enrolments().First(e => e.Id == candidate.Id), true, key.Fingerprint);
+                return new EnrolOutcome.Joined(joined.Enrolments().First(e => e.Id == candidate.Id));
             }
 
             // The seat count or the client's presence changed between the read and the update: read again and retry.

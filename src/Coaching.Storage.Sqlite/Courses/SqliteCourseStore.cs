@@ -157,16 +157,19 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
     }
 
     /// <inheritdoc />
-    public async Task<CreateResult<Enrolment>> EnrolAsync(Enrolment candidate, IdempotencyKey key, CancellationToken cancellationToken)
+    public async Task<EnrolOutcome> EnrolAsync(Enrolment candidate, IdempotencyKey key, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        using (var byKey = connection.Command($"SELECT {EnrolmentColumns} FROM enrolments e WHERE e.request_scope = $s AND e.request_id = $r", transaction)
+        using (var byKey = connection.Command(
+            $"SELECT {EnrolmentColumns}, e.request_fingerprint FROM enrolments e WHERE e.request_scope = $s AND e.request_id = $r", transaction)
             .With("$s", key.Scope).With("$r", key.RequestId))
         {
-            if ((await byKey.ListAsync(ReadEnrolment, cancellationToken).ConfigureAwait(false)).FirstOrDefault() is { } retried)
+            var seen = await byKey.ListAsync(r => (Enrolment: ReadEnrolment(r), Fingerprint: r.GetString(r.FieldCount - 1)), cancellationToken)
+                .ConfigureAwait(false);
+            if (seen.Count > 0)
             {
-                return new CreateResult<Enrolment>(retried, false, key.Fingerprint);
+                return new EnrolOutcome.RequestSeen(seen[0].Fingerprint, seen[0].Enrolment);
             }
         }
 
@@ -176,7 +179,7 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
         {
             if ((await live.ListAsync(ReadEnrolment, cancellationToken).ConfigureAwait(false)).FirstOrDefault() is { } existing)
             {
-                return new CreateResult<Enrolment>(existing, false, key.Fingerprint);
+                return new EnrolOutcome.AlreadyEnrolled(existing);
             }
         }
 
@@ -187,7 +190,7 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
             .ConfigureAwait(false)).FirstOrDefault();
         if (cohort.State != (long)CohortState.Open)
         {
-            throw new DomainException(ErrorKind.FailedPrecondition, "COHORT_NOT_OPEN", "The cohort is not open for enrolment.");
+            return new EnrolOutcome.NotOpen();
         }
 
         var state = cohort.Enrolled < cohort.Capacity ? EnrolmentState.Enrolled : EnrolmentState.Waitlisted;
@@ -209,7 +212,7 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
 
         var stored = await GetEnrolmentAsync(connection, transaction, candidate.Id, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new CreateResult<Enrolment>(stored!, true, key.Fingerprint);
+        return new EnrolOutcome.Joined(stored!);
     }
 
     /// <inheritdoc />

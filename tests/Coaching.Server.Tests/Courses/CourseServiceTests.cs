@@ -41,6 +41,23 @@ public class CourseServiceTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Enrol_RequestIdReusedForAnotherCohort_AlreadyExists_RequestIdReused_NothingStored()
+    {
+        var january = await CreateAsync(server, capacity: 3);
+        var february = await CreateAsync(server, capacity: 3);
+        var requestId = $"reuse-{Guid.NewGuid():N}";
+
+        var first = await january.EnrolAsync("reuser", requestId);
+        var error = await RpcAssert.FailsAsync(StatusCode.AlreadyExists, () => february.EnrolAsync("reuser", requestId));
+        var retry = await january.EnrolAsync("reuser", requestId);
+
+        Assert.Equal("REQUEST_ID_REUSED", error.ErrorInfo().Reason);
+        Assert.Equal(["request_id"], error.ViolatedFields());
+        Assert.Empty(await february.AllAsync());
+        Assert.Equal(first, retry);
+    }
+
+    [Fact]
     public async Task Withdraw_PromotesFirstWaitlisted_AndPositionsCloseUp()
     {
         var s = await CreateAsync(server, capacity: 1);
