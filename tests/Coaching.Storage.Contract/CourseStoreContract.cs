@@ -151,6 +151,26 @@ public abstract class CourseStoreContract : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task EnrolmentTimes_FollowCommitOrder_EvenWhenTheCallersClocksRunBackwards()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        var cohort = await SeedAsync(1);
+        var seated = await JoinAsync(cohort, "a");
+
+        // A second server whose clock is an hour behind handles the next request, a third one two hours behind the withdrawal.
+        Clock.Advance(Duration.FromHours(-1));
+        var waiting = await JoinAsync(cohort, "b");
+        var (withdrawn, promoted) = await Store.WithdrawAsync(seated, seated.Version, Clock.GetCurrentInstant() - Duration.FromHours(1), default);
+        var stored = await Store.ListEnrolmentsAsync(new EnrolmentQuery(cohort.Id, null, null, null, 10), default);
+
+        Assert.True(waiting.CreateTime > seated.UpdateTime, $"{waiting.CreateTime} should follow {seated.UpdateTime}");
+        Assert.True(withdrawn.UpdateTime > waiting.UpdateTime, $"{withdrawn.UpdateTime} should follow {waiting.UpdateTime}");
+        Assert.Equal(withdrawn.UpdateTime, promoted?.UpdateTime);
+        Assert.Equal(withdrawn.UpdateTime, stored.Single(e => e.Id == seated.Id).UpdateTime);
+        Assert.Equal(promoted?.UpdateTime, stored.Single(e => e.Id == waiting.Id).UpdateTime);
+    }
+
+    [SkippableFact]
     public async Task Withdraw_Waitlisted_LineClosesUp_NoPromotion()
     {
         Skip.If(SkipReason is not null, SkipReason);

@@ -100,6 +100,29 @@ public class CourseMappingTests
     }
 
     [Fact]
+    public void EntryTimes_AreStampedInsideTheWrite_OneMillisecondAfterTheLatestEntryChange()
+    {
+        var ordered = BsonDocument.Parse(
+            "{ $max: [ISODate('2026-12-01T09:00:00Z'), { $add: [{ $reduce: { input: { $concatArrays: ['$enrolled.update_time', '$waitlist.update_time', '$withdrawn.update_time'] }, " +
+            "initialValue: null, in: { $max: ['$$value', '$$this'] } } }, 1] }] }");
+
+        var join = Stage(CohortUpdates.Join(Candidate("c"), IdempotencyKey.Create("u", "r1", true, "x")!, toWaitlist: false))["$set"]["enrolled"]["$concatArrays"][1][0];
+        var withdraw = Stage(CohortUpdates.Withdraw("e1", Now, fromWaitlist: false))["$set"].AsBsonDocument;
+
+        Assert.Equal(ordered, join["create_time"]);
+        Assert.Equal(ordered, join["update_time"]);
+        Assert.Equal(ordered, withdraw["withdrawn"]["$concatArrays"][1]["$map"]["in"]["$mergeObjects"][1]["update_time"]);
+        Assert.Equal(ordered, withdraw["enrolled"]["$concatArrays"][1]["$map"]["in"]["$mergeObjects"][1]["update_time"]);
+
+        var later = Now.Plus(Duration.FromMinutes(5)).ToDateTimeUtc();
+        var document = new CohortDocument { Id = "h1", Withdrawn = [Entry("e1", "a", 0)], Enrolled = [] };
+        document.Withdrawn[0].UpdateTime = later;
+        Assert.Equal(Instant.FromDateTimeUtc(later) + Duration.FromMilliseconds(1), document.OrderedTime(Now));
+        Assert.Equal(Now + Duration.FromHours(1), document.OrderedTime(Now + Duration.FromHours(1)));
+        Assert.Equal(Now, new CohortDocument { Id = "h2" }.OrderedTime(Now));
+    }
+
+    [Fact]
     public void Withdraw_FromSeats_PromotesHeadOfWaitlistInTheSameStage()
     {
         var set = Stage(CohortUpdates.Withdraw("e1", Now, fromWaitlist: false))["$set"].AsBsonDocument;

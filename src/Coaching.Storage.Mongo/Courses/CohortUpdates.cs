@@ -69,7 +69,7 @@ public static class CohortUpdates
         var source = fromWaitlist ? "$waitlist" : "$enrolled";
         var set = new BsonDocument
         {
-            { "withdrawn", new BsonDocument("$concatArrays", new BsonArray { "$withdrawn", Touch(Select(source, enrolmentId, equal: true), at) }) },
+            { "withdrawn", new BsonDocument("$concatArrays", new BsonArray { "$withdrawn", Touch(Select(source, enrolmentId, equal: true), OrderedTime(at)) }) },
             { "version", new BsonDocument("$add", new BsonArray { "$version", 1 }) },
         };
         if (fromWaitlist)
@@ -81,7 +81,7 @@ public static class CohortUpdates
             set["enrolled"] = new BsonDocument("$concatArrays", new BsonArray
             {
                 Select("$enrolled", enrolmentId, equal: false),
-                Touch(new BsonDocument("$slice", new BsonArray { "$waitlist", 1 }), at),
+                Touch(new BsonDocument("$slice", new BsonArray { "$waitlist", 1 }), OrderedTime(at)),
             });
             set["waitlist"] = Rest("$waitlist", 1);
         }
@@ -119,7 +119,7 @@ public static class CohortUpdates
                 { "state", (int)updated.State },
                 { "update_time", document["update_time"] },
                 { "version", updated.Version },
-                { "enrolled", new BsonDocument("$concatArrays", new BsonArray { "$enrolled", Touch(promoted, updated.UpdateTime.ToDateTimeUtc()) }) },
+                { "enrolled", new BsonDocument("$concatArrays", new BsonArray { "$enrolled", Touch(promoted, OrderedTime(updated.UpdateTime.ToDateTimeUtc())) }) },
                 { "waitlist", new BsonDocument("$cond", new BsonArray { new BsonDocument("$gt", new BsonArray { free, 0 }), Rest("$waitlist", free), "$waitlist" }) },
             }),
         };
@@ -131,8 +131,29 @@ public static class CohortUpdates
         { "cond", new BsonDocument(equal ? "$eq" : "$ne", new BsonArray { "$$this.id", new BsonDocument("$literal", enrolmentId) }) },
     });
 
+    /// <summary>
+    /// The time stamped on entries a write changes: <paramref name="at"/>, or 1 ms after the latest entry change in the document
+    /// as it was before this write when that is later, so entry times follow the order the cohort's writes commit in.
+    /// <see cref="CohortDocument.OrderedTime"/> computes the same from a before-image.
+    /// </summary>
+    public static BsonDocument OrderedTime(DateTime at) => new("$max", new BsonArray
+    {
+        at,
+        new BsonDocument("$add", new BsonArray
+        {
+            // $reduce with a two-operand $max: BSON comparison of dates, nulls ignored, on every server version.
+            new BsonDocument("$reduce", new BsonDocument
+            {
+                { "input", new BsonDocument("$concatArrays", new BsonArray { "$enrolled.update_time", "$waitlist.update_time", "$withdrawn.update_time" }) },
+                { "initialValue", BsonNull.Value },
+                { "in", new BsonDocument("$max", new BsonArray { "$$value", "$$this" }) },
+            }),
+            1,
+        }),
+    });
+
     // Entries that change line get a new update time and version.
-    private static BsonDocument Touch(BsonValue entries, DateTime at) => new("$map", new BsonDocument
+    private static BsonDocument Touch(BsonValue entries, BsonValue at) => new("$map", new BsonDocument
     {
         { "input", entries },
         { "in", new BsonDocument("$mergeObjects", new BsonArray

@@ -113,6 +113,15 @@ public sealed class CohortDocument
     };
 
     /// <summary>Every enrolment of the cohort in list order: enrolled, then the waitlist, then withdrawn.</summary>
+    /// <summary>What <see cref="CohortUpdates.OrderedTime"/> evaluates to for a write applied to this document.</summary>
+    public Instant OrderedTime(Instant at)
+    {
+        var latest = Enrolled.Concat(Waitlist).Concat(Withdrawn).Select(e => (DateTime?)e.UpdateTime).Max();
+        return latest is { } l && Instant.FromDateTimeUtc(DateTime.SpecifyKind(l, DateTimeKind.Utc)).PlusTicks(TimeSpan.TicksPerMillisecond) > at
+            ? Instant.FromDateTimeUtc(DateTime.SpecifyKind(l, DateTimeKind.Utc)).PlusTicks(TimeSpan.TicksPerMillisecond)
+            : at;
+    }
+
     public IEnumerable<Enrolment> Enrolments() =>
         Enrolled.OrderBy(e => e.Arrival).Select(e => e.ToDomain(this, EnrolmentState.Enrolled, 0))
             .Concat(Waitlist.Select((e, i) => e.ToDomain(this, EnrolmentState.Waitlisted, i + 1)))
@@ -171,8 +180,8 @@ public sealed class EntryDocument
         { "client_name", new BsonDocument("$literal", candidate.ClientName) },
         { "client_email", new BsonDocument("$literal", candidate.ClientEmail) },
         { "arrival", "$next_arrival" },
-        { "create_time", candidate.CreateTime.ToDateTimeUtc() },
-        { "update_time", candidate.CreateTime.ToDateTimeUtc() },
+        { "create_time", CohortUpdates.OrderedTime(candidate.CreateTime.ToDateTimeUtc()) },
+        { "update_time", CohortUpdates.OrderedTime(candidate.CreateTime.ToDateTimeUtc()) },
         { "version", 1L },
         { "request_scope", new BsonDocument("$literal", key.Scope) },
         { "request_id", new BsonDocument("$literal", key.RequestId) },

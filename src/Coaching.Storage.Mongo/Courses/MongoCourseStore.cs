@@ -203,9 +203,10 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
         }
 
         var left = (fromWaitlist ? before.Waitlist : before.Enrolled).First(e => e.Id == enrolment.Id);
-        var withdrawn = left.ToDomain(before, EnrolmentState.Withdrawn, 0) with { UpdateTime = now, Version = left.Version + 1 };
+        var at = before.OrderedTime(now);
+        var withdrawn = left.ToDomain(before, EnrolmentState.Withdrawn, 0) with { UpdateTime = at, Version = left.Version + 1 };
         var head = fromWaitlist ? null : before.Waitlist.FirstOrDefault();
-        var promoted = head is null ? null : head.ToDomain(before, EnrolmentState.Enrolled, 0) with { UpdateTime = now, Version = head.Version + 1 };
+        var promoted = head is null ? null : head.ToDomain(before, EnrolmentState.Enrolled, 0) with { UpdateTime = at, Version = head.Version + 1 };
         return (withdrawn, promoted);
     }
 

@@ -150,7 +150,8 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
         }
 
         await WriteTeachingAsync(connection, transaction, updated, cancellationToken).ConfigureAwait(false);
-        await PromoteAsync(connection, transaction, updated.Id, updated.Capacity - (int)enrolled, updated.UpdateTime, cancellationToken).ConfigureAwait(false);
+        var promotedAt = await OrderedTimeAsync(connection, transaction, updated.Id, updated.UpdateTime, cancellationToken).ConfigureAwait(false);
+        await PromoteAsync(connection, transaction, updated.Id, updated.Capacity - (int)enrolled, promotedAt, cancellationToken).ConfigureAwait(false);
         var stored = await GetCohortAsync(connection, transaction, updated.CourseId, updated.Id, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return stored!;
@@ -194,6 +195,7 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
         }
 
         var state = cohort.Enrolled < cohort.Capacity ? EnrolmentState.Enrolled : EnrolmentState.Waitlisted;
+        var time = await OrderedTimeAsync(connection, transaction, candidate.CohortId, candidate.CreateTime, cancellationToken).ConfigureAwait(false);
         using var insert = connection.Command(
             """
             INSERT INTO enrolments (id, course_id, cohort_id, client_id, state, arrival, create_time, update_time, version, request_scope, request_id,
@@ -201,7 +203,7 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
             VALUES ($id, $course, $cohort, $client, $state, $arrival, $t, $t, 1, $s, $r, $f, $name, $email)
             """, transaction)
             .With("$id", candidate.Id).With("$course", candidate.CourseId).With("$cohort", candidate.CohortId).With("$client", candidate.ClientId)
-            .With("$state", (long)state).With("$arrival", cohort.Next).With("$t", candidate.CreateTime)
+            .With("$state", (long)state).With("$arrival", cohort.Next).With("$t", time)
             .With("$s", key.Scope).With("$r", key.RequestId).With("$f", key.Fingerprint)
             .With("$name", candidate.ClientName).With("$email", candidate.ClientEmail);
         await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -260,6 +262,7 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
             throw new DomainException(ErrorKind.FailedPrecondition, "ALREADY_WITHDRAWN", "This enrolment is already withdrawn.");
         }
 
+        now = await OrderedTimeAsync(connection, transaction, current.CohortId, now, cancellationToken).ConfigureAwait(false);
         using (var withdraw = connection.Command(
             "UPDATE enrolments SET state = 3, update_time = $t, version = version + 1 WHERE id = $id AND version = $expected", transaction)
             .With("$id", enrolment.Id).With("$t", now).With("$expected", expectedVersion))
@@ -299,6 +302,19 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
     }
 
     // Moves the first `seats` waitlisted people (by arrival) into the cohort; returns their ids.
+    /// <summary>
+    /// The time to stamp on enrolments changed by this transaction: <paramref name="at"/>, or 1 ms after the cohort's latest
+    /// enrolment change when that is later, so enrolment times follow the order the writes commit in whatever clocks say.
+    /// </summary>
+    private static async Task<Instant> OrderedTimeAsync(SqliteConnection connection, SqliteTransaction transaction, string cohortId, Instant at,
+        CancellationToken cancellationToken)
+    {
+        using var latest = connection.Command("SELECT max(update_time) FROM enrolments WHERE cohort_id = $id", transaction).With("$id", cohortId);
+        return await latest.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long ms && Instant.FromUnixTimeMilliseconds(ms + 1) > at
+            ? Instant.FromUnixTimeMilliseconds(ms + 1)
+            : at;
+    }
+
     private static async Task<List<string>> PromoteAsync(SqliteConnection connection, SqliteTransaction transaction, string cohortId, int seats, Instant now,
         CancellationToken ct)
     {
