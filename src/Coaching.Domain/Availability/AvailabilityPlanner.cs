@@ -100,8 +100,7 @@ public sealed class AvailabilityPlanner(ICoachStore coaches, IAvailabilityStore 
         var offering = await offeringTask.ConfigureAwait(false) ?? Fail.NotFound<Offering>(ResourceNames.Offering(coachId, offeringId));
         if (!coach.Active)
         {
-            throw new DomainException(ErrorKind.FailedPrecondition, "COACH_INACTIVE", $"{coach.Name} does not take bookings at the moment.",
-                metadata: new Dictionary<string, string> { ["resource"] = coach.Name });
+            throw Fail.Precondition("COACH_INACTIVE", $"{coach.Name} does not take bookings at the moment.", coach.Name);
         }
 
         var context = await LoadAsync([coach], start, end, ct).ConfigureAwait(false);

@@ -44,7 +44,7 @@ public sealed class BookingDesk(ICoachStore coaches, IAvailabilityStore availabi
             request.CoachId, request.OfferingId, request.Start, request.Agenda ?? string.Empty, clientId)!;
 
         var now = clock.GetCurrentInstant();
-        RejectFarOff(request.Start, now, "");
+        RejectFarOff(request.Start, now, ResourceNames.Coach(request.CoachId));
         var (coach, offering, query) = await LoadAsync(request.CoachId, request.OfferingId, request.Start, ct).ConfigureAwait(false);
         var verdict = SlotCalculator.Classify(query, request.Start, now, SlotCalculator.DefaultStep(offering));
         if (verdict != SlotVerdict.Open)

@@ -32,6 +32,5 @@ public static class BookingErrors
     public static DomainException CoachInactive(string coachName) => Precondition("COACH_INACTIVE",
         "The coach does not take bookings at the moment.", coachName);
 
-    private static DomainException Precondition(string reason, string message, string resource) =>
-        new(ErrorKind.FailedPrecondition, reason, message, metadata: new Dictionary<string, string> { ["resource"] = resource });
+    private static DomainException Precondition(string reason, string message, string resource) => Fail.Precondition(reason, message, resource);
 }

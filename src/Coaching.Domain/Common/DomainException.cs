@@ -95,6 +95,17 @@ public static class Fail
     public static void PermissionDenied(string reason, string message) =>
         throw new DomainException(ErrorKind.PermissionDenied, reason, message);
 
+    /// <summary>
+    /// A FAILED_PRECONDITION failure about <paramref name="resource"/>: every one names the resource it is about in
+    /// its ErrorInfo metadata, so this is the only way to build one.
+    /// </summary>
+    /// <exception cref="ArgumentException">When <paramref name="resource"/> is empty (a bug at the call site).</exception>
+    public static DomainException Precondition(string reason, string message, string resource)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(resource);
+        return new DomainException(ErrorKind.FailedPrecondition, reason, message, metadata: new Dictionary<string, string> { ["resource"] = resource });
+    }
+
     [DoesNotReturn]
     public static void RequestIdReused(string requestId) =>
         throw new DomainException(ErrorKind.AlreadyExists, "REQUEST_ID_REUSED",

@@ -203,7 +203,8 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBusyTim
             case EnrolOutcome.NotOpen:
                 throw Precondition("COHORT_NOT_OPEN", "The cohort is not open for enrolment.", cohort.Name);
             default:
-                throw new DomainException(ErrorKind.Aborted, "CONTENTION", "The enrolment request is still being processed; retry it.");
+                throw new DomainException(ErrorKind.Aborted, "CONTENTION", "The enrolment request is still being processed; retry it.",
+                    metadata: new Dictionary<string, string> { ["resource"] = cohort.Name });
         }
     }
 
@@ -309,7 +310,7 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBusyTim
     }
 
     private static DomainException Precondition(string reason, string message, string resource) =>
-        new(ErrorKind.FailedPrecondition, reason, message, metadata: new Dictionary<string, string> { ["resource"] = resource });
+        Fail.Precondition(reason, message, resource);
 
     private Instant Now() => Instants.TruncateToMilliseconds(clock.GetCurrentInstant());
 }

@@ -6,7 +6,8 @@ namespace Coaching.Server.Calendar;
 
 /// <summary>
 /// <c>GET /feeds/{token}.ics</c>: the personal subscription feed, anonymous (the token is the credential), served
-/// as <c>text/calendar</c> with a strong ETag so calendar apps that poll get 304 when nothing changed.
+/// as <c>text/calendar</c> with a strong ETag so calendar apps that poll get 304 when nothing changed. <c>HEAD</c>
+/// answers the same status and headers without the body (calendar apps probe with it).
 /// </summary>
 public static class FeedEndpoint
 {
@@ -17,7 +18,7 @@ public static class FeedEndpoint
 
     public static IEndpointRouteBuilder MapFeeds(this IEndpointRouteBuilder app)
     {
-        app.MapGet(Route, async (string token, HttpContext http, FeedDesk feeds) =>
+        app.MapMethods(Route, [HttpMethods.Get, HttpMethods.Head], async (string token, HttpContext http, FeedDesk feeds) =>
         {
             var content = await feeds.RenderAsync(token, http.RequestAborted);
             if (content is null)
@@ -31,6 +32,13 @@ public static class FeedEndpoint
             if (http.Request.Headers.IfNoneMatch.Any(v => v is not null && (v == etag || v.Split(',').Any(p => p.Trim() == etag))))
             {
                 return Results.StatusCode(StatusCodes.Status304NotModified);
+            }
+
+            if (HttpMethods.IsHead(http.Request.Method))
+            {
+                http.Response.ContentType = "text/calendar; charset=utf-8";
+                http.Response.ContentLength = content.Length;
+                return Results.Empty;
             }
 
             return Results.Bytes(content, "text/calendar; charset=utf-8");

@@ -92,8 +92,7 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
         var current = await FindCohortAsync(updated.CourseId, updated.Id, cancellationToken).ConfigureAwait(false);
         throw current is null ? Fail.NotFoundError(updated.Name)
             : current.Version != expectedVersion ? Fail.StaleEtagError(updated.Name)
-            : new DomainException(ErrorKind.FailedPrecondition, "CAPACITY_BELOW_ENROLMENT",
-                $"{current.Enrolled.Count} people are enrolled; capacity cannot go below that.");
+            : Fail.Precondition("CAPACITY_BELOW_ENROLMENT", $"{current.Enrolled.Count} people are enrolled; capacity cannot go below that.", updated.Name);
     }
 
     /// <inheritdoc />
@@ -160,7 +159,8 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
             // The seat count or the client's presence changed between the read and the update: read again and retry.
         }
 
-        throw new DomainException(ErrorKind.Aborted, "CONTENTION", "The cohort is changing too fast; retry the request.");
+        throw new DomainException(ErrorKind.Aborted, "CONTENTION", "The cohort is changing too fast; retry the request.",
+            metadata: new Dictionary<string, string> { ["resource"] = $"courses/{candidate.CourseId}/cohorts/{candidate.CohortId}" });
     }
 
     /// <inheritdoc />
@@ -198,7 +198,7 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
         {
             var current = await GetEnrolmentAsync(enrolment.CourseId, enrolment.CohortId, enrolment.Id, cancellationToken).ConfigureAwait(false);
             throw current is null ? Fail.NotFoundError(enrolment.Name)
-                : current.State == EnrolmentState.Withdrawn ? new DomainException(ErrorKind.FailedPrecondition, "ALREADY_WITHDRAWN", "This enrolment is already withdrawn.")
+                : current.State == EnrolmentState.Withdrawn ? Fail.Precondition("ALREADY_WITHDRAWN", "This enrolment is already withdrawn.", enrolment.Name)
                 : Fail.StaleEtagError(enrolment.Name);
         }
 

@@ -126,8 +126,7 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
         var enrolled = await CountAsync(connection, transaction, updated.Id, EnrolmentState.Enrolled, cancellationToken).ConfigureAwait(false);
         if (updated.Capacity < enrolled)
         {
-            throw new DomainException(ErrorKind.FailedPrecondition, "CAPACITY_BELOW_ENROLMENT",
-                $"{enrolled} people are enrolled; capacity cannot go below that.", metadata: new Dictionary<string, string> { ["resource"] = updated.Name });
+            throw Fail.Precondition("CAPACITY_BELOW_ENROLMENT", $"{enrolled} people are enrolled; capacity cannot go below that.", updated.Name);
         }
 
         using var update = connection.Command(
@@ -259,7 +258,7 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
 
         if (current.State == EnrolmentState.Withdrawn)
         {
-            throw new DomainException(ErrorKind.FailedPrecondition, "ALREADY_WITHDRAWN", "This enrolment is already withdrawn.");
+            throw Fail.Precondition("ALREADY_WITHDRAWN", "This enrolment is already withdrawn.", enrolment.Name);
         }
 
         now = await OrderedTimeAsync(connection, transaction, current.CohortId, now, cancellationToken).ConfigureAwait(false);

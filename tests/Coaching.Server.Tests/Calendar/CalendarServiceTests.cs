@@ -108,6 +108,33 @@ public class CalendarServiceTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Feed_Head_AnswersLikeGetWithoutABody_UnknownTokenNotFound()
+    {
+        var s = await CreateAsync(server);
+        await s.BookAsync("feed-head", At(22, 13));
+        var feed = await Calendar(server.Token("feed-head", "client")).GetFeedAsync(new GetFeedRequest { Name = "users/feed-head/feed" });
+        var path = new Uri(feed.Url).AbsolutePath;
+        var http = server.Factory.CreateClient();
+
+        using var get = await http.GetAsync(path);
+        var body = await get.Content.ReadAsByteArrayAsync();
+        using var head = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+        var headBody = await head.Content.ReadAsByteArrayAsync();
+        using var conditional = new HttpRequestMessage(HttpMethod.Head, path);
+        conditional.Headers.IfNoneMatch.Add(get.Headers.ETag!);
+        using var notModified = await http.SendAsync(conditional);
+        using var unknown = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/feeds/not-a-token.ics"));
+
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Empty(headBody);
+        Assert.Equal(get.Headers.ETag, head.Headers.ETag);
+        Assert.Equal("text/calendar", head.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(body.Length, head.Content.Headers.ContentLength);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
     public async Task Feed_CoachFeed_AndPermissions()
     {
         var s = await CreateAsync(server);
