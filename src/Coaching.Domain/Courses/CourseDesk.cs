@@ -222,9 +222,28 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBusyTim
 
     /// <summary>A cohort's enrolments (admins), or the caller's own across cohorts (<paramref name="cohortId"/> null).</summary>
     /// <summary>Every iCalendar message sent for an enrolment (its client or an admin).</summary>
+    /// <remarks>A coach who teaches the cohort is a party to its sessions and may read them too.</remarks>
     public async Task<IReadOnlyList<Calendar.Invite>> ListInvitesAsync(Caller caller, string courseId, string cohortId, string enrolmentId, CancellationToken ct)
     {
-        _ = await GetEnrolmentAsync(caller, courseId, cohortId, enrolmentId, ct).ConfigureAwait(false);
+        if (caller.Role == Role.Coach)
+        {
+            var taught = await store.GetCohortAsync(courseId, cohortId, ct).ConfigureAwait(false);
+            var enrolment = await store.GetEnrolmentAsync(courseId, cohortId, enrolmentId, ct).ConfigureAwait(false);
+            if (taught is null || enrolment is null)
+            {
+                Fail.NotFound($"courses/{courseId}/cohorts/{cohortId}/enrolments/{enrolmentId}");
+            }
+
+            if (!taught.CoachIds.Contains(caller.CoachId!))
+            {
+                Fail.PermissionDenied("NOT_RESOURCE_OWNER", "Only the enrolled client, a coach who teaches the cohort or an admin may see these invites.");
+            }
+        }
+        else
+        {
+            _ = await GetEnrolmentAsync(caller, courseId, cohortId, enrolmentId, ct).ConfigureAwait(false);
+        }
+
         return await sentInvites.ListAsync(enrolmentId, ct).ConfigureAwait(false);
     }
 

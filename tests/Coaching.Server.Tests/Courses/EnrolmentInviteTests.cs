@@ -42,6 +42,30 @@ public class EnrolmentInviteTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task TeachingCoach_ReadsTheCohortsInvites_OtherCoachAndEnrolmentReadsRefused()
+    {
+        var s = await CohortScenario.CreateAsync(server, capacity: 2);
+        var other = await server.SeedCoachAsync("Other Coach", ServerFixture.UniqueTag());
+        var enrolment = await s.EnrolAsync("ei-coach");
+        var teacherId = s.Coach.Name.Split('/')[1];
+        var teacher = new CalendarService.CalendarServiceClient(server.Channel(server.Token($"user-of-{teacherId}", "coach", teacherId)));
+        var stranger = new CalendarService.CalendarServiceClient(server.Channel(server.Token("user-of-other", "coach", other.Name.Split('/')[1])));
+        var teacherCourses = new CourseService.CourseServiceClient(server.Channel(server.Token($"user-of-{teacherId}", "coach", teacherId)));
+
+        var seen = await teacher.ListInvitesAsync(new ListInvitesRequest { Parent = enrolment.Name });
+        var refused = await RpcAssert.FailsAsync(Grpc.Core.StatusCode.PermissionDenied,
+            () => stranger.ListInvitesAsync(new ListInvitesRequest { Parent = enrolment.Name }));
+        await RpcAssert.FailsAsync(Grpc.Core.StatusCode.NotFound,
+            () => teacher.ListInvitesAsync(new ListInvitesRequest { Parent = $"{s.Cohort.Name}/enrolments/no-such-enrolment" }));
+        await RpcAssert.FailsAsync(Grpc.Core.StatusCode.PermissionDenied,
+            () => teacherCourses.GetEnrolmentAsync(new GetEnrolmentRequest { Name = enrolment.Name }));
+
+        Assert.Equal((await InvitesAsync(enrolment)).Select(i => i.Content), seen.Invites.Select(i => i.Content));
+        Assert.Single(seen.Invites);
+        Assert.Equal("NOT_RESOURCE_OWNER", refused.ErrorInfo().Reason);
+    }
+
+    [Fact]
     public async Task ScheduleChange_SendsUpdatedRequest_CohortCancellation_SendsCancel()
     {
         var s = await CohortScenario.CreateAsync(server, capacity: 2);
