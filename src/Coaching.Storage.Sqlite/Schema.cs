@@ -247,5 +247,29 @@ internal static class Schema
             ALTER TABLE enrolments ADD COLUMN client_name TEXT NOT NULL DEFAULT '';
             ALTER TABLE enrolments ADD COLUMN client_email TEXT NOT NULL DEFAULT '';
             """),
+        (8, """
+            -- One table of claims for every kind of commitment: a booking's cells and cap seats, or a cohort's session
+            -- cells per teaching coach ("{coach}|{unix minute / 5}"). Its primary key refuses the second of any two
+            -- overlapping commitments of a coach, whichever kinds they are.
+            CREATE TABLE claims (
+                claim      TEXT NOT NULL PRIMARY KEY,
+                booking_id TEXT NULL REFERENCES bookings (id),
+                cohort_id  TEXT NULL REFERENCES cohorts (id),
+                CHECK ((booking_id IS NULL) <> (cohort_id IS NULL))
+            ) STRICT, WITHOUT ROWID;
+            INSERT INTO claims (claim, booking_id) SELECT claim, booking_id FROM booking_claims;
+            DROP TABLE booking_claims;
+            CREATE INDEX claims_by_booking ON claims (booking_id) WHERE booking_id IS NOT NULL;
+            CREATE INDEX claims_by_cohort ON claims (cohort_id) WHERE cohort_id IS NOT NULL;
+
+            -- Sessions of existing cohorts take their claims; a cell a booking already held (possible before this
+            -- version) stays the booking's.
+            WITH RECURSIVE cells (coach_id, cohort_id, cell, last) AS (
+                SELECT t.coach_id, t.cohort_id, t.start_time / 300000, t.end_time / 300000
+                FROM cohort_teaching t JOIN cohorts c ON c.id = t.cohort_id WHERE c.state <> 4
+                UNION ALL
+                SELECT coach_id, cohort_id, cell + 1, last FROM cells WHERE cell + 1 < last)
+            INSERT OR IGNORE INTO claims (claim, cohort_id) SELECT coach_id || '|' || cell, cohort_id FROM cells;
+            """),
     ];
 }

@@ -42,41 +42,10 @@ public abstract class BookingStoreContract : IAsyncLifetime
         }
     }
 
-    private async Task<(Coach Coach, Offering Offering)> SeedAsync(int dailyCap = 0)
-    {
-        var ids = new UlidGenerator(Clock);
-        var coach = Coach.Create(ids.NewId(), new CoachDraft("Ada", "", "a@b.co", [], "UTC"), Clock.GetCurrentInstant());
-        var offering = Offering.Create(ids.NewId(), coach.Id, new OfferingDraft("Coaching", Duration: Duration.FromMinutes(60),
-            BufferBefore: Duration.FromMinutes(10), BufferAfter: Duration.FromMinutes(5), DailyCap: dailyCap), Clock.GetCurrentInstant());
-        await _stores!.Coaches.CreateCoachAsync(coach, null, default);
-        await _stores.Coaches.CreateOfferingAsync(offering, null, default);
-        return (coach, offering);
-    }
+    private Task<(Coach Coach, Offering Offering)> SeedAsync(int dailyCap = 0) => Commitments.SeedCoachAsync(_stores!.Coaches, Clock, dailyCap);
 
-    private Booking NewBooking(Coach coach, Offering offering, Instant start, string client = "ann") => new()
-    {
-        Id = new UlidGenerator(Clock).NewId(),
-        CoachId = coach.Id,
-        OfferingId = offering.Id,
-        ClientId = client,
-        Start = start,
-        End = start + offering.Duration,
-        BufferBefore = offering.BufferBefore,
-        BufferAfter = offering.BufferAfter,
-        CoachTimeZoneId = coach.TimeZoneId,
-        Agenda = "Agenda 📄",
-        Title = offering.Title,
-        CoachName = coach.DisplayName,
-        CoachEmail = coach.Email,
-        ClientName = client,
-        ClientEmail = $"{client}@example.org",
-        InviteSequence = 0,
-        State = BookingState.Confirmed,
-        History = [new BookingEvent(BookingState.Confirmed, "users/ann", Clock.GetCurrentInstant(), "", null, "r")],
-        CreateTime = Clock.GetCurrentInstant(),
-        UpdateTime = Clock.GetCurrentInstant(),
-        Version = 1,
-    };
+    private Booking NewBooking(Coach coach, Offering offering, Instant start, string client = "ann") =>
+        Commitments.NewBooking(Clock, coach, offering, start, client);
 
     private static IdempotencyKey Key() => IdempotencyKey.Create("ann", Guid.NewGuid().ToString(), true, "x")!;
 

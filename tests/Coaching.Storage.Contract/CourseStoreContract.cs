@@ -19,6 +19,9 @@ public abstract class CourseStoreContract : IAsyncLifetime
     /// <summary>The enrolment-invite store over the same database.</summary>
     protected abstract Coaching.Domain.Calendar.IEnrolmentInviteStore Invites { get; }
 
+    /// <summary>The coach and booking stores over the same database: cohort sessions and bookings share one claim rule.</summary>
+    protected abstract (Coaching.Domain.Coaches.ICoachStore Coaches, Coaching.Domain.Bookings.IBookingStore Bookings) Commitments { get; }
+
     protected abstract Task DisposeStoreAsync();
 
     private ICourseStore Store => _store!;
@@ -41,7 +44,7 @@ public abstract class CourseStoreContract : IAsyncLifetime
 
     private string NewId() => new UlidGenerator(Clock).NewId();
 
-    private async Task<Cohort> SeedAsync(int capacity, CohortState state = CohortState.Open)
+    private async Task<Cohort> SeedAsync(int capacity, CohortState state = CohortState.Open, string? coachId = null)
     {
         var course = Course.Create(NewId(), "CV development", "", ["A better CV"], 2, Clock.GetCurrentInstant());
         await Store.CreateCourseAsync(course, null, default);
@@ -50,7 +53,7 @@ public abstract class CourseStoreContract : IAsyncLifetime
         {
             Id = NewId(), CourseId = course.Id, DisplayName = "January", TimeZoneId = "Europe/London",
             Sessions = [new CohortSession(start, Duration.FromMinutes(90), "One"), new CohortSession(start + Duration.FromDays(7), Duration.FromMinutes(90), "Two")],
-            CoachIds = ["coach-1"], Capacity = capacity, EnrolmentOpen = Clock.GetCurrentInstant(), EnrolmentClose = start, State = state,
+            CoachIds = [coachId ?? $"coach-{NewId()}"], Capacity = capacity, EnrolmentOpen = Clock.GetCurrentInstant(), EnrolmentClose = start, State = state,
             EnrolledCount = 0, WaitlistCount = 0, CreateTime = Clock.GetCurrentInstant(), UpdateTime = Clock.GetCurrentInstant(), Version = 1,
         };
         await Store.CreateCohortAsync(cohort, null, default);
@@ -67,6 +70,80 @@ public abstract class CourseStoreContract : IAsyncLifetime
 
     private async Task<Enrolment> JoinAsync(Cohort cohort, string client) =>
         Assert.IsType<EnrolOutcome.Joined>(await EnrolAsync(cohort, client)).Enrolment;
+
+    private static readonly Instant FirstSession = Instant.FromUtc(2027, 1, 11, 18, 0);
+
+    private async Task<(Coaching.Domain.Coaches.Coach Coach, Coaching.Domain.Coaches.Offering Offering)> SeedCoachAsync() =>
+        await Contract.Commitments.SeedCoachAsync(Commitments.Coaches, Clock);
+
+    private Task<Coaching.Domain.Bookings.Booking> BookAsync(Coaching.Domain.Coaches.Coach coach, Coaching.Domain.Coaches.Offering offering, Instant start) =>
+        Contract.Commitments.BookAsync(Commitments.Bookings, Clock, coach, offering, start);
+
+    [SkippableFact]
+    public async Task CohortOverABooking_RefusedByTheStore_NothingStored()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        var (coach, offering) = await SeedCoachAsync();
+        await BookAsync(coach, offering, FirstSession + Duration.FromMinutes(60)); // 19:00-20:00, buffered 18:50-20:05
+
+        var error = await Assert.ThrowsAsync<DomainException>(() => SeedAsync(5, coachId: coach.Id));
+
+        Assert.Equal("COACH_SESSION_CONFLICT", error.Reason);
+        Assert.Empty(await Store.ListCohortsAsync(null, null, null, 10, default));
+        Assert.Empty(await Store.ListTeachingAsync([coach.Id], FirstSession - Duration.FromDays(1), FirstSession + Duration.FromDays(30), default));
+    }
+
+    [SkippableFact]
+    public async Task BookingOverACohortSession_Refused_TouchingBookingAccepted()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        var (coach, offering) = await SeedCoachAsync();
+        await SeedAsync(5, coachId: coach.Id); // sessions 18:00-19:30 on 11 and 18 January
+
+        var overlapping = await Assert.ThrowsAsync<DomainException>(() => BookAsync(coach, offering, FirstSession + Duration.FromDays(7) + Duration.FromMinutes(85)));
+        var touching = await BookAsync(coach, offering, FirstSession + Duration.FromMinutes(100)); // buffered from 19:30
+
+        Assert.Equal("SLOT_UNAVAILABLE", overlapping.Reason);
+        Assert.Equal(coach.Id, touching.CoachId);
+    }
+
+    [SkippableFact]
+    public async Task UpdateCohort_SessionOverABooking_RefusedAndUnchanged_MovingOrCancellingReleasesTheOldTime()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        var (coach, offering) = await SeedCoachAsync();
+        var cohort = await SeedAsync(5, coachId: coach.Id);
+        await BookAsync(coach, offering, FirstSession + Duration.FromDays(1));
+
+        var clash = cohort with { Sessions = [cohort.Sessions[0] with { Start = FirstSession + Duration.FromDays(1) }, cohort.Sessions[1]], Version = 2 };
+        var error = await Assert.ThrowsAsync<DomainException>(() => Store.UpdateCohortAsync(clash, 1, default));
+        var unchanged = await Store.GetCohortAsync(cohort.CourseId, cohort.Id, default);
+        var stillHeld = await Assert.ThrowsAsync<DomainException>(() => BookAsync(coach, offering, FirstSession));
+
+        var moved = await Store.UpdateCohortAsync(cohort with { Sessions = [cohort.Sessions[0] with { Start = FirstSession + Duration.FromDays(2) }, cohort.Sessions[1]], Version = 2 }, 1, default);
+        var freed = await BookAsync(coach, offering, FirstSession);
+        await Store.UpdateCohortAsync(moved with { State = CohortState.Cancelled, Version = 3 }, 2, default);
+        var afterCancel = await BookAsync(coach, offering, FirstSession + Duration.FromDays(7));
+
+        Assert.Equal("COACH_SESSION_CONFLICT", error.Reason);
+        Assert.Equal((1L, FirstSession), (unchanged!.Version, unchanged.Sessions[0].Start));
+        Assert.Equal("SLOT_UNAVAILABLE", stillHeld.Reason);
+        Assert.Equal(FirstSession, freed.Start);
+        Assert.Equal(FirstSession + Duration.FromDays(7), afterCancel.Start);
+    }
+
+    [SkippableFact]
+    public async Task TwoCohortsOfOneCoach_OverlappingSessionsRefused_OtherCoachesUnaffected()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        await SeedAsync(5, coachId: "coach-shared");
+
+        var error = await Assert.ThrowsAsync<DomainException>(() => SeedAsync(5, coachId: "coach-shared"));
+        var other = await SeedAsync(5, coachId: "coach-other");
+
+        Assert.Equal("COACH_SESSION_CONFLICT", error.Reason);
+        Assert.Equal(["coach-other"], other.CoachIds);
+    }
 
     [SkippableFact]
     public async Task Enrol_SeatsThenWaitlist_CountsAndPositions()
@@ -224,7 +301,7 @@ public abstract class CourseStoreContract : IAsyncLifetime
     public async Task Teaching_ListsSessionsOfLiveCohorts()
     {
         Skip.If(SkipReason is not null, SkipReason);
-        var cohort = await SeedAsync(3);
+        var cohort = await SeedAsync(3, coachId: "coach-1");
 
         var found = await Store.ListTeachingAsync(["coach-1", "coach-2"], Instant.FromUtc(2027, 1, 11, 0, 0), Instant.FromUtc(2027, 1, 12, 0, 0), default);
         var none = await Store.ListTeachingAsync(["coach-2"], Instant.FromUtc(2027, 1, 11, 0, 0), Instant.FromUtc(2027, 1, 12, 0, 0), default);

@@ -83,6 +83,9 @@ public sealed class MongoCourseStoreTests : Coaching.Storage.Contract.CourseStor
 
     protected override Coaching.Domain.Calendar.IEnrolmentInviteStore Invites => new Courses.MongoEnrolmentInviteStore(_mongo!);
 
+    protected override (Coaching.Domain.Coaches.ICoachStore Coaches, Coaching.Domain.Bookings.IBookingStore Bookings) Commitments =>
+        (new MongoCoachStore(_mongo!), new Bookings.MongoBookingStore(_mongo!));
+
     protected override async Task<Coaching.Domain.Courses.ICourseStore> CreateStoreAsync()
     {
         _mongo = await MongoTestServer.CreateDatabaseAsync();

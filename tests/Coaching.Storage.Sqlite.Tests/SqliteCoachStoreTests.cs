@@ -1,4 +1,5 @@
 using Coaching.Domain.Availability;
+using Coaching.Domain.Bookings;
 using Coaching.Domain.Calendar;
 using Coaching.Domain.Coaches;
 using Coaching.Domain.Courses;
@@ -76,15 +77,19 @@ public sealed class SqliteCourseStoreTests : CourseStoreContract
 {
     private readonly TempDatabase _file = new();
     private IEnrolmentInviteStore? _invites;
+    private (ICoachStore, IBookingStore) _commitments;
 
     protected override string? SkipReason => null;
 
     protected override IEnrolmentInviteStore Invites => _invites!;
 
+    protected override (ICoachStore Coaches, IBookingStore Bookings) Commitments => _commitments;
+
     protected override async Task<ICourseStore> CreateStoreAsync()
     {
         var database = await _file.CreateAsync();
         _invites = new SqliteEnrolmentInviteStore(database);
+        _commitments = (new SqliteCoachStore(database), new SqliteBookingStore(database));
         return new SqliteCourseStore(database);
     }
 

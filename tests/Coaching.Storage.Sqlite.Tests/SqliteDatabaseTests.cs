@@ -47,6 +47,54 @@ public sealed class SqliteDatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task Migrate_FromVersion7_LiveCohortSessionsTakeClaims_CancelledOnesDoNot()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DbPath)!);
+        await using (var old = new SqliteConnection($"Data Source={DbPath}"))
+        {
+            await old.OpenAsync();
+            foreach (var (_, sql) in Schema.Migrations.Where(m => m.Version <= 7))
+            {
+                await Run(old, sql);
+            }
+
+            // 2025-01-11 18:00Z is 1,736,618,400,000 ms: cell 5,788,728 of 5 minutes; each session lasts 15 minutes.
+            await Run(old, """
+                PRAGMA user_version = 7;
+                INSERT INTO courses (id, title, description, outcomes, session_count, create_time, update_time, version) VALUES ('k1', 'CV', '', '[]', 1, 0, 0, 1);
+                INSERT INTO cohorts (id, course_id, display_name, time_zone, sessions, coach_ids, capacity, open_time, close_time, state, create_time, update_time, version)
+                VALUES ('live', 'k1', 'Live', 'UTC', '[]', '["c1"]', 5, 0, 1, 2, 0, 0, 1),
+                       ('gone', 'k1', 'Gone', 'UTC', '[]', '["c1"]', 5, 0, 1, 4, 0, 0, 1);
+                INSERT INTO cohort_teaching (coach_id, start_time, end_time, cohort_id)
+                VALUES ('c1', 1736618400000, 1736619300000, 'live'), ('c1', 1736704800000, 1736705700000, 'gone');
+                """);
+        }
+
+        await new SqliteDatabase(DbPath).MigrateAsync(default);
+
+        await using var check = await new SqliteDatabase(DbPath).OpenAsync(default);
+        using var claims = check.CreateCommand();
+        claims.CommandText = "SELECT claim, cohort_id FROM claims ORDER BY claim";
+        var rows = new List<(string, string)>();
+        await using (var reader = await claims.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                rows.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        Assert.Equal([("c1|5788728", "live"), ("c1|5788729", "live"), ("c1|5788730", "live")], rows);
+    }
+
+    private static async Task Run(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
     public async Task Ping_HealthyDatabase_Succeeds_AndUnopenableFileThrows()
     {
         var database = new SqliteDatabase(DbPath);

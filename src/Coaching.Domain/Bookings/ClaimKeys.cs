@@ -18,19 +18,7 @@ public static class ClaimKeys
     /// <exception cref="InvalidOperationException">When the blocked time is off the 5-minute grid (a bug upstream).</exception>
     public static BookingClaims For(Booking booking, Offering offering, DateTimeZone coachZone)
     {
-        const long cell = Offering.CellMinutes;
-        var first = booking.BlockStart.ToUnixTimeTicks() / NodaConstants.TicksPerMinute;
-        var last = booking.BlockEnd.ToUnixTimeTicks() / NodaConstants.TicksPerMinute;
-        if (first % cell != 0 || last % cell != 0 || booking.BlockStart.ToUnixTimeTicks() % NodaConstants.TicksPerMinute != 0)
-        {
-            throw new InvalidOperationException($"Blocked time of {booking.Name} is not on the {cell}-minute grid.");
-        }
-
-        var cells = new List<string>();
-        for (var minute = first; minute < last; minute += cell)
-        {
-            cells.Add($"{booking.CoachId}|{minute / cell}");
-        }
+        var cells = Cells(booking.CoachId, booking.BlockStart, booking.BlockEnd).ToList();
 
         var caps = new List<CapFamily>();
         var date = booking.Start.InZone(coachZone).Date;
@@ -46,6 +34,33 @@ public static class ClaimKeys
         }
 
         return new BookingClaims(cells, caps);
+    }
+
+    /// <summary>
+    /// The time claims of a cohort: every cell of every session, for every teaching coach; none once it is cancelled. The same
+    /// keys as bookings', so the store's one uniqueness rule refuses any overlap between a session and a booking or another
+    /// cohort's session of the same coach.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">When a session is off the 5-minute grid (a bug upstream: cohorts validate it).</exception>
+    public static IReadOnlyList<string> For(Courses.Cohort cohort) => cohort.State == Courses.CohortState.Cancelled
+        ? []
+        : [.. cohort.CoachIds.SelectMany(coach => cohort.Sessions.SelectMany(session => Cells(coach, session.Start, session.End)))];
+
+    /// <summary>The cell keys of <paramref name="coachId"/>'s time <c>[start, end)</c>, both on the 5-minute grid.</summary>
+    /// <exception cref="InvalidOperationException">When a bound is off the grid.</exception>
+    public static IEnumerable<string> Cells(string coachId, Instant start, Instant end)
+    {
+        const long cell = Offering.CellMinutes;
+        const long ticksPerCell = cell * NodaConstants.TicksPerMinute;
+        if (start.ToUnixTimeTicks() % ticksPerCell != 0 || end.ToUnixTimeTicks() % ticksPerCell != 0)
+        {
+            throw new InvalidOperationException($"Time {start}..{end} of coach {coachId} is not on the {cell}-minute grid.");
+        }
+
+        for (var index = start.ToUnixTimeTicks() / ticksPerCell; index < end.ToUnixTimeTicks() / ticksPerCell; index++)
+        {
+            yield return $"{coachId}|{index}";
+        }
     }
 
     /// <summary>Every possible seat key of a family, in seat order.</summary>

@@ -10,7 +10,7 @@ namespace Coaching.Storage.Sqlite.Bookings;
 /// <summary>
 /// Bookings in SQLite. Every write is one short <c>BEGIN IMMEDIATE</c> transaction, which takes the database's
 /// write lock up front (across processes sharing the file). A booking row and its claim rows are inserted in the
-/// same transaction; the primary key of <c>booking_claims</c> rejects a second claim on any cell or cap seat, which
+/// same transaction; the primary key of <c>claims</c> rejects a second claim on any cell or cap seat, which
 /// rolls the whole transaction back, so a crash or a conflict can never leave a booking without its claims or a
 /// claim without its booking.
 /// </summary>
@@ -167,13 +167,13 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
 
     private static async Task ReleaseAsync(SqliteConnection connection, SqliteTransaction transaction, string bookingId, CancellationToken ct)
     {
-        using var release = connection.Command("DELETE FROM booking_claims WHERE booking_id = $id", transaction).With("$id", bookingId);
+        using var release = connection.Command("DELETE FROM claims WHERE booking_id = $id", transaction).With("$id", bookingId);
         await release.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     private static async Task ClaimAsync(SqliteConnection connection, SqliteTransaction transaction, Booking booking, BookingClaims claims, CancellationToken ct)
     {
-        using var insert = connection.Command("INSERT INTO booking_claims (claim, booking_id) VALUES ($claim, $booking)", transaction);
+        using var insert = connection.Command("INSERT INTO claims (claim, booking_id) VALUES ($claim, $booking)", transaction);
         var claim = insert.Parameters.AddWithValue("$claim", string.Empty);
         insert.Parameters.AddWithValue("$booking", booking.Id);
         try
@@ -192,7 +192,7 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
         foreach (var family in claims.Caps)
         {
             // The write lock is held, so the seats read here cannot change before the insert below.
-            using var taken = connection.Command("SELECT claim FROM booking_claims WHERE claim >= $low AND claim < $high", transaction)
+            using var taken = connection.Command("SELECT claim FROM claims WHERE claim >= $low AND claim < $high", transaction)
                 .With("$low", $"{family.Prefix}|").With("$high", $"{family.Prefix}}}");
             var used = (await taken.ListAsync(r => r.GetString(0), ct).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
             var free = Coaching.Domain.Bookings.ClaimKeys.Seats(family).FirstOrDefault(seat => !used.Contains(seat))

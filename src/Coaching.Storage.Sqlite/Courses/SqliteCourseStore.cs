@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Coaching.Domain.Bookings;
 using Coaching.Domain.Common;
 using Coaching.Domain.Courses;
 using Microsoft.Data.Sqlite;
@@ -94,6 +95,7 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
         }
 
         await WriteTeachingAsync(connection, transaction, cohort, cancellationToken).ConfigureAwait(false);
+        await ClaimAsync(connection, transaction, cohort, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new CreateResult<Cohort>(cohort, true, key?.Fingerprint);
     }
@@ -149,6 +151,7 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
         }
 
         await WriteTeachingAsync(connection, transaction, updated, cancellationToken).ConfigureAwait(false);
+        await ClaimAsync(connection, transaction, updated, cancellationToken).ConfigureAwait(false);
         var promotedAt = await OrderedTimeAsync(connection, transaction, updated.Id, updated.UpdateTime, cancellationToken).ConfigureAwait(false);
         await PromoteAsync(connection, transaction, updated.Id, updated.Capacity - (int)enrolled, promotedAt, cancellationToken).ConfigureAwait(false);
         var stored = await GetCohortAsync(connection, transaction, updated.CourseId, updated.Id, cancellationToken).ConfigureAwait(false);
@@ -340,6 +343,34 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
         using var count = connection.Command("SELECT count(*) FROM enrolments WHERE cohort_id = $c AND state = $s", transaction)
             .With("$c", cohortId).With("$s", (long)state);
         return (long)(await count.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
+
+    /// <summary>
+    /// Replaces the cohort's time claims with those of its sessions (none once cancelled), in the caller's transaction; a
+    /// cell another commitment holds refuses the whole write.
+    /// </summary>
+    private static async Task ClaimAsync(SqliteConnection connection, SqliteTransaction transaction, Cohort cohort, CancellationToken ct)
+    {
+        using (var release = connection.Command("DELETE FROM claims WHERE cohort_id = $id", transaction).With("$id", cohort.Id))
+        {
+            await release.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        using var insert = connection.Command("INSERT INTO claims (claim, cohort_id) VALUES ($claim, $cohort)", transaction);
+        var claim = insert.Parameters.AddWithValue("$claim", string.Empty);
+        insert.Parameters.AddWithValue("$cohort", cohort.Id);
+        try
+        {
+            foreach (var cell in ClaimKeys.For(cohort))
+            {
+                claim.Value = cell;
+                await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+        }
+        catch (SqliteException e) when (e.IsUniqueViolation())
+        {
+            throw CohortErrors.SessionConflict(cohort.Name);
+        }
     }
 
     private static async Task WriteTeachingAsync(SqliteConnection connection, SqliteTransaction transaction, Cohort cohort, CancellationToken ct)

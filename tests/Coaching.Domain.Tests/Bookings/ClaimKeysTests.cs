@@ -67,4 +67,35 @@ public class ClaimKeysTests
 
         Assert.Throws<InvalidOperationException>(() => ClaimKeys.For(At(Nine + Duration.FromMinutes(3), o), o, Kathmandu));
     }
+
+    private static Coaching.Domain.Courses.Cohort Cohort(Coaching.Domain.Courses.CohortState state, params string[] coaches) => new()
+    {
+        Id = "h1", CourseId = "k1", DisplayName = "January", TimeZoneId = "UTC", Capacity = 5, EnrolmentOpen = Nine - Duration.FromDays(9),
+        EnrolmentClose = Nine, State = state, EnrolledCount = 0, WaitlistCount = 0, CreateTime = Nine, UpdateTime = Nine, Version = 1, CoachIds = coaches,
+        Sessions = [new(Nine, Duration.FromMinutes(90), "One"), new(Nine + Duration.FromDays(7), Duration.FromMinutes(60), "Two")],
+    };
+
+    [Theory]
+    [InlineData(-65, false)] // the booking's buffered block ends exactly at 09:00
+    [InlineData(-60, true)]
+    [InlineData(85, true)]
+    [InlineData(100, false)] // starts 10:40 with a 10-minute buffer: touches 10:30
+    public void CohortSessions_ShareCellsWithAnOverlappingBookingOfTheSameCoachOnly(int offsetMinutes, bool shared)
+    {
+        var o = Offering(60, 10, 5);
+        var booking = ClaimKeys.For(At(Nine + Duration.FromMinutes(offsetMinutes), o), o, Kathmandu).Cells;
+
+        Assert.Equal(shared, ClaimKeys.For(Cohort(Coaching.Domain.Courses.CohortState.Open, "c1", "c2")).Intersect(booking).Any());
+        Assert.Empty(ClaimKeys.For(Cohort(Coaching.Domain.Courses.CohortState.Open, "c2")).Intersect(booking));
+    }
+
+    [Fact]
+    public void CohortClaims_EveryCoachEverySessionCell_NoneOnceCancelled()
+    {
+        var open = ClaimKeys.For(Cohort(Coaching.Domain.Courses.CohortState.Draft, "c1", "c2"));
+
+        Assert.Equal(2 * (18 + 12), open.Count);
+        Assert.Equal(open.Count, open.Distinct().Count());
+        Assert.Empty(ClaimKeys.For(Cohort(Coaching.Domain.Courses.CohortState.Cancelled, "c1", "c2")));
+    }
 }
