@@ -187,6 +187,8 @@ public static class MongoMappings
             BsonClassMap.RegisterClassMap<CohortDocument>(map =>
             {
                 map.MapIdMember(d => d.Id);
+                map.MapMember(d => d.Kind).SetElementName(CohortDocument.KindElement);
+                map.MapMember(d => d.Claims).SetElementName("claims").SetIgnoreIfNull(true);
                 map.MapMember(d => d.CourseId).SetElementName("course_id");
                 map.MapMember(d => d.DisplayName).SetElementName("display_name");
                 map.MapMember(d => d.TimeZone).SetElementName("time_zone");
@@ -202,7 +204,8 @@ public static class MongoMappings
                 map.MapMember(d => d.Withdrawn).SetElementName("withdrawn");
                 MapTimes(map, d => d.CreateTime, d => d.UpdateTime);
                 map.MapMember(d => d.Version).SetElementName("version");
-                MapRequestKey(map, d => d.RequestScope, d => d.RequestId, d => d.RequestFingerprint);
+                // Bookings in the same collection own the plain request_* names and their unique index.
+                MapRequestKey(map, d => d.RequestScope, d => d.RequestId, d => d.RequestFingerprint, CohortDocument.RequestPrefix);
             });
 
             BsonClassMap.RegisterClassMap<EnrolmentRequestDocument>(map =>
@@ -237,11 +240,11 @@ public static class MongoMappings
 
     // Idempotency keys are absent (not null) on documents created without one, so the partial unique index skips them.
     private static void MapRequestKey<T>(BsonClassMap<T> map, Expression<Func<T, string?>> scope, Expression<Func<T, string?>> id,
-        Expression<Func<T, string?>> fingerprint)
+        Expression<Func<T, string?>> fingerprint, string prefix = "")
     {
-        map.MapMember(scope).SetElementName("request_scope").SetIgnoreIfNull(true);
-        map.MapMember(id).SetElementName("request_id").SetIgnoreIfNull(true);
-        map.MapMember(fingerprint).SetElementName("request_fingerprint").SetIgnoreIfNull(true);
+        map.MapMember(scope).SetElementName($"{prefix}request_scope").SetIgnoreIfNull(true);
+        map.MapMember(id).SetElementName($"{prefix}request_id").SetIgnoreIfNull(true);
+        map.MapMember(fingerprint).SetElementName($"{prefix}request_fingerprint").SetIgnoreIfNull(true);
     }
 
     private static void MapTimes<T>(BsonClassMap<T> map, Expression<Func<T, DateTime>> create, Expression<Func<T, DateTime>> update)

@@ -72,18 +72,8 @@ public sealed class MongoStore : IStoreHealth
         return new MongoStore(client.GetDatabase(string.IsNullOrEmpty(url.DatabaseName) ? "coaching" : url.DatabaseName));
     }
 
-    /// <summary>Creates every index the stores rely on for uniqueness and for index-only request paths.</summary>
-    public async Task EnsureIndexesAsync(CancellationToken cancellationToken)
-    {
-        await Coaches.Indexes.CreateManyAsync(CoachIndexes.Coaches, cancellationToken).ConfigureAwait(false);
-        await Offerings.Indexes.CreateManyAsync(CoachIndexes.Offerings, cancellationToken).ConfigureAwait(false);
-        await Overrides.Indexes.CreateManyAsync(AvailabilityQueries.OverrideIndexes, cancellationToken).ConfigureAwait(false);
-        await Bookings.Indexes.CreateManyAsync(BookingQueries.Indexes, cancellationToken).ConfigureAwait(false);
-        await Feeds.Indexes.CreateManyAsync(MongoFeedStore.Indexes, cancellationToken).ConfigureAwait(false);
-        await Courses.Indexes.CreateOneAsync(CoachIndexes.RequestKey<CourseDocument>(), cancellationToken: cancellationToken).ConfigureAwait(false);
-        await Cohorts.Indexes.CreateManyAsync(CohortUpdates.Indexes, cancellationToken).ConfigureAwait(false);
-        await EnrolmentInvites.Indexes.CreateManyAsync(MongoEnrolmentInviteStore.Indexes, cancellationToken).ConfigureAwait(false);
-    }
+    /// <summary>Creates every index the stores rely on (<see cref="IndexPlan"/>).</summary>
+    public Task EnsureIndexesAsync(CancellationToken cancellationToken) => IndexPlan.EnsureAsync(Database, cancellationToken);
 
     /// <inheritdoc />
     public Task PingAsync(CancellationToken cancellationToken) =>

@@ -81,6 +81,24 @@ public class BookingMappingTests
     }
 
     [Fact]
+    public void BookingReads_SelectBookingsOnly_NotTheCohortsSharingTheCollection()
+    {
+        var args = new RenderArgs<BookingDocument>(BsonSerializer.LookupSerializer<BookingDocument>(), BsonSerializer.SerializerRegistry);
+        var notCohort = BsonDocument.Parse("{ kind: { $exists: false } }");
+
+        foreach (var filter in new[] { BookingQueries.ById("b1"), BookingQueries.AtVersion("b1", 3), BookingQueries.ByRequestKey("u", "r"),
+            BookingQueries.List(new BookingQuery(null, null, [], null, null, null, 10)) })
+        {
+            var rendered = filter.Render(args);
+            Assert.True(rendered.Contains("kind") || rendered.GetValue("$and", new BsonArray()).AsBsonArray.Contains(notCohort), rendered.ToString());
+            Assert.Equal(BsonDocument.Parse("{ $exists: false }"), rendered.Contains("kind") ? rendered["kind"] : notCohort["kind"]);
+        }
+
+        // Conflict explanations look at every holder of a claim, cohorts included.
+        Assert.DoesNotContain("kind", BookingQueries.Holding(["c1|1"]).Render(args).ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Filter_Holding_ExcludesTheMovingBookingItself()
     {
         var filter = BookingQueries.Holding(["c1|1"], "b1")

@@ -32,6 +32,52 @@ public class CourseMappingTests
         CreateTime = Now, UpdateTime = Now, Version = 1,
     };
 
+    private static Cohort Cohort(CohortState state) => new()
+    {
+        Id = "h1", CourseId = "k1", DisplayName = "January", TimeZoneId = "UTC", CoachIds = ["c1", "c2"], Capacity = 5,
+        Sessions = [new CohortSession(Now + Duration.FromDays(30), Duration.FromMinutes(60), "One")],
+        EnrolmentOpen = Now, EnrolmentClose = Now + Duration.FromDays(29), State = state, EnrolledCount = 0, WaitlistCount = 0,
+        CreateTime = Now, UpdateTime = Now, Version = 2,
+    };
+
+    [Fact]
+    public void CohortDocument_IsAKindOfCommitment_ClaimingEverySessionCellPerCoach_NoneOnceCancelled()
+    {
+        var key = IdempotencyKey.Create("admin", "req-1", false, "x")!;
+
+        var open = CohortDocument.From(Cohort(CohortState.Open), key).ToBsonDocument();
+        var cancelled = CohortDocument.From(Cohort(CohortState.Cancelled), null).ToBsonDocument();
+
+        Assert.Equal("bookings", CohortDocument.Collection);
+        Assert.Equal("cohort", open["kind"].AsString);
+        Assert.Equal(24, open["claims"].AsBsonArray.Count); // 12 cells of 5 minutes, for each of two coaches
+        Assert.Equal(Coaching.Domain.Bookings.ClaimKeys.Cells("c1", Now + Duration.FromDays(30), Now + Duration.FromDays(30) + Duration.FromMinutes(60)),
+            open["claims"].AsBsonArray.Take(12).Select(c => c.AsString));
+        Assert.False(cancelled.Contains("claims"));
+        Assert.Equal(("admin", "req-1"), (open["cohort_request_scope"].AsString, open["cohort_request_id"].AsString));
+        Assert.False(open.Contains("request_id"));
+    }
+
+    [Theory]
+    [InlineData(CohortState.Open, true)]
+    [InlineData(CohortState.Cancelled, false)]
+    public void Update_ReplacesTheClaimsInTheSameWrite_RemovesThemOnCancel(CohortState state, bool claims)
+    {
+        var set = Stage(CohortUpdates.Update(Cohort(state)))["$set"].AsBsonDocument;
+
+        if (claims)
+        {
+            Assert.Equal(24, set["claims"]["$literal"].AsBsonArray.Count);
+        }
+        else
+        {
+            Assert.Equal("$$REMOVE", set["claims"].AsString);
+        }
+
+        Assert.Contains("\"kind\" : \"cohort\"", Render(CohortUpdates.Resizable("h1", 1, 5)).ToString(), StringComparison.Ordinal);
+        Assert.Contains("\"kind\" : \"cohort\"", Render(CohortUpdates.CanJoin("h1", "ann", false)).ToString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void EnrolmentRequest_IsKeyedByScopeAndRequestIdAcrossCohorts()
     {
@@ -160,6 +206,8 @@ public class CourseMappingTests
 
         Assert.Contains(BsonDocument.Parse("{ 'enrolled.id': 1 }"), keys);
         Assert.Contains(BsonDocument.Parse("{ 'waitlist.client': 1 }"), keys);
-        Assert.Contains(BsonDocument.Parse("{ coach_ids: 1, 'sessions.start': 1 }"), keys);
+        Assert.Contains(BsonDocument.Parse("{ coach_ids: 1 }"), keys);
+        Assert.All(CohortUpdates.Indexes, i => Assert.Equal(BsonDocument.Parse("{ kind: 'cohort' }"),
+            ((CreateIndexOptions<CohortDocument>)i.Options).PartialFilterExpression.Render(args)));
     }
 }

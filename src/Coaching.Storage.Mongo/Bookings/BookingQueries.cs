@@ -8,10 +8,17 @@ using NodaTime;
 
 namespace Coaching.Storage.Mongo.Bookings;
 
-/// <summary>Indexes and filters of the bookings collection.</summary>
+/// <summary>
+/// Indexes and filters of the bookings collection. The collection holds every kind of commitment under one claims
+/// index: bookings, and cohorts (<c>kind: "cohort"</c>, see <see cref="Courses.CohortDocument"/>). Booking reads
+/// select bookings only, so a cohort id sent as a booking id is simply not found.
+/// </summary>
 public static class BookingQueries
 {
     private static readonly FilterDefinitionBuilder<BookingDocument> B = Builders<BookingDocument>.Filter;
+
+    /// <summary>Bookings, not the other commitments sharing the collection.</summary>
+    public static FilterDefinition<BookingDocument> IsBooking { get; } = B.Exists(Courses.CohortDocument.KindElement, exists: false);
 
     /// <summary>Active states (pending, confirmed) as stored.</summary>
     public static readonly int[] ActiveStates = [1, 2];
@@ -39,14 +46,14 @@ public static class BookingQueries
             new CreateIndexOptions { Name = "by_start" }),
     ];
 
-    public static FilterDefinition<BookingDocument> ById(string id) => B.Eq(d => d.Id, id);
+    public static FilterDefinition<BookingDocument> ById(string id) => B.Eq(d => d.Id, id) & IsBooking;
 
-    public static FilterDefinition<BookingDocument> AtVersion(string id, long version) => B.Eq(d => d.Id, id) & B.Eq(d => d.Version, version);
+    public static FilterDefinition<BookingDocument> AtVersion(string id, long version) => B.Eq(d => d.Id, id) & B.Eq(d => d.Version, version) & IsBooking;
 
     public static FilterDefinition<BookingDocument> ByRequestKey(string scope, string requestId) =>
-        B.Eq(d => d.RequestScope, scope) & B.Eq(d => d.RequestId, requestId);
+        B.Eq(d => d.RequestScope, scope) & B.Eq(d => d.RequestId, requestId) & IsBooking;
 
-    /// <summary>Other documents holding any of <paramref name="claims"/>.</summary>
+    /// <summary>Other documents holding any of <paramref name="claims"/>: bookings or cohorts.</summary>
     public static FilterDefinition<BookingDocument> Holding(IEnumerable<string> claims, string? exceptBookingId = null)
     {
         var filter = B.AnyIn(d => d.Claims, claims);
@@ -93,7 +100,7 @@ public static class BookingQueries
 
     public static FilterDefinition<BookingDocument> List(BookingQuery q)
     {
-        var filter = B.Empty;
+        var filter = IsBooking;
         if (q.CoachId is not null)
         {
             filter &= B.Eq(d => d.CoachId, q.CoachId);

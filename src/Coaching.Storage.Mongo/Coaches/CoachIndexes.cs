@@ -7,13 +7,13 @@ namespace Coaching.Storage.Mongo.Coaches;
 public static class CoachIndexes
 {
     /// <summary>Unique idempotency key, only on documents that have one.</summary>
-    public static CreateIndexModel<T> RequestKey<T>() => new(
-        Builders<T>.IndexKeys.Ascending("request_scope").Ascending("request_id"),
+    public static CreateIndexModel<T> RequestKey<T>(string prefix = "") => new(
+        Builders<T>.IndexKeys.Ascending($"{prefix}request_scope").Ascending($"{prefix}request_id"),
         new CreateIndexOptions<T>
         {
-            Name = "request_key_unique",
+            Name = $"{prefix}request_key_unique",
             Unique = true,
-            PartialFilterExpression = new BsonDocument("request_id", new BsonDocument("$exists", true)),
+            PartialFilterExpression = new BsonDocument($"{prefix}request_id", new BsonDocument("$exists", true)),
         });
 
     /// <summary>Indexes on <c>coaches</c>: idempotency, and (specialty, id) so a specialty filter walks an index in page order.</summary>

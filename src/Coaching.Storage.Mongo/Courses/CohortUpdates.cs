@@ -14,25 +14,42 @@ public static class CohortUpdates
 {
     private static readonly FilterDefinitionBuilder<CohortDocument> F = Builders<CohortDocument>.Filter;
 
+    /// <summary>Cohorts, not the bookings sharing their collection.</summary>
+    public static FilterDefinition<CohortDocument> IsCohort { get; } = F.Eq(d => d.Kind, CohortDocument.CohortKind);
+
+    /// <summary>
+    /// Indexes of cohorts in the shared collection, each partial on <c>kind: "cohort"</c> so bookings do not fill them (and each
+    /// cohort query names the kind, which lets the planner use them). Every compound index has at most one array-valued path.
+    /// The claims index is the bookings' <c>claims_unique</c>, shared on purpose.
+    /// </summary>
     public static IReadOnlyList<CreateIndexModel<CohortDocument>> Indexes { get; } =
     [
-        Coaches.CoachIndexes.RequestKey<CohortDocument>(),
-        new(Builders<CohortDocument>.IndexKeys.Ascending("course_id").Ascending("_id"), new CreateIndexOptions { Name = "by_course" }),
-        new(Builders<CohortDocument>.IndexKeys.Ascending("coach_ids").Ascending("sessions.start"), new CreateIndexOptions { Name = "teaching" }),
-        new(Builders<CohortDocument>.IndexKeys.Ascending("enrolled.id"), new CreateIndexOptions { Name = "enrolled_id" }),
-        new(Builders<CohortDocument>.IndexKeys.Ascending("waitlist.id"), new CreateIndexOptions { Name = "waitlist_id" }),
-        new(Builders<CohortDocument>.IndexKeys.Ascending("withdrawn.id"), new CreateIndexOptions { Name = "withdrawn_id" }),
-        new(Builders<CohortDocument>.IndexKeys.Ascending("enrolled.client"), new CreateIndexOptions { Name = "enrolled_client" }),
-        new(Builders<CohortDocument>.IndexKeys.Ascending("waitlist.client"), new CreateIndexOptions { Name = "waitlist_client" }),
-        new(Builders<CohortDocument>.IndexKeys.Ascending("withdrawn.client"), new CreateIndexOptions { Name = "withdrawn_client" }),
+        CohortIndex(Builders<CohortDocument>.IndexKeys.Ascending($"{CohortDocument.RequestPrefix}request_scope").Ascending($"{CohortDocument.RequestPrefix}request_id"),
+            $"{CohortDocument.RequestPrefix}request_key_unique", unique: true),
+        CohortIndex(Builders<CohortDocument>.IndexKeys.Ascending("course_id").Ascending("_id"), "by_course"),
+        CohortIndex(Builders<CohortDocument>.IndexKeys.Ascending("coach_ids"), "teaching"),
+        CohortIndex(Builders<CohortDocument>.IndexKeys.Ascending("enrolled.id"), "enrolled_id"),
+        CohortIndex(Builders<CohortDocument>.IndexKeys.Ascending("waitlist.id"), "waitlist_id"),
+        CohortIndex(Builders<CohortDocument>.IndexKeys.Ascending("withdrawn.id"), "withdrawn_id"),
+        CohortIndex(Builders<CohortDocument>.IndexKeys.Ascending("enrolled.client"), "enrolled_client"),
+        CohortIndex(Builders<CohortDocument>.IndexKeys.Ascending("waitlist.client"), "waitlist_client"),
+        CohortIndex(Builders<CohortDocument>.IndexKeys.Ascending("withdrawn.client"), "withdrawn_client"),
     ];
+
+    private static CreateIndexModel<CohortDocument> CohortIndex(IndexKeysDefinition<CohortDocument> keys, string name, bool unique = false) =>
+        new(keys, new CreateIndexOptions<CohortDocument>
+        {
+            Name = $"cohort_{name}",
+            Unique = unique,
+            PartialFilterExpression = new BsonDocument(CohortDocument.KindElement, CohortDocument.CohortKind),
+        });
 
     /// <summary>
     /// The open cohort, with the client in neither line, and a seat free (<paramref name="toWaitlist"/> false) or none free (true).
     /// Each condition is checked by the server in the same operation as the push, so the two updates can never over-fill.
     /// </summary>
     public static FilterDefinition<CohortDocument> CanJoin(string cohortId, string clientId, bool toWaitlist) =>
-        F.Eq(d => d.Id, cohortId)
+        F.Eq(d => d.Id, cohortId) & IsCohort
         & F.Eq(d => d.State, (int)CohortState.Open)
         & F.Not(F.ElemMatch(d => d.Enrolled, e => e.Client == clientId))
         & F.Not(F.ElemMatch(d => d.Waitlist, e => e.Client == clientId))
@@ -55,7 +72,7 @@ public static class CohortUpdates
 
     /// <summary>The cohort holding the enrolment, at the expected version, in <c>enrolled</c> (or <c>waitlist</c>).</summary>
     public static FilterDefinition<CohortDocument> Holding(string cohortId, string enrolmentId, long version, bool inWaitlist) =>
-        F.Eq(d => d.Id, cohortId) & (inWaitlist
+        F.Eq(d => d.Id, cohortId) & IsCohort & (inWaitlist
             ? F.ElemMatch(d => d.Waitlist, e => e.Id == enrolmentId && e.Version == version)
             : F.ElemMatch(d => d.Enrolled, e => e.Id == enrolmentId && e.Version == version));
 
@@ -91,10 +108,14 @@ public static class CohortUpdates
 
     /// <summary>The cohort at the expected version whose enrolment does not exceed the new capacity.</summary>
     public static FilterDefinition<CohortDocument> Resizable(string cohortId, long version, int capacity) =>
-        F.Eq(d => d.Id, cohortId) & F.Eq(d => d.Version, version)
+        F.Eq(d => d.Id, cohortId) & IsCohort & F.Eq(d => d.Version, version)
         & new BsonDocument("$expr", new BsonDocument("$lte", new BsonArray { new BsonDocument("$size", "$enrolled"), capacity }));
 
-    /// <summary>Stores the changed fields and promotes as many waitlisted people as the (new) capacity has free seats.</summary>
+    /// <summary>
+    /// Stores the changed fields and promotes as many waitlisted people as the (new) capacity has free seats. The claims are
+    /// replaced in the same write (removed once cancelled), so the unique claims index refuses a session over another
+    /// commitment of a teaching coach before anything of the change is visible.
+    /// </summary>
     public static PipelineDefinition<CohortDocument, CohortDocument> Update(Cohort updated)
     {
         var free = new BsonDocument("$max", new BsonArray { 0, new BsonDocument("$subtract", new BsonArray { updated.Capacity, new BsonDocument("$size", "$enrolled") }) });
@@ -119,6 +140,7 @@ public static class CohortUpdates
                 { "state", (int)updated.State },
                 { "update_time", document["update_time"] },
                 { "version", updated.Version },
+                { "claims", CohortDocument.ClaimsOf(updated) is { } claims ? new BsonDocument("$literal", new BsonArray(claims)) : "$$REMOVE" },
                 { "enrolled", new BsonDocument("$concatArrays", new BsonArray { "$enrolled", Touch(promoted, OrderedTime(updated.UpdateTime.ToDateTimeUtc())) }) },
                 { "waitlist", new BsonDocument("$cond", new BsonArray { new BsonDocument("$gt", new BsonArray { free, 0 }), Rest("$waitlist", free), "$waitlist" }) },
             }),

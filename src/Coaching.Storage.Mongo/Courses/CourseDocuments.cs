@@ -1,3 +1,4 @@
+using Coaching.Domain.Bookings;
 using Coaching.Domain.Common;
 using Coaching.Domain.Courses;
 using MongoDB.Bson;
@@ -47,15 +48,33 @@ public sealed class CourseDocument
 }
 
 /// <summary>
-/// A cohort in <c>cohorts</c>, with its enrolments embedded: <see cref="Enrolled"/> (≤ capacity), <see cref="Waitlist"/>
-/// (FIFO, in the order the server accepted requests) and <see cref="Withdrawn"/>. Because all three live in one document,
-/// enrol, withdraw-and-promote and raise-capacity-and-promote are each a single atomic update.
+/// A cohort, with its enrolments embedded: <see cref="Enrolled"/> (≤ capacity), <see cref="Waitlist"/> (FIFO, in the
+/// order the server accepted requests) and <see cref="Withdrawn"/>. Because all three live in one document, enrol,
+/// withdraw-and-promote and raise-capacity-and-promote are each a single atomic update.
+/// Cohorts live in the <c>bookings</c> collection, marked <c>kind: "cohort"</c>: a cohort's sessions are commitments of
+/// its teaching coaches, and its <see cref="Claims"/> (the same cell keys bookings hold) sit under the same unique
+/// multikey index, so a session and a booking of one coach can never both be stored, whichever is written first, and
+/// the claims change in the same single-document write as the sessions.
 /// </summary>
 public sealed class CohortDocument
 {
-    public const string Collection = "cohorts";
+    /// <summary>The collection: the one that holds every commitment of a coach.</summary>
+    public const string Collection = Bookings.BookingDocument.Collection;
+
+    /// <summary>The discriminator element; bookings do not have it.</summary>
+    public const string KindElement = "kind";
+
+    public const string CohortKind = "cohort";
+
+    /// <summary>Prefix of the idempotency-key elements (bookings own the unprefixed names and their unique index).</summary>
+    public const string RequestPrefix = "cohort_";
 
     public string Id { get; set; } = string.Empty;
+
+    public string Kind { get; set; } = CohortKind;
+
+    /// <summary>Cell claims of every session for every teaching coach; absent once cancelled.</summary>
+    public List<string>? Claims { get; set; }
 
     public string CourseId { get; set; } = string.Empty;
 
@@ -101,8 +120,11 @@ public sealed class CohortDocument
         Sessions = [.. c.Sessions.Select(SessionDocument.From)], CoachIds = [.. c.CoachIds], Capacity = c.Capacity,
         OpenTime = c.EnrolmentOpen.ToDateTimeUtc(), CloseTime = c.EnrolmentClose.ToDateTimeUtc(), State = (int)c.State,
         CreateTime = c.CreateTime.ToDateTimeUtc(), UpdateTime = c.UpdateTime.ToDateTimeUtc(), Version = c.Version,
-        RequestScope = key?.Scope, RequestId = key?.RequestId, RequestFingerprint = key?.Fingerprint,
+        RequestScope = key?.Scope, RequestId = key?.RequestId, RequestFingerprint = key?.Fingerprint, Claims = ClaimsOf(c),
     };
+
+    /// <summary>The claims to store for <paramref name="c"/>: null (no element) when it holds none.</summary>
+    public static List<string>? ClaimsOf(Cohort c) => ClaimKeys.For(c) is { Count: > 0 } claims ? [.. claims] : null;
 
     public Cohort ToDomain() => new()
     {
@@ -112,7 +134,6 @@ public sealed class CohortDocument
         CreateTime = Instant.FromDateTimeUtc(CreateTime), UpdateTime = Instant.FromDateTimeUtc(UpdateTime), Version = Version,
     };
 
-    /// <summary>Every enrolment of the cohort in list order: enrolled, then the waitlist, then withdrawn.</summary>
     /// <summary>What <see cref="CohortUpdates.OrderedTime"/> evaluates to for a write applied to this document.</summary>
     public Instant OrderedTime(Instant at)
     {
@@ -122,6 +143,7 @@ public sealed class CohortDocument
             : at;
     }
 
+    /// <summary>Every enrolment of the cohort in list order: enrolled, then the waitlist, then withdrawn.</summary>
     public IEnumerable<Enrolment> Enrolments() =>
         Enrolled.OrderBy(e => e.Arrival).Select(e => e.ToDomain(this, EnrolmentState.Enrolled, 0))
             .Concat(Waitlist.Select((e, i) => e.ToDomain(this, EnrolmentState.Waitlisted, i + 1)))

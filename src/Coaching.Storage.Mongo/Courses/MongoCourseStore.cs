@@ -50,10 +50,15 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
             await store.Cohorts.InsertOneAsync(CohortDocument.From(cohort, key), cancellationToken: cancellationToken).ConfigureAwait(false);
             return new CreateResult<Cohort>(cohort, true, key?.Fingerprint);
         }
-        catch (MongoWriteException e) when (key is not null && e.WriteError.Category == ServerErrorCategory.DuplicateKey)
+        catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
         {
-            var original = await store.Cohorts.Find(d => d.RequestScope == key.Scope && d.RequestId == key.RequestId).FirstAsync(cancellationToken).ConfigureAwait(false);
-            return new CreateResult<Cohort>(original.ToDomain(), false, original.RequestFingerprint);
+            // Either the request key (a retry: the original exists) or a claim (another commitment holds the time).
+            var original = key is null ? null : await store.Cohorts.WithReadConcern(ReadConcern.Local)
+                .Find(CohortUpdates.IsCohort & F.Eq(d => d.RequestScope, key.Scope) & F.Eq(d => d.RequestId, key.RequestId))
+                .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            return original is not null
+                ? new CreateResult<Cohort>(original.ToDomain(), false, original.RequestFingerprint)
+                : throw CohortErrors.SessionConflict(cohort.Name);
         }
     }
 
@@ -64,7 +69,7 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
     /// <inheritdoc />
     public async Task<IReadOnlyList<Cohort>> ListCohortsAsync(string? courseId, CohortState? state, string? afterId, int limit, CancellationToken cancellationToken)
     {
-        var filter = F.Gt(d => d.Id, afterId ?? string.Empty);
+        var filter = CohortUpdates.IsCohort & F.Gt(d => d.Id, afterId ?? string.Empty);
         if (courseId is not null)
         {
             filter &= F.Eq(d => d.CourseId, courseId);
@@ -82,8 +87,17 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
     /// <inheritdoc />
     public async Task<Cohort> UpdateCohortAsync(Cohort updated, long expectedVersion, CancellationToken cancellationToken)
     {
-        var stored = await store.Cohorts.FindOneAndUpdateAsync(CohortUpdates.Resizable(updated.Id, expectedVersion, updated.Capacity), CohortUpdates.Update(updated),
-            new FindOneAndUpdateOptions<CohortDocument> { ReturnDocument = ReturnDocument.After }, cancellationToken).ConfigureAwait(false);
+        CohortDocument? stored;
+        try
+        {
+            stored = await store.Cohorts.FindOneAndUpdateAsync(CohortUpdates.Resizable(updated.Id, expectedVersion, updated.Capacity), CohortUpdates.Update(updated),
+                new FindOneAndUpdateOptions<CohortDocument> { ReturnDocument = ReturnDocument.After }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MongoCommandException e) when (e.Code == 11000)
+        {
+            throw CohortErrors.SessionConflict(updated.Name);
+        }
+
         if (stored is not null)
         {
             return stored.ToDomain();
@@ -112,7 +126,7 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
             // Read what won on the primary: a majority read could still miss a claim the unique key already saw.
             var seen = await store.EnrolmentRequests.WithReadConcern(ReadConcern.Local).Find(d => d.Id == claim.Id)
                 .FirstAsync(cancellationToken).ConfigureAwait(false);
-            var original = (await store.Cohorts.WithReadConcern(ReadConcern.Local).Find(d => d.Id == seen.CohortId)
+            var original = (await store.Cohorts.WithReadConcern(ReadConcern.Local).Find(F.Eq(d => d.Id, seen.CohortId) & CohortUpdates.IsCohort)
                 .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false))?.Enrolments().FirstOrDefault(x => x.Id == seen.EnrolmentId);
             if (original is not null || seen.Fingerprint != key.Fingerprint)
             {
@@ -130,7 +144,7 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
     {
         for (var attempt = 0; attempt < JoinAttempts; attempt++)
         {
-            var cohort = await store.Cohorts.WithReadConcern(ReadConcern.Local).Find(d => d.Id == candidate.CohortId)
+            var cohort = await store.Cohorts.WithReadConcern(ReadConcern.Local).Find(F.Eq(d => d.Id, candidate.CohortId) & CohortUpdates.IsCohort)
                 .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
             if (cohort is null)
             {
@@ -173,10 +187,10 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
     /// <inheritdoc />
     public async Task<IReadOnlyList<Enrolment>> ListEnrolmentsAsync(EnrolmentQuery query, CancellationToken cancellationToken)
     {
-        var filter = query.CohortId is not null
+        var filter = CohortUpdates.IsCohort & (query.CohortId is not null
             ? F.Eq(d => d.Id, query.CohortId)
             : F.ElemMatch(d => d.Enrolled, e => e.Client == query.ClientId) | F.ElemMatch(d => d.Waitlist, e => e.Client == query.ClientId)
-              | F.ElemMatch(d => d.Withdrawn, e => e.Client == query.ClientId);
+              | F.ElemMatch(d => d.Withdrawn, e => e.Client == query.ClientId));
         var cohorts = await store.Cohorts.Find(filter).ToListAsync(cancellationToken).ConfigureAwait(false);
         return [.. cohorts.SelectMany(c => c.Enrolments())
             .Where(e => (query.ClientId is null || e.ClientId == query.ClientId) && (query.State is null || e.State == query.State))
@@ -216,7 +230,7 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
     {
         var start = rangeStart.ToDateTimeUtc();
         var end = rangeEnd.ToDateTimeUtc();
-        var cohorts = await store.Cohorts.Find(F.AnyIn(d => d.CoachIds, coachIds) & F.Ne(d => d.State, (int)CohortState.Cancelled)
+        var cohorts = await store.Cohorts.Find(CohortUpdates.IsCohort & F.AnyIn(d => d.CoachIds, coachIds) & F.Ne(d => d.State, (int)CohortState.Cancelled)
                 & F.ElemMatch(d => d.Sessions, s => s.Start < end && s.End > start))
             .Project(d => new { d.Id, d.CourseId, d.CoachIds, d.Sessions })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
@@ -226,5 +240,5 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
     }
 
     private async Task<CohortDocument?> FindCohortAsync(string courseId, string cohortId, CancellationToken ct) =>
-        await store.Cohorts.Find(d => d.Id == cohortId && d.CourseId == courseId).FirstOrDefaultAsync(ct).ConfigureAwait(false);
+        await store.Cohorts.Find(F.Eq(d => d.Id, cohortId) & CohortUpdates.IsCohort & F.Eq(d => d.CourseId, courseId)).FirstOrDefaultAsync(ct).ConfigureAwait(false);
 }
