@@ -59,31 +59,10 @@ public sealed class BookingDesk(ICoachStore coaches, IAvailabilityStore availabi
         }
 
         var time = Instants.TruncateToMilliseconds(now);
-        var state = offering.RequiresConfirmation ? BookingState.Pending : BookingState.Confirmed;
-        var booking = new Booking
-        {
-            Id = ids.NewId(),
-            CoachId = coach.Id,
-            OfferingId = offering.Id,
-            ClientId = clientId,
-            Start = request.Start,
-            End = request.Start + offering.Duration,
-            BufferBefore = offering.BufferBefore,
-            BufferAfter = offering.BufferAfter,
-            CoachTimeZoneId = coach.TimeZoneId,
-            Agenda = request.Agenda ?? string.Empty,
-            Title = offering.Title,
-            CoachName = coach.DisplayName,
-            CoachEmail = coach.Email,
-            ClientName = caller.Role == Role.Client && caller.DisplayName.Length > 0 ? caller.DisplayName : clientId,
-            ClientEmail = caller.Role == Role.Client && EmailAddress.IsPlausible(caller.Email) ? caller.Email : string.Empty,
-            InviteSequence = -1,
-            State = state,
-            History = [new BookingEvent(state, Actor(caller), time, string.Empty, null, requestId)],
-            CreateTime = time,
-            UpdateTime = time,
-            Version = 1,
-        };
+        var client = new BookingParty(clientId,
+            caller.Role == Role.Client && caller.DisplayName.Length > 0 ? caller.DisplayName : clientId,
+            caller.Role == Role.Client && EmailAddress.IsPlausible(caller.Email) ? caller.Email : string.Empty);
+        var booking = Booking.Book(ids.NewId(), coach, offering, client, request.Start, request.Agenda ?? string.Empty, Actor(caller), requestId, time);
         var (stamped, invite) = BookingInvites.Emit(null, booking, calendar, time);
         var result = await store.CreateAsync(stamped, ClaimKeys.For(stamped, offering, coach.TimeZone), key, invite, ct).ConfigureAwait(false);
         if (!result.Created && result.Fingerprint != key.Fingerprint)
@@ -146,47 +125,42 @@ public sealed class BookingDesk(ICoachStore coaches, IAvailabilityStore availabi
 
     /// <summary>Confirms a pending booking (the coach or an admin).</summary>
     public Task<Booking> ConfirmAsync(Caller caller, string bookingId, string? etag, CancellationToken ct) =>
-        TransitionAsync(caller, bookingId, etag, string.Empty, (booking, now) =>
+        ChangeAsync(caller, bookingId, etag, string.Empty, (booking, at) =>
         {
             RequireCoachSide(caller, booking, "confirm this booking");
-            Require(booking, "confirmed", BookingState.Pending);
-            return BookingState.Confirmed;
+            return booking.Confirm(Actor(caller), at);
         }, checkClientCutoff: false, ct);
 
     /// <summary>Declines a pending booking (the coach or an admin).</summary>
     public Task<Booking> DeclineAsync(Caller caller, string bookingId, string? etag, string? reason, CancellationToken ct) =>
-        TransitionAsync(caller, bookingId, etag, reason, (booking, now) =>
+        ChangeAsync(caller, bookingId, etag, reason, (booking, at) =>
         {
             RequireCoachSide(caller, booking, "decline this booking");
-            Require(booking, "declined", BookingState.Pending);
-            return BookingState.Declined;
+            return booking.Decline(Actor(caller), at, reason ?? string.Empty);
         }, checkClientCutoff: false, ct);
 
     /// <summary>Cancels an active booking: its client before the cut-off, the coach or an admin at any time.</summary>
     public Task<Booking> CancelAsync(Caller caller, string bookingId, string? etag, string? reason, CancellationToken ct) =>
-        TransitionAsync(caller, bookingId, etag, reason, (booking, now) =>
+        ChangeAsync(caller, bookingId, etag, reason, (booking, at) =>
         {
             RequireParty(caller, booking, "cancel this booking");
-            Require(booking, "cancelled", BookingState.Pending, BookingState.Confirmed);
-            return BookingState.Cancelled;
+            return booking.Cancel(Actor(caller), at, reason ?? string.Empty);
         }, checkClientCutoff: true, ct);
 
     /// <summary>Marks a confirmed booking as held, once it has started (the coach or an admin).</summary>
     public Task<Booking> CompleteAsync(Caller caller, string bookingId, string? etag, CancellationToken ct) =>
-        TransitionAsync(caller, bookingId, etag, string.Empty, (booking, now) =>
+        ChangeAsync(caller, bookingId, etag, string.Empty, (booking, at) =>
         {
             RequireCoachSide(caller, booking, "complete this booking");
-            Require(booking, "completed", BookingState.Confirmed);
-            return now >= booking.Start ? BookingState.Completed : throw BookingErrors.NotStartedYet(booking.Name);
+            return booking.Complete(Actor(caller), at);
         }, checkClientCutoff: false, ct);
 
     /// <summary>Marks a confirmed booking as missed by the client, once it has started (the coach or an admin).</summary>
     public Task<Booking> MarkNoShowAsync(Caller caller, string bookingId, string? etag, CancellationToken ct) =>
-        TransitionAsync(caller, bookingId, etag, string.Empty, (booking, now) =>
+        ChangeAsync(caller, bookingId, etag, string.Empty, (booking, at) =>
         {
             RequireCoachSide(caller, booking, "mark this booking as a no-show");
-            Require(booking, "marked as a no-show", BookingState.Confirmed);
-            return now >= booking.Start ? BookingState.NoShow : throw BookingErrors.NotStartedYet(booking.Name);
+            return booking.MarkNoShow(Actor(caller), at);
         }, checkClientCutoff: false, ct);
 
     /// <summary>
@@ -204,7 +178,7 @@ public sealed class BookingDesk(ICoachStore coaches, IAvailabilityStore availabi
         }
 
         Etags.Check(etag, booking.Version, booking.Name);
-        Require(booking, "rescheduled", BookingState.Pending, BookingState.Confirmed);
+        booking.EnsureMovable();
         var now = clock.GetCurrentInstant();
         RejectFarOff(newStart, now, ResourceNames.Coach(booking.CoachId));
         var (coach, offering, query) = await LoadAsync(booking.CoachId, booking.OfferingId, newStart, ct).ConfigureAwait(false);
@@ -217,16 +191,7 @@ public sealed class BookingDesk(ICoachStore coaches, IAvailabilityStore availabi
         }
 
         var time = Instants.TruncateToMilliseconds(now);
-        var moved = booking with
-        {
-            Start = newStart,
-            End = newStart + offering.Duration,
-            BufferBefore = offering.BufferBefore,
-            BufferAfter = offering.BufferAfter,
-            History = [.. booking.History, new BookingEvent(booking.State, Actor(caller), time, "rescheduled", booking.Start, $"{key.RequestId}#{key.Fingerprint}")],
-            UpdateTime = time,
-            Version = checked(booking.Version + 1),
-        };
+        var moved = booking.MoveTo(newStart, offering, Actor(caller), time, $"{key.RequestId}#{key.Fingerprint}");
         try
         {
             var (stamped, invite) = BookingInvites.Emit(booking, moved, calendar, time);
@@ -253,15 +218,17 @@ public sealed class BookingDesk(ICoachStore coaches, IAvailabilityStore availabi
         return await store.ListInvitesAsync(bookingId, ct).ConfigureAwait(false);
     }
 
-    private async Task<Booking> TransitionAsync(Caller caller, string bookingId, string? etag, string? reason,
-        Func<Booking, Instant, BookingState> decide, bool checkClientCutoff, CancellationToken ct)
+    // Permission and the state rule come first (the change function), then the etag, then the client's cut-off.
+    private async Task<Booking> ChangeAsync(Caller caller, string bookingId, string? etag, string? reason,
+        Func<Booking, Instant, Booking> change, bool checkClientCutoff, CancellationToken ct)
     {
         var v = new Violations();
         v.FreeText(reason, "reason", MaxReasonLength);
         v.ThrowIfAny();
         var booking = await LoadBookingAsync(bookingId, ct).ConfigureAwait(false);
         var now = clock.GetCurrentInstant();
-        var next = decide(booking, now);
+        var time = Instants.TruncateToMilliseconds(now);
+        var updated = change(booking, time);
         Etags.Check(etag, booking.Version, booking.Name);
         if (checkClientCutoff && caller.Role == Role.Client)
         {
@@ -269,14 +236,6 @@ public sealed class BookingDesk(ICoachStore coaches, IAvailabilityStore availabi
             RequireClientCutoff(caller, booking, offering, now);
         }
 
-        var time = Instants.TruncateToMilliseconds(now);
-        var updated = booking with
-        {
-            State = next,
-            History = [.. booking.History, new BookingEvent(next, Actor(caller), time, reason ?? string.Empty, null)],
-            UpdateTime = time,
-            Version = checked(booking.Version + 1),
-        };
         var (stamped, invite) = BookingInvites.Emit(booking, updated, calendar, time);
         return await store.UpdateAsync(stamped, booking.Version, invite, ct).ConfigureAwait(false);
     }
@@ -404,14 +363,6 @@ public sealed class BookingDesk(ICoachStore coaches, IAvailabilityStore availabi
         if (now > booking.Start - cutoff)
         {
             throw BookingErrors.CancellationWindowClosed(booking.Name);
-        }
-    }
-
-    private static void Require(Booking booking, string action, params BookingState[] allowed)
-    {
-        if (!allowed.Contains(booking.State))
-        {
-            throw BookingErrors.IllegalTransition(booking.Name, booking.State, action);
         }
     }
 
