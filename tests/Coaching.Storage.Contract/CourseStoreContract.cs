@@ -44,20 +44,17 @@ public abstract class CourseStoreContract : IAsyncLifetime
 
     private string NewId() => new UlidGenerator(Clock).NewId();
 
-    private async Task<Cohort> SeedAsync(int capacity, CohortState state = CohortState.Open, string? coachId = null)
+    private async Task<Cohort> SeedAsync(int capacity, CohortState state = CohortState.Open, string? coachId = null) =>
+        Assert.IsType<CohortWrite.Stored>(await Store.CreateCohortAsync(await NewCohortAsync(capacity, state, coachId), null, default)).Cohort;
+
+    /// <summary>A valid cohort of a new course, not yet stored.</summary>
+    private async Task<Cohort> NewCohortAsync(int capacity, CohortState state, string? coachId)
     {
         var course = Course.Create(NewId(), "CV development", "", ["A better CV"], 2, Clock.GetCurrentInstant());
         await Store.CreateCourseAsync(course, null, default);
-        var start = Instant.FromUtc(2027, 1, 11, 18, 0);
-        var cohort = new Cohort
-        {
-            Id = NewId(), CourseId = course.Id, DisplayName = "January", TimeZoneId = "Europe/London",
-            Sessions = [new CohortSession(start, Duration.FromMinutes(90), "One"), new CohortSession(start + Duration.FromDays(7), Duration.FromMinutes(90), "Two")],
-            CoachIds = [coachId ?? $"coach-{NewId()}"], Capacity = capacity, EnrolmentOpen = Clock.GetCurrentInstant(), EnrolmentClose = start, State = state,
-            EnrolledCount = 0, WaitlistCount = 0, CreateTime = Clock.GetCurrentInstant(), UpdateTime = Clock.GetCurrentInstant(), Version = 1,
-        };
-        await Store.CreateCohortAsync(cohort, null, default);
-        return cohort;
+        return Cohort.Create(NewId(), course.Id, new CohortDraft("January", "Europe/London",
+            [new CohortSession(FirstSession, Duration.FromMinutes(90), "One"), new CohortSession(FirstSession + Duration.FromDays(7), Duration.FromMinutes(90), "Two")],
+            [coachId ?? $"coach-{NewId()}"], capacity, Clock.GetCurrentInstant(), FirstSession, state), Clock.GetCurrentInstant());
     }
 
     private Task<EnrolOutcome> EnrolAsync(Cohort cohort, string client, string? requestId = null) => Store.EnrolAsync(new Enrolment
@@ -73,6 +70,15 @@ public abstract class CourseStoreContract : IAsyncLifetime
 
     private static readonly Instant FirstSession = Instant.FromUtc(2027, 1, 11, 18, 0);
 
+    private async Task<Cohort> UpdateAsync(Cohort current, CohortDraft changes) =>
+        Assert.IsType<CohortWrite.Stored>(await Store.UpdateCohortAsync(current.Change(changes, Clock.GetCurrentInstant()), current.Version, default)).Cohort;
+
+    private async Task<(Enrolment Withdrawn, Enrolment? Promoted)> WithdrawAsync(Enrolment enrolment, Instant? at = null)
+    {
+        var done = Assert.IsType<WithdrawOutcome.Withdrawn>(await Store.WithdrawAsync(enrolment, enrolment.Version, at ?? Clock.GetCurrentInstant(), default));
+        return (done.Enrolment, done.Promoted);
+    }
+
     private async Task<(Coaching.Domain.Coaches.Coach Coach, Coaching.Domain.Coaches.Offering Offering)> SeedCoachAsync() =>
         await Contract.Commitments.SeedCoachAsync(Commitments.Coaches, Clock);
 
@@ -86,9 +92,9 @@ public abstract class CourseStoreContract : IAsyncLifetime
         var (coach, offering) = await SeedCoachAsync();
         await BookAsync(coach, offering, FirstSession + Duration.FromMinutes(60)); // 19:00-20:00, buffered 18:50-20:05
 
-        var error = await Assert.ThrowsAsync<DomainException>(() => SeedAsync(5, coachId: coach.Id));
+        var write = await Store.CreateCohortAsync(await NewCohortAsync(5, CohortState.Open, coach.Id), null, default);
 
-        Assert.Equal("COACH_SESSION_CONFLICT", error.Reason);
+        Assert.IsType<CohortWrite.SessionConflict>(write);
         Assert.Empty(await Store.ListCohortsAsync(null, null, null, 10, default));
         Assert.Empty(await Store.ListTeachingAsync([coach.Id], FirstSession - Duration.FromDays(1), FirstSession + Duration.FromDays(30), default));
     }
@@ -115,17 +121,18 @@ public abstract class CourseStoreContract : IAsyncLifetime
         var cohort = await SeedAsync(5, coachId: coach.Id);
         await BookAsync(coach, offering, FirstSession + Duration.FromDays(1));
 
-        var clash = cohort with { Sessions = [cohort.Sessions[0] with { Start = FirstSession + Duration.FromDays(1) }, cohort.Sessions[1]], Version = 2 };
-        var error = await Assert.ThrowsAsync<DomainException>(() => Store.UpdateCohortAsync(clash, 1, default));
+        var clash = cohort.Change(new CohortDraft(Sessions: [cohort.Sessions[0] with { Start = FirstSession + Duration.FromDays(1) }, cohort.Sessions[1]]),
+            Clock.GetCurrentInstant());
+        var write = await Store.UpdateCohortAsync(clash, 1, default);
         var unchanged = await Store.GetCohortAsync(cohort.CourseId, cohort.Id, default);
         var stillHeld = await Assert.ThrowsAsync<DomainException>(() => BookAsync(coach, offering, FirstSession));
 
-        var moved = await Store.UpdateCohortAsync(cohort with { Sessions = [cohort.Sessions[0] with { Start = FirstSession + Duration.FromDays(2) }, cohort.Sessions[1]], Version = 2 }, 1, default);
+        var moved = await UpdateAsync(cohort, new CohortDraft(Sessions: [cohort.Sessions[0] with { Start = FirstSession + Duration.FromDays(2) }, cohort.Sessions[1]]));
         var freed = await BookAsync(coach, offering, FirstSession);
-        await Store.UpdateCohortAsync(moved with { State = CohortState.Cancelled, Version = 3 }, 2, default);
+        await UpdateAsync(moved, new CohortDraft(State: CohortState.Cancelled));
         var afterCancel = await BookAsync(coach, offering, FirstSession + Duration.FromDays(7));
 
-        Assert.Equal("COACH_SESSION_CONFLICT", error.Reason);
+        Assert.IsType<CohortWrite.SessionConflict>(write);
         Assert.Equal((1L, FirstSession), (unchanged!.Version, unchanged.Sessions[0].Start));
         Assert.Equal("SLOT_UNAVAILABLE", stillHeld.Reason);
         Assert.Equal(FirstSession, freed.Start);
@@ -143,11 +150,8 @@ public abstract class CourseStoreContract : IAsyncLifetime
             // A 60-minute booking at 10:00 and a 90-minute session at 10:30 on the same day overlap.
             var day = FirstSession + Duration.FromDays(20 + round) - Duration.FromHours(8);
             var current = (await Store.GetCohortAsync(cohort.CourseId, cohort.Id, default))!;
-            var moved = current with
-            {
-                Sessions = [.. current.Sessions, new CohortSession(day + Duration.FromMinutes(30), Duration.FromMinutes(90), "Extra")],
-                Version = current.Version + 1,
-            };
+            var moved = current.Change(new CohortDraft(Sessions: [.. current.Sessions, new CohortSession(day + Duration.FromMinutes(30), Duration.FromMinutes(90), "Extra")]),
+                Clock.GetCurrentInstant());
             using var go = new ManualResetEventSlim(false);
             var bookings = Enumerable.Range(0, 16).Select(i => Task.Run(async () =>
             {
@@ -164,14 +168,8 @@ public abstract class CourseStoreContract : IAsyncLifetime
             var update = Task.Run(async () =>
             {
                 go.Wait();
-                try
-                {
-                    return await Store.UpdateCohortAsync(moved, current.Version, default);
-                }
-                catch (DomainException e) when (e.Reason == "COACH_SESSION_CONFLICT")
-                {
-                    return null;
-                }
+                var write = await Store.UpdateCohortAsync(moved, current.Version, default);
+                return write is CohortWrite.SessionConflict ? null : Assert.IsType<CohortWrite.Stored>(write).Cohort;
             });
             go.Set();
             var booked = (await Task.WhenAll(bookings)).Count(b => b is not null);
@@ -187,10 +185,10 @@ public abstract class CourseStoreContract : IAsyncLifetime
         Skip.If(SkipReason is not null, SkipReason);
         await SeedAsync(5, coachId: "coach-shared");
 
-        var error = await Assert.ThrowsAsync<DomainException>(() => SeedAsync(5, coachId: "coach-shared"));
+        var write = await Store.CreateCohortAsync(await NewCohortAsync(5, CohortState.Open, "coach-shared"), null, default);
         var other = await SeedAsync(5, coachId: "coach-other");
 
-        Assert.Equal("COACH_SESSION_CONFLICT", error.Reason);
+        Assert.IsType<CohortWrite.SessionConflict>(write);
         Assert.Equal(["coach-other"], other.CoachIds);
     }
 
@@ -264,8 +262,10 @@ public abstract class CourseStoreContract : IAsyncLifetime
         var next = await JoinAsync(cohort, "b");
         var after = await JoinAsync(cohort, "c");
 
-        var (withdrawn, promoted) = await Store.WithdrawAsync(seated, seated.Version, Clock.GetCurrentInstant(), default);
-        var again = await Assert.ThrowsAsync<DomainException>(() => Store.WithdrawAsync(seated, seated.Version, Clock.GetCurrentInstant(), default));
+        var (withdrawn, promoted) = await WithdrawAsync(seated);
+        var again = await Store.WithdrawAsync(seated, seated.Version, Clock.GetCurrentInstant(), default);
+        var stale = await Store.WithdrawAsync(after, after.Version + 1, Clock.GetCurrentInstant(), default);
+        var missing = await Store.WithdrawAsync(after with { Id = "no-such-enrolment" }, 1, Clock.GetCurrentInstant(), default);
         var list = await Store.ListEnrolmentsAsync(new EnrolmentQuery(cohort.Id, null, null, null, 10), default);
 
         Assert.Equal(EnrolmentState.Withdrawn, withdrawn.State);
@@ -273,7 +273,9 @@ public abstract class CourseStoreContract : IAsyncLifetime
         Assert.Equal(EnrolmentState.Enrolled, promoted.State);
         Assert.Equal([(next.Id, EnrolmentState.Enrolled, 0), (after.Id, EnrolmentState.Waitlisted, 1), (seated.Id, EnrolmentState.Withdrawn, 0)],
             list.Select(e => (e.Id, e.State, e.WaitlistPosition)));
-        Assert.NotEqual(ErrorKind.InvalidArgument, again.Kind);
+        Assert.IsType<WithdrawOutcome.AlreadyWithdrawn>(again);
+        Assert.IsType<WithdrawOutcome.Stale>(stale);
+        Assert.IsType<WithdrawOutcome.Missing>(missing);
     }
 
     [SkippableFact]
@@ -286,7 +288,7 @@ public abstract class CourseStoreContract : IAsyncLifetime
         // A second server whose clock is an hour behind handles the next request, a third one two hours behind the withdrawal.
         Clock.Advance(Duration.FromHours(-1));
         var waiting = await JoinAsync(cohort, "b");
-        var (withdrawn, promoted) = await Store.WithdrawAsync(seated, seated.Version, Clock.GetCurrentInstant() - Duration.FromHours(1), default);
+        var (withdrawn, promoted) = await WithdrawAsync(seated, Clock.GetCurrentInstant() - Duration.FromHours(1));
         var stored = await Store.ListEnrolmentsAsync(new EnrolmentQuery(cohort.Id, null, null, null, 10), default);
 
         Assert.True(waiting.CreateTime > seated.UpdateTime, $"{waiting.CreateTime} should follow {seated.UpdateTime}");
@@ -305,7 +307,7 @@ public abstract class CourseStoreContract : IAsyncLifetime
         var b = await JoinAsync(cohort, "b");
         var c = await JoinAsync(cohort, "c");
 
-        var (_, promoted) = await Store.WithdrawAsync(b, b.Version, Clock.GetCurrentInstant(), default);
+        var (_, promoted) = await WithdrawAsync(b);
         var readC = await Store.GetEnrolmentAsync(cohort.CourseId, cohort.Id, c.Id, default);
 
         Assert.Null(promoted);
@@ -324,13 +326,14 @@ public abstract class CourseStoreContract : IAsyncLifetime
         }
 
         var current = (await Store.GetCohortAsync(cohort.CourseId, cohort.Id, default))!;
-        var raised = await Store.UpdateCohortAsync(current with { Capacity = 3, Version = current.Version + 1 }, current.Version, default);
-        var lowered = await Assert.ThrowsAsync<DomainException>(() =>
-            Store.UpdateCohortAsync(raised with { Capacity = 2, Version = raised.Version + 1 }, raised.Version, default));
+        var raised = await UpdateAsync(current, new CohortDraft(Capacity: 3));
+        var lowered = await Store.UpdateCohortAsync(raised.Change(new CohortDraft(Capacity: 2), Clock.GetCurrentInstant()), raised.Version, default);
+        var stale = await Store.UpdateCohortAsync(raised.Change(new CohortDraft(Capacity: 5), Clock.GetCurrentInstant()), current.Version, default);
         var list = await Store.ListEnrolmentsAsync(new EnrolmentQuery(cohort.Id, null, EnrolmentState.Waitlisted, null, 10), default);
 
         Assert.Equal((3, 1), (raised.EnrolledCount, raised.WaitlistCount));
-        Assert.Equal("CAPACITY_BELOW_ENROLMENT", lowered.Reason);
+        Assert.Equal(3, Assert.IsType<CohortWrite.CapacityBelowEnrolment>(lowered).Enrolled);
+        Assert.IsType<CohortWrite.Stale>(stale);
         Assert.Equal(["d"], list.Select(e => e.ClientId));
     }
 

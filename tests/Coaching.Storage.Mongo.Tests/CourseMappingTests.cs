@@ -99,13 +99,10 @@ public class CourseMappingTests
     [Fact]
     public void CohortDocument_ListsEnrolledThenWaitlistInLineOrderThenWithdrawn()
     {
-        var document = new CohortDocument
-        {
-            Id = "h1", CourseId = "k1", Capacity = 2,
-            Enrolled = [Entry("e2", "b", 2), Entry("e1", "a", 1)],
-            Waitlist = [Entry("e3", "c", 3), Entry("e5", "e", 5)],
-            Withdrawn = [Entry("e4", "d", 4)],
-        };
+        var document = CohortDocument.From(Cohort(CohortState.Open) with { Capacity = 2 }, null);
+        document.Enrolled = [Entry("e2", "b", 2), Entry("e1", "a", 1)];
+        document.Waitlist = [Entry("e3", "c", 3), Entry("e5", "e", 5)];
+        document.Withdrawn = [Entry("e4", "d", 4)];
 
         var round = BsonSerializer.Deserialize<CohortDocument>(document.ToBsonDocument());
         var enrolments = round.Enrolments().ToList();

@@ -12,6 +12,12 @@ public readonly record struct WeeklyWindow(IsoDayOfWeek Day, DayWindow Window);
 /// </summary>
 public sealed record WeeklySchedule(string CoachId, IReadOnlyList<WeeklyWindow> Windows, Instant? UpdateTime, long Version)
 {
+    private readonly IReadOnlyList<WeeklyWindow> _windows = Checked(Windows);
+
+    /// <summary>The windows; never more than <see cref="MaxWindows"/>, never two overlapping on one weekday.</summary>
+    /// <exception cref="ArgumentException">When set to windows that break the invariant (callers' input goes through <see cref="Validate"/>).</exception>
+    public IReadOnlyList<WeeklyWindow> Windows { get => _windows; init => _windows = Checked(value); }
+
     /// <summary>Most windows a schedule may hold.</summary>
     public const int MaxWindows = 100;
 
@@ -58,5 +64,28 @@ public sealed record WeeklySchedule(string CoachId, IReadOnlyList<WeeklyWindow> 
 
         v.ThrowIfAny();
         return [.. parsed.Select(p => p.Window).OrderBy(w => w.Day).ThenBy(w => w.Window.StartMinute)];
+    }
+
+    private static IReadOnlyList<WeeklyWindow> Checked(IReadOnlyList<WeeklyWindow> windows)
+    {
+        ArgumentNullException.ThrowIfNull(windows);
+        if (windows.Count > MaxWindows)
+        {
+            throw new ArgumentException($"A schedule holds at most {MaxWindows} windows.", nameof(windows));
+        }
+
+        foreach (var day in windows.GroupBy(w => w.Day))
+        {
+            var sorted = day.Select(w => w.Window).OrderBy(w => w.StartMinute).ToList();
+            for (var i = 1; i < sorted.Count; i++)
+            {
+                if (sorted[i].Overlaps(sorted[i - 1]))
+                {
+                    throw new ArgumentException($"Windows {sorted[i - 1].StartMinute}..{sorted[i - 1].EndMinute} and {sorted[i].StartMinute}..{sorted[i].EndMinute} overlap on {day.Key}.", nameof(windows));
+                }
+            }
+        }
+
+        return windows;
     }
 }

@@ -6,17 +6,6 @@ using NodaTime;
 
 namespace Coaching.Domain.Courses;
 
-/// <summary>Cohort fields as sent; on update, null means "leave unchanged".</summary>
-public sealed record CohortDraft(
-    string? DisplayName = null,
-    string? TimeZoneId = null,
-    IReadOnlyList<CohortSession>? Sessions = null,
-    IReadOnlyList<string>? CoachIds = null,
-    int? Capacity = null,
-    Instant? EnrolmentOpen = null,
-    Instant? EnrolmentClose = null,
-    CohortState? State = null);
-
 /// <summary>
 /// Use cases for courses, cohorts and enrolments. Admins run courses and cohorts; clients enrol themselves (admins may
 /// enrol someone); the store makes enrolment, withdrawal and promotion atomic.
@@ -52,27 +41,19 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBusyTim
     {
         caller.RequireAdmin("create cohorts");
         var course = await GetCourseAsync(courseId, ct).ConfigureAwait(false);
-        var now = Now();
-        var cohort = new Cohort
-        {
-            Id = ids.NewId(), CourseId = course.Id, DisplayName = (draft.DisplayName ?? string.Empty).Trim(), TimeZoneId = draft.TimeZoneId ?? string.Empty,
-            Sessions = draft.Sessions ?? [], CoachIds = draft.CoachIds ?? [], Capacity = draft.Capacity ?? 0,
-            EnrolmentOpen = draft.EnrolmentOpen ?? now, EnrolmentClose = draft.EnrolmentClose ?? (draft.Sessions is { Count: > 0 } s ? s[0].Start : now),
-            State = draft.State ?? CohortState.Draft, EnrolledCount = 0, WaitlistCount = 0, CreateTime = now, UpdateTime = now, Version = 1,
-        };
-        cohort.Validate();
-        if (cohort.State == CohortState.Cancelled)
-        {
-            Fail.Invalid("cohort.state", "a new cohort cannot start cancelled");
-        }
-
+        var cohort = Cohort.Create(ids.NewId(), course.Id, draft, Now());
         await CheckCoachesFreeAsync(cohort, ct).ConfigureAwait(false);
         var key = IdempotencyKey.Create(caller.UserId, requestId, required: false, courseId, cohort.DisplayName, cohort.TimeZoneId,
             string.Join(',', cohort.Sessions.Select(x => $"{x.Start}+{x.Duration}")), cohort.CoachIds, cohort.Capacity, cohort.EnrolmentOpen,
             cohort.EnrolmentClose, cohort.State);
-        var result = await store.CreateCohortAsync(cohort, key, ct).ConfigureAwait(false);
-        Reused(result, key);
-        return result.Value;
+        return await store.CreateCohortAsync(cohort, key, ct).ConfigureAwait(false) switch
+        {
+            CohortWrite.Stored { Cohort: var stored } => stored,
+            CohortWrite.RequestSeen seen when key is not null && seen.Fingerprint != key.Fingerprint => Reused<Cohort>(key),
+            CohortWrite.RequestSeen { Original: var original } => original,
+            CohortWrite.SessionConflict => throw CourseErrors.SessionConflict(cohort.Name),
+            var other => throw Unexpected(other, cohort.Name),
+        };
     }
 
     /// <summary>A cohort; drafts are visible to admins only.</summary>
@@ -110,29 +91,10 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBusyTim
         caller.RequireAdmin("change cohorts");
         var current = await GetCohortAsync(caller, courseId, cohortId, ct).ConfigureAwait(false);
         Etags.Check(etag, current.Version, current.Name);
-        if (current.State == CohortState.Cancelled)
-        {
-            throw Precondition("COHORT_CANCELLED", "A cancelled cohort cannot change.", current.Name);
-        }
-
-        var updated = current with
-        {
-            DisplayName = changes.DisplayName?.Trim() ?? current.DisplayName,
-            TimeZoneId = changes.TimeZoneId ?? current.TimeZoneId,
-            Sessions = changes.Sessions ?? current.Sessions,
-            CoachIds = changes.CoachIds ?? current.CoachIds,
-            Capacity = changes.Capacity ?? current.Capacity,
-            EnrolmentOpen = changes.EnrolmentOpen ?? current.EnrolmentOpen,
-            EnrolmentClose = changes.EnrolmentClose ?? current.EnrolmentClose,
-            State = changes.State ?? current.State,
-            UpdateTime = Now(),
-            Version = checked(current.Version + 1),
-        };
-        updated.Validate();
+        var updated = current.Change(changes, Now());
         if (updated.Capacity < current.EnrolledCount)
         {
-            throw Precondition("CAPACITY_BELOW_ENROLMENT",
-                $"{current.EnrolledCount} people are enrolled; capacity cannot go below that.", current.Name);
+            throw CourseErrors.CapacityBelowEnrolment(current.Name, current.EnrolledCount);
         }
 
         if (changes.Sessions is not null || changes.CoachIds is not null)
@@ -140,7 +102,15 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBusyTim
             await CheckCoachesFreeAsync(updated, ct).ConfigureAwait(false);
         }
 
-        var stored = await store.UpdateCohortAsync(updated, current.Version, ct).ConfigureAwait(false);
+        var stored = await store.UpdateCohortAsync(updated, current.Version, ct).ConfigureAwait(false) switch
+        {
+            CohortWrite.Stored { Cohort: var c } => c,
+            CohortWrite.SessionConflict => throw CourseErrors.SessionConflict(current.Name),
+            CohortWrite.CapacityBelowEnrolment { Enrolled: var enrolled } => throw CourseErrors.CapacityBelowEnrolment(current.Name, enrolled),
+            CohortWrite.Stale => throw Fail.StaleEtagError(current.Name),
+            CohortWrite.Missing => throw Fail.NotFoundError(current.Name),
+            var other => throw Unexpected(other, current.Name),
+        };
         await invites.SyncAsync(courseId, cohortId, null, ct).ConfigureAwait(false);
         return stored;
     }
@@ -157,24 +127,7 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBusyTim
         };
         var key = IdempotencyKey.Create(caller.UserId, requestId, required: true, courseId, cohortId, client)!;
         var cohort = await GetCohortAsync(caller, courseId, cohortId, ct).ConfigureAwait(false);
-        var now = clock.GetCurrentInstant();
-        switch (cohort.State)
-        {
-            case CohortState.Cancelled:
-                throw Precondition("COHORT_CANCELLED", "The cohort is cancelled.", cohort.Name);
-            case not CohortState.Open:
-                throw Precondition("COHORT_NOT_OPEN", "The cohort is not open for enrolment.", cohort.Name);
-        }
-
-        if (now < cohort.EnrolmentOpen)
-        {
-            throw Precondition("ENROLMENT_NOT_OPEN_YET", "Enrolment for this cohort has not opened yet.", cohort.Name);
-        }
-
-        if (now >= cohort.EnrolmentClose)
-        {
-            throw Precondition("ENROLMENT_CLOSED", "Enrolment for this cohort has closed.", cohort.Name);
-        }
+        cohort.EnsureTakesEnrolments(clock.GetCurrentInstant());
 
         var time = Now();
         var candidate = new Enrolment
@@ -201,10 +154,9 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBusyTim
             case EnrolOutcome.AlreadyEnrolled { Existing: var existing }:
                 return existing;
             case EnrolOutcome.NotOpen:
-                throw Precondition("COHORT_NOT_OPEN", "The cohort is not open for enrolment.", cohort.Name);
+                throw CourseErrors.CohortNotOpen(cohort.Name);
             default:
-                throw new DomainException(ErrorKind.Aborted, "CONTENTION", "The enrolment request is still being processed; retry it.",
-                    metadata: new Dictionary<string, string> { ["resource"] = cohort.Name });
+                throw CourseErrors.Contention(cohort.Name, "The enrolment request is still being processed; retry it.");
         }
     }
 
@@ -288,10 +240,16 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBusyTim
         Etags.Check(etag, enrolment.Version, enrolment.Name);
         if (enrolment.State == EnrolmentState.Withdrawn)
         {
-            throw Precondition("ALREADY_WITHDRAWN", "This enrolment is already withdrawn.", enrolment.Name);
+            throw CourseErrors.AlreadyWithdrawn(enrolment.Name);
         }
 
-        var (withdrawn, promoted) = await store.WithdrawAsync(enrolment, enrolment.Version, Now(), ct).ConfigureAwait(false);
+        var (withdrawn, promoted) = await store.WithdrawAsync(enrolment, enrolment.Version, Now(), ct).ConfigureAwait(false) switch
+        {
+            WithdrawOutcome.Withdrawn w => (w.Enrolment, w.Promoted),
+            WithdrawOutcome.AlreadyWithdrawn => throw CourseErrors.AlreadyWithdrawn(enrolment.Name),
+            WithdrawOutcome.Stale => throw Fail.StaleEtagError(enrolment.Name),
+            var other => throw Fail.NotFoundError(enrolment.Name),
+        };
         await invites.SyncAsync(courseId, cohortId, promoted is null ? [withdrawn] : [withdrawn, promoted], ct).ConfigureAwait(false);
         return withdrawn;
     }
@@ -314,8 +272,7 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBusyTim
         {
             if (cohort.Sessions.Any(s => s.Start < interval.End && interval.Start < s.End))
             {
-                throw Precondition("COACH_SESSION_CONFLICT",
-                    $"Coach '{Text.Excerpt(coachId)}' has a booking that overlaps a session of this cohort; move or cancel it first.", ResourceNames.Coach(coachId));
+                throw CourseErrors.SessionConflict(cohort.Name, coachId);
             }
         }
     }
@@ -328,8 +285,16 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBusyTim
         }
     }
 
-    private static DomainException Precondition(string reason, string message, string resource) =>
-        Fail.Precondition(reason, message, resource);
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static T Reused<T>(IdempotencyKey key)
+    {
+        Fail.RequestIdReused(key.RequestId);
+        return default!;
+    }
+
+    // The outcomes a call cannot produce (a create is never stale, an update never a retry): a store bug, surfaced as INTERNAL.
+    private static InvalidOperationException Unexpected(CohortWrite outcome, string cohortName) =>
+        new($"The store answered {outcome.GetType().Name} for {cohortName}.");
 
     private Instant Now() => Instants.TruncateToMilliseconds(clock.GetCurrentInstant());
 }

@@ -3,35 +3,6 @@ using NodaTime;
 
 namespace Coaching.Domain.Courses;
 
-/// <summary>A cohort session a coach teaches; <paramref name="Index"/> is its 0-based place in the cohort's schedule.</summary>
-public sealed record TeachingSession(string CoachId, string CourseId, string CohortId, int Index, CohortSession Session);
-
-/// <summary>An enrolment list query, ordered enrolled first, then the waitlist in order, then withdrawn.</summary>
-public sealed record EnrolmentQuery(string? CohortId, string? ClientId, EnrolmentState? State, string? AfterKey, int Limit);
-
-/// <summary>What a store found or did for one enrolment request.</summary>
-public abstract record EnrolOutcome
-{
-    private EnrolOutcome()
-    {
-    }
-
-    /// <summary>A new enrolment was stored (enrolled or waitlisted).</summary>
-    public sealed record Joined(Enrolment Enrolment) : EnrolOutcome;
-
-    /// <summary>
-    /// The key's request id was used before, with <paramref name="Fingerprint"/>, in any cohort. <paramref name="Original"/>
-    /// is what that request created; null only when its content differs and it never completed.
-    /// </summary>
-    public sealed record RequestSeen(string Fingerprint, Enrolment? Original) : EnrolOutcome;
-
-    /// <summary>The client already holds a live (enrolled or waitlisted) enrolment in the cohort.</summary>
-    public sealed record AlreadyEnrolled(Enrolment Existing) : EnrolOutcome;
-
-    /// <summary>The cohort is missing or not open.</summary>
-    public sealed record NotOpen : EnrolOutcome;
-}
-
 /// <summary>
 /// Persistence of courses, cohorts and enrolments. The store owns the cohort guarantees: enrolled ≤ capacity at every
 /// instant, a FIFO waitlist in the order the store accepted requests, at most one live enrolment per client and
@@ -46,7 +17,8 @@ public interface ICourseStore
 
     Task<IReadOnlyList<Course>> ListCoursesAsync(string? afterId, int limit, CancellationToken cancellationToken);
 
-    Task<CreateResult<Cohort>> CreateCohortAsync(Cohort cohort, IdempotencyKey? key, CancellationToken cancellationToken);
+    /// <summary>Inserts a cohort with its sessions' claims; a request key used before reports the original instead.</summary>
+    Task<CohortWrite> CreateCohortAsync(Cohort cohort, IdempotencyKey? key, CancellationToken cancellationToken);
 
     /// <summary>The cohort with live counts, or null.</summary>
     Task<Cohort?> GetCohortAsync(string courseId, string cohortId, CancellationToken cancellationToken);
@@ -56,10 +28,9 @@ public interface ICourseStore
 
     /// <summary>
     /// Stores changed cohort fields if the version is still <paramref name="expectedVersion"/>; when the capacity grows, waitlisted
-    /// people are promoted in order in the same write; a capacity below the current enrolment is refused.
+    /// people are promoted in order in the same write; the sessions' claims are replaced in the same write.
     /// </summary>
-    /// <exception cref="DomainException">ABORTED; NOT_FOUND; FAILED_PRECONDITION CAPACITY_BELOW_ENROLMENT.</exception>
-    Task<Cohort> UpdateCohortAsync(Cohort updated, long expectedVersion, CancellationToken cancellationToken);
+    Task<CohortWrite> UpdateCohortAsync(Cohort updated, long expectedVersion, CancellationToken cancellationToken);
 
     /// <summary>
     /// Enrols the candidate atomically: ENROLLED while seats remain, otherwise WAITLISTED at the end of the line. The key's
@@ -73,11 +44,10 @@ public interface ICourseStore
     Task<IReadOnlyList<Enrolment>> ListEnrolmentsAsync(EnrolmentQuery query, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Withdraws a live enrolment; if it held a seat, the first waitlisted person is promoted in the same atomic write.
+    /// Withdraws a live enrolment at <paramref name="expectedVersion"/>; if it held a seat, the first waitlisted person is promoted in
+    /// the same atomic write.
     /// </summary>
-    /// <returns>The withdrawn enrolment and the promoted one, if any.</returns>
-    /// <exception cref="DomainException">NOT_FOUND; FAILED_PRECONDITION when already withdrawn; ABORTED on a stale version.</exception>
-    Task<(Enrolment Withdrawn, Enrolment? Promoted)> WithdrawAsync(Enrolment enrolment, long expectedVersion, Instant now, CancellationToken cancellationToken);
+    Task<WithdrawOutcome> WithdrawAsync(Enrolment enrolment, long expectedVersion, Instant now, CancellationToken cancellationToken);
 
     /// <summary>Sessions of live (not cancelled) cohorts taught by the given coaches that overlap <c>[rangeStart, rangeEnd)</c>.</summary>
     Task<IReadOnlyList<TeachingSession>> ListTeachingAsync(IReadOnlyCollection<string> coachIds, Instant rangeStart,

@@ -43,12 +43,12 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
     }
 
     /// <inheritdoc />
-    public async Task<CreateResult<Cohort>> CreateCohortAsync(Cohort cohort, IdempotencyKey? key, CancellationToken cancellationToken)
+    public async Task<CohortWrite> CreateCohortAsync(Cohort cohort, IdempotencyKey? key, CancellationToken cancellationToken)
     {
         try
         {
             await store.Cohorts.InsertOneAsync(CohortDocument.From(cohort, key), cancellationToken: cancellationToken).ConfigureAwait(false);
-            return new CreateResult<Cohort>(cohort, true, key?.Fingerprint);
+            return new CohortWrite.Stored(cohort);
         }
         catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
         {
@@ -57,8 +57,8 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
                 .Find(CohortUpdates.IsCohort & F.Eq(d => d.RequestScope, key.Scope) & F.Eq(d => d.RequestId, key.RequestId))
                 .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
             return original is not null
-                ? new CreateResult<Cohort>(original.ToDomain(), false, original.RequestFingerprint)
-                : throw CohortErrors.SessionConflict(cohort.Name);
+                ? new CohortWrite.RequestSeen(original.ToDomain(), original.RequestFingerprint ?? string.Empty)
+                : new CohortWrite.SessionConflict();
         }
     }
 
@@ -85,7 +85,7 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
     }
 
     /// <inheritdoc />
-    public async Task<Cohort> UpdateCohortAsync(Cohort updated, long expectedVersion, CancellationToken cancellationToken)
+    public async Task<CohortWrite> UpdateCohortAsync(Cohort updated, long expectedVersion, CancellationToken cancellationToken)
     {
         CohortDocument? stored;
         try
@@ -95,18 +95,21 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
         }
         catch (MongoCommandException e) when (e.Code == 11000)
         {
-            throw CohortErrors.SessionConflict(updated.Name);
+            return new CohortWrite.SessionConflict();
         }
 
         if (stored is not null)
         {
-            return stored.ToDomain();
+            return new CohortWrite.Stored(stored.ToDomain());
         }
 
-        var current = await FindCohortAsync(updated.CourseId, updated.Id, cancellationToken).ConfigureAwait(false);
-        throw current is null ? Fail.NotFoundError(updated.Name)
-            : current.Version != expectedVersion ? Fail.StaleEtagError(updated.Name)
-            : Fail.Precondition("CAPACITY_BELOW_ENROLMENT", $"{current.Enrolled.Count} people are enrolled; capacity cannot go below that.", updated.Name);
+        // The filter matched nothing: say why, from the primary's latest state.
+        var current = await store.Cohorts.WithReadConcern(ReadConcern.Local)
+            .Find(F.Eq(d => d.Id, updated.Id) & CohortUpdates.IsCohort & F.Eq(d => d.CourseId, updated.CourseId))
+            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return current is null ? new CohortWrite.Missing()
+            : current.Version != expectedVersion ? new CohortWrite.Stale()
+            : new CohortWrite.CapacityBelowEnrolment(current.Enrolled.Count);
     }
 
     /// <inheritdoc />
@@ -173,8 +176,7 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
             // The seat count or the client's presence changed between the read and the update: read again and retry.
         }
 
-        throw new DomainException(ErrorKind.Aborted, "CONTENTION", "The cohort is changing too fast; retry the request.",
-            metadata: new Dictionary<string, string> { ["resource"] = $"courses/{candidate.CourseId}/cohorts/{candidate.CohortId}" });
+        throw CourseErrors.Contention($"courses/{candidate.CourseId}/cohorts/{candidate.CohortId}", "The cohort is changing too fast; retry the request.");
     }
 
     /// <inheritdoc />
@@ -200,8 +202,7 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
     }
 
     /// <inheritdoc />
-    public async Task<(Enrolment Withdrawn, Enrolment? Promoted)> WithdrawAsync(Enrolment enrolment, long expectedVersion, Instant now,
-        CancellationToken cancellationToken)
+    public async Task<WithdrawOutcome> WithdrawAsync(Enrolment enrolment, long expectedVersion, Instant now, CancellationToken cancellationToken)
     {
         var fromWaitlist = enrolment.State == EnrolmentState.Waitlisted;
         // The image before the update says who was first in line; the update itself promoted them.
@@ -210,10 +211,11 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
             cancellationToken).ConfigureAwait(false);
         if (before is null)
         {
-            var current = await GetEnrolmentAsync(enrolment.CourseId, enrolment.CohortId, enrolment.Id, cancellationToken).ConfigureAwait(false);
-            throw current is null ? Fail.NotFoundError(enrolment.Name)
-                : current.State == EnrolmentState.Withdrawn ? Fail.Precondition("ALREADY_WITHDRAWN", "This enrolment is already withdrawn.", enrolment.Name)
-                : Fail.StaleEtagError(enrolment.Name);
+            var current = (await store.Cohorts.WithReadConcern(ReadConcern.Local).Find(F.Eq(d => d.Id, enrolment.CohortId) & CohortUpdates.IsCohort)
+                .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false))?.Enrolments().FirstOrDefault(e => e.Id == enrolment.Id);
+            return current is null ? new WithdrawOutcome.Missing()
+                : current.State == EnrolmentState.Withdrawn ? new WithdrawOutcome.AlreadyWithdrawn()
+                : new WithdrawOutcome.Stale();
         }
 
         var left = (fromWaitlist ? before.Waitlist : before.Enrolled).First(e => e.Id == enrolment.Id);
@@ -221,7 +223,7 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
         var withdrawn = left.ToDomain(before, EnrolmentState.Withdrawn, 0) with { UpdateTime = at, Version = left.Version + 1 };
         var head = fromWaitlist ? null : before.Waitlist.FirstOrDefault();
         var promoted = head is null ? null : head.ToDomain(before, EnrolmentState.Enrolled, 0) with { UpdateTime = at, Version = head.Version + 1 };
-        return (withdrawn, promoted);
+        return new WithdrawOutcome.Withdrawn(withdrawn, promoted);
     }
 
     /// <inheritdoc />

@@ -70,7 +70,7 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
     }
 
     /// <inheritdoc />
-    public async Task<CreateResult<Cohort>> CreateCohortAsync(Cohort cohort, IdempotencyKey? key, CancellationToken cancellationToken)
+    public async Task<CohortWrite> CreateCohortAsync(Cohort cohort, IdempotencyKey? key, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -91,13 +91,17 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
             using var select = connection.Command($"SELECT {CohortColumns}, c.request_fingerprint FROM cohorts c WHERE c.request_scope = $s AND c.request_id = $r")
                 .With("$s", key.Scope).With("$r", key.RequestId);
             var rows = await select.ListAsync(r => (ReadCohort(r), r.GetString(15)), cancellationToken).ConfigureAwait(false);
-            return new CreateResult<Cohort>(rows[0].Item1, false, rows[0].Item2);
+            return new CohortWrite.RequestSeen(rows[0].Item1, rows[0].Item2);
         }
 
         await WriteTeachingAsync(connection, transaction, cohort, cancellationToken).ConfigureAwait(false);
-        await ClaimAsync(connection, transaction, cohort, cancellationToken).ConfigureAwait(false);
+        if (!await ClaimAsync(connection, transaction, cohort, cancellationToken).ConfigureAwait(false))
+        {
+            return new CohortWrite.SessionConflict();
+        }
+
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new CreateResult<Cohort>(cohort, true, key?.Fingerprint);
+        return new CohortWrite.Stored(cohort);
     }
 
     /// <inheritdoc />
@@ -121,14 +125,14 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
     }
 
     /// <inheritdoc />
-    public async Task<Cohort> UpdateCohortAsync(Cohort updated, long expectedVersion, CancellationToken cancellationToken)
+    public async Task<CohortWrite> UpdateCohortAsync(Cohort updated, long expectedVersion, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var enrolled = await CountAsync(connection, transaction, updated.Id, EnrolmentState.Enrolled, cancellationToken).ConfigureAwait(false);
         if (updated.Capacity < enrolled)
         {
-            throw Fail.Precondition("CAPACITY_BELOW_ENROLMENT", $"{enrolled} people are enrolled; capacity cannot go below that.", updated.Name);
+            return new CohortWrite.CapacityBelowEnrolment((int)enrolled);
         }
 
         using var update = connection.Command(
@@ -140,9 +144,9 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
         BindCohort(update, updated).With("$expected", expectedVersion);
         if (await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
         {
-            throw await GetCohortAsync(connection, transaction, updated.CourseId, updated.Id, cancellationToken).ConfigureAwait(false) is null
-                ? Fail.NotFoundError(updated.Name)
-                : Fail.StaleEtagError(updated.Name);
+            return await GetCohortAsync(connection, transaction, updated.CourseId, updated.Id, cancellationToken).ConfigureAwait(false) is null
+                ? new CohortWrite.Missing()
+                : new CohortWrite.Stale();
         }
 
         using (var clear = connection.Command("DELETE FROM cohort_teaching WHERE cohort_id = $id", transaction).With("$id", updated.Id))
@@ -151,12 +155,16 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
         }
 
         await WriteTeachingAsync(connection, transaction, updated, cancellationToken).ConfigureAwait(false);
-        await ClaimAsync(connection, transaction, updated, cancellationToken).ConfigureAwait(false);
+        if (!await ClaimAsync(connection, transaction, updated, cancellationToken).ConfigureAwait(false))
+        {
+            return new CohortWrite.SessionConflict();
+        }
+
         var promotedAt = await OrderedTimeAsync(connection, transaction, updated.Id, updated.UpdateTime, cancellationToken).ConfigureAwait(false);
         await PromoteAsync(connection, transaction, updated.Id, updated.Capacity - (int)enrolled, promotedAt, cancellationToken).ConfigureAwait(false);
         var stored = await GetCohortAsync(connection, transaction, updated.CourseId, updated.Id, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return stored!;
+        return new CohortWrite.Stored(stored!);
     }
 
     /// <inheritdoc />
@@ -247,21 +255,24 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
     }
 
     /// <inheritdoc />
-    public async Task<(Enrolment Withdrawn, Enrolment? Promoted)> WithdrawAsync(Enrolment enrolment, long expectedVersion, Instant now,
-        CancellationToken cancellationToken)
+    public async Task<WithdrawOutcome> WithdrawAsync(Enrolment enrolment, long expectedVersion, Instant now, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var current = await GetEnrolmentAsync(connection, transaction, enrolment.Id, cancellationToken).ConfigureAwait(false)
-            ?? throw Fail.NotFoundError(enrolment.Name);
-        if (current.Version != expectedVersion)
+        var current = await GetEnrolmentAsync(connection, transaction, enrolment.Id, cancellationToken).ConfigureAwait(false);
+        if (current is null)
         {
-            throw Fail.StaleEtagError(enrolment.Name);
+            return new WithdrawOutcome.Missing();
         }
 
         if (current.State == EnrolmentState.Withdrawn)
         {
-            throw Fail.Precondition("ALREADY_WITHDRAWN", "This enrolment is already withdrawn.", enrolment.Name);
+            return new WithdrawOutcome.AlreadyWithdrawn();
+        }
+
+        if (current.Version != expectedVersion)
+        {
+            return new WithdrawOutcome.Stale();
         }
 
         now = await OrderedTimeAsync(connection, transaction, current.CohortId, now, cancellationToken).ConfigureAwait(false);
@@ -281,7 +292,7 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
 
         var withdrawn = await GetEnrolmentAsync(connection, transaction, enrolment.Id, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return (withdrawn!, promoted);
+        return new WithdrawOutcome.Withdrawn(withdrawn!, promoted);
     }
 
     /// <inheritdoc />
@@ -346,10 +357,10 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
     }
 
     /// <summary>
-    /// Replaces the cohort's time claims with those of its sessions (none once cancelled), in the caller's transaction; a
-    /// cell another commitment holds refuses the whole write.
+    /// Replaces the cohort's time claims with those of its sessions (none once cancelled), in the caller's transaction; false
+    /// when another commitment holds a cell (the caller then abandons the transaction, so nothing of the write stays).
     /// </summary>
-    private static async Task ClaimAsync(SqliteConnection connection, SqliteTransaction transaction, Cohort cohort, CancellationToken ct)
+    private static async Task<bool> ClaimAsync(SqliteConnection connection, SqliteTransaction transaction, Cohort cohort, CancellationToken ct)
     {
         using (var release = connection.Command("DELETE FROM claims WHERE cohort_id = $id", transaction).With("$id", cohort.Id))
         {
@@ -369,8 +380,10 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
         }
         catch (SqliteException e) when (e.IsUniqueViolation())
         {
-            throw CohortErrors.SessionConflict(cohort.Name);
+            return false;
         }
+
+        return true;
     }
 
     private static async Task WriteTeachingAsync(SqliteConnection connection, SqliteTransaction transaction, Cohort cohort, CancellationToken ct)

@@ -136,3 +136,18 @@ public class SlotCalculatorTests
         CreateTime = LongAgo,
     };
 }
+
+public class WeeklyScheduleTests
+{
+    private static WeeklyWindow Monday(int start, int end) => new(IsoDayOfWeek.Monday, new DayWindow(start, end));
+
+    [Fact]
+    public void OverlappingWindowsOnOneDay_CannotBeMade_NorCopiedIn()
+    {
+        var schedule = new WeeklySchedule("c1", [Monday(540, 600), Monday(600, 660), new(IsoDayOfWeek.Tuesday, new DayWindow(540, 600))], null, 1);
+
+        Assert.Throws<ArgumentException>(() => new WeeklySchedule("c1", [Monday(540, 600), Monday(570, 660)], null, 1));
+        Assert.Throws<ArgumentException>(() => schedule with { Windows = [Monday(0, 1440), Monday(60, 120)] });
+        Assert.Equal(3, schedule.Windows.Count);
+    }
+}
