@@ -54,7 +54,7 @@ public abstract class BookingStoreContract : IAsyncLifetime
     private async Task<Booking> CreateAsync(Coach coach, Offering offering, Instant start, string client = "ann")
     {
         var booking = NewBooking(coach, offering, start, client);
-        return (await Store.CreateAsync(booking, ClaimKeys.For(booking, offering, coach.TimeZone), Key(), null, default)).Value;
+        return Assert.IsType<BookingWrite.Stored>(await Store.CreateAsync(booking, ClaimKeys.For(booking, offering, coach.TimeZone), Key(), null, default)).Booking;
     }
 
     [SkippableFact]
@@ -84,9 +84,9 @@ public abstract class BookingStoreContract : IAsyncLifetime
         // 10:10 starts with a 10-minute buffer at 10:00, inside the first booking's 5-minute after-buffer (until 10:05).
         var clash = NewBooking(coach, offering, Nine + Duration.FromMinutes(70), "bob");
 
-        var error = await Assert.ThrowsAsync<DomainException>(() => Store.CreateAsync(clash, ClaimKeys.For(clash, offering, coach.TimeZone), Key(), null, default));
+        var write = await Store.CreateAsync(clash, ClaimKeys.For(clash, offering, coach.TimeZone), Key(), null, default);
 
-        Assert.Equal("SLOT_UNAVAILABLE", error.Reason);
+        Assert.IsType<BookingWrite.SlotTaken>(write);
         Assert.Null(await Store.GetAsync(clash.Id, default));
         var touching = await CreateAsync(coach, offering, Nine + Duration.FromMinutes(75), "bob");
         Assert.NotNull(await Store.GetAsync(touching.Id, default));
@@ -104,8 +104,8 @@ public abstract class BookingStoreContract : IAsyncLifetime
 
         var again = await Store.CreateAsync(retry, ClaimKeys.For(retry, offering, coach.TimeZone), key, null, default);
 
-        Assert.False(again.Created);
-        Assert.Equal(first.Id, again.Value.Id);
+        var seen = Assert.IsType<BookingWrite.RequestSeen>(again);
+        Assert.Equal((first.Id, key.Fingerprint), (seen.Original.Id, seen.Fingerprint));
         Assert.Equal(key.Fingerprint, (await Store.FindByRequestKeyAsync(key, default))!.Value.Fingerprint);
     }
 
@@ -116,7 +116,7 @@ public abstract class BookingStoreContract : IAsyncLifetime
         var (coach, offering) = await SeedAsync();
         var booking = await CreateAsync(coach, offering, Nine);
 
-        var cancelled = await Store.UpdateAsync(booking with { State = BookingState.Cancelled, Version = 2 }, 1, null, default);
+        var cancelled = Assert.IsType<BookingWrite.Stored>(await Store.UpdateAsync(booking with { State = BookingState.Cancelled, Version = 2 }, 1, null, default)).Booking;
         var rebooked = await CreateAsync(coach, offering, Nine, "bob");
         var busy = await _stores!.Busy.ListBusyAsync([coach.Id], Nine, Nine + Duration.FromHours(1), default);
 
@@ -125,18 +125,18 @@ public abstract class BookingStoreContract : IAsyncLifetime
     }
 
     [SkippableFact]
-    public async Task Update_StaleVersion_Aborted_Missing_NotFound()
+    public async Task Update_StaleVersion_Stale_Missing_Missing()
     {
         Skip.If(SkipReason is not null, SkipReason);
         var (coach, offering) = await SeedAsync();
         var booking = await CreateAsync(coach, offering, Nine);
         await Store.UpdateAsync(booking with { Agenda = "ignored", Version = 2 }, 1, null, default);
 
-        var stale = await Assert.ThrowsAsync<DomainException>(() => Store.UpdateAsync(booking with { State = BookingState.Cancelled, Version = 2 }, 1, null, default));
-        var missing = await Assert.ThrowsAsync<DomainException>(() => Store.UpdateAsync(NewBooking(coach, offering, Nine), 1, null, default));
+        var stale = await Store.UpdateAsync(booking with { State = BookingState.Cancelled, Version = 2 }, 1, null, default);
+        var missing = await Store.UpdateAsync(NewBooking(coach, offering, Nine), 1, null, default);
 
-        Assert.Equal(ErrorKind.Aborted, stale.Kind);
-        Assert.Equal(ErrorKind.NotFound, missing.Kind);
+        Assert.IsType<BookingWrite.Stale>(stale);
+        Assert.IsType<BookingWrite.Missing>(missing);
         Assert.Equal(BookingState.Confirmed, (await Store.GetAsync(booking.Id, default))!.State);
     }
 
@@ -149,20 +149,19 @@ public abstract class BookingStoreContract : IAsyncLifetime
         await CreateAsync(coach, offering, Nine + Duration.FromHours(4), "bob");
         var blocked = mine with { Start = Nine + Duration.FromHours(4), End = Nine + Duration.FromHours(5), Version = 2 };
 
-        var error = await Assert.ThrowsAsync<DomainException>(() => Store.RescheduleAsync(blocked, 1, ClaimKeys.For(blocked, offering, coach.TimeZone), null, default));
+        var write = await Store.RescheduleAsync(blocked, 1, ClaimKeys.For(blocked, offering, coach.TimeZone), null, default);
         var stillMine = await Store.GetAsync(mine.Id, default);
         var clashWithOriginal = NewBooking(coach, offering, Nine, "carol");
-        var originalHeld = await Assert.ThrowsAsync<DomainException>(() =>
-            Store.CreateAsync(clashWithOriginal, ClaimKeys.For(clashWithOriginal, offering, coach.TimeZone), Key(), null, default));
+        var originalHeld = await Store.CreateAsync(clashWithOriginal, ClaimKeys.For(clashWithOriginal, offering, coach.TimeZone), Key(), null, default);
 
         var moved = mine with { Start = Nine + Duration.FromHours(2), End = Nine + Duration.FromHours(3), Version = 2 };
         await Store.RescheduleAsync(moved, 1, ClaimKeys.For(moved, offering, coach.TimeZone), null, default);
         var freed = await CreateAsync(coach, offering, Nine, "carol");
 
-        Assert.Equal("SLOT_UNAVAILABLE", error.Reason);
+        Assert.IsType<BookingWrite.SlotTaken>(write);
         Assert.Equal(mine.Start, stillMine!.Start);
         Assert.Equal(1, stillMine.Version);
-        Assert.Equal("SLOT_UNAVAILABLE", originalHeld.Reason);
+        Assert.IsType<BookingWrite.SlotTaken>(originalHeld);
         Assert.Equal(Nine + Duration.FromHours(2), (await Store.GetAsync(mine.Id, default))!.Start);
         Assert.Equal(Nine, freed.Start);
     }
@@ -176,12 +175,12 @@ public abstract class BookingStoreContract : IAsyncLifetime
         await CreateAsync(coach, offering, Nine + Duration.FromHours(2));
         var third = NewBooking(coach, offering, Nine + Duration.FromHours(4));
 
-        var full = await Assert.ThrowsAsync<DomainException>(() => Store.CreateAsync(third, ClaimKeys.For(third, offering, coach.TimeZone), Key(), null, default));
+        var full = await Store.CreateAsync(third, ClaimKeys.For(third, offering, coach.TimeZone), Key(), null, default);
         await Store.UpdateAsync(first with { State = BookingState.Cancelled, Version = 2 }, 1, null, default);
         var afterCancel = await Store.CreateAsync(third, ClaimKeys.For(third, offering, coach.TimeZone), Key(), null, default);
 
-        Assert.Equal("BOOKING_LIMIT_REACHED", full.Reason);
-        Assert.True(afterCancel.Created);
+        Assert.StartsWith($"{offering.Id}|day|", Assert.IsType<BookingWrite.CapFull>(full).Family.Prefix, StringComparison.Ordinal);
+        Assert.IsType<BookingWrite.Stored>(afterCancel);
     }
 
     [SkippableFact]
@@ -193,15 +192,8 @@ public abstract class BookingStoreContract : IAsyncLifetime
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => Task.Run(async () =>
         {
             var booking = NewBooking(coach, offering, Nine + Duration.FromMinutes(15 * (i % 4)), $"c{i}");
-            try
-            {
-                await Store.CreateAsync(booking, ClaimKeys.For(booking, offering, coach.TimeZone), Key(), null, default);
-                return true;
-            }
-            catch (DomainException e) when (e.Reason == "SLOT_UNAVAILABLE")
-            {
-                return false;
-            }
+            var write = await Store.CreateAsync(booking, ClaimKeys.For(booking, offering, coach.TimeZone), Key(), null, default);
+            return write is BookingWrite.SlotTaken ? false : Assert.IsType<BookingWrite.Stored>(write) is not null;
         })));
 
         Assert.Single(outcomes, won => won);
@@ -241,11 +233,11 @@ public abstract class BookingStoreContract : IAsyncLifetime
         var second = new Invite(2, InviteMethod.Cancel, 1, "uid-1", [1, 2, 3], Clock.GetCurrentInstant());
         await Store.UpdateAsync(booking with { State = BookingState.Cancelled, InviteSequence = 1, Version = 2 }, 1, second, default);
         var stale = new Invite(3, InviteMethod.Request, 2, "uid-1", [9], Clock.GetCurrentInstant());
-        await Assert.ThrowsAsync<DomainException>(() => Store.UpdateAsync(booking with { Version = 2 }, 1, stale, default));
+        Assert.IsType<BookingWrite.Stale>(await Store.UpdateAsync(booking with { Version = 2 }, 1, stale, default));
         var clash = NewBooking(coach, offering, Nine + Duration.FromMinutes(75));
         await Store.CreateAsync(clash, ClaimKeys.For(clash, offering, coach.TimeZone), Key(), null, default);
         var refused = NewBooking(coach, offering, Nine + Duration.FromMinutes(75));
-        await Assert.ThrowsAsync<DomainException>(() => Store.CreateAsync(refused, ClaimKeys.For(refused, offering, coach.TimeZone), Key(),
+        Assert.IsType<BookingWrite.SlotTaken>(await Store.CreateAsync(refused, ClaimKeys.For(refused, offering, coach.TimeZone), Key(),
             new Invite(1, InviteMethod.Request, 0, "uid-x", [7], Clock.GetCurrentInstant()), default));
 
         var invites = await Store.ListInvitesAsync(booking.Id, default);

@@ -44,11 +44,12 @@ internal static class Commitments
         Version = 1,
     };
 
-    /// <summary>Stores a booking with its claims, as the booking desk does.</summary>
-    public static async Task<Booking> BookAsync(IBookingStore bookings, IClock clock, Coach coach, Offering offering, Instant start, string client = "ann")
+    /// <summary>Stores a booking with its claims, as the booking desk does; null when the store refuses it.</summary>
+    public static async Task<Booking?> BookAsync(IBookingStore bookings, IClock clock, Coach coach, Offering offering, Instant start, string client = "ann")
     {
         var booking = NewBooking(clock, coach, offering, start, client);
-        return (await bookings.CreateAsync(booking, ClaimKeys.For(booking, offering, coach.TimeZone),
-            IdempotencyKey.Create(client, Guid.NewGuid().ToString(), true, "x")!, null, default)).Value;
+        var write = await bookings.CreateAsync(booking, ClaimKeys.For(booking, offering, coach.TimeZone),
+            IdempotencyKey.Create(client, Guid.NewGuid().ToString(), true, "x")!, null, default);
+        return write is BookingWrite.Stored { Booking: var stored } ? stored : null;
     }
 }

@@ -1,6 +1,6 @@
+using Coaching.Domain.Common;
 using Coaching.Domain.Coaches;
 using NodaTime;
-using NodaTime.Calendars;
 using NodaTime.TimeZones;
 
 namespace Coaching.Domain.Availability;
@@ -332,7 +332,7 @@ public static class SlotCalculator
         {
             var date = busy.SessionStart.InZone(zone).Date;
             days[date] = days.GetValueOrDefault(date) + 1;
-            var week = IsoWeek(date);
+            var week = IsoWeeks.Of(date);
             weeks[week] = weeks.GetValueOrDefault(week) + 1;
         }
 
@@ -342,11 +342,8 @@ public static class SlotCalculator
     /// <summary>True when a new session of <paramref name="offering"/> on <paramref name="date"/> would exceed a cap.</summary>
     private static bool CapReached(Offering offering, LocalDate date, Dictionary<LocalDate, int> days, Dictionary<(int, int), int> weeks) =>
         (offering.DailyCap > 0 && days.GetValueOrDefault(date) >= offering.DailyCap)
-        || (offering.WeeklyCap > 0 && weeks.GetValueOrDefault(IsoWeek(date)) >= offering.WeeklyCap);
+        || (offering.WeeklyCap > 0 && weeks.GetValueOrDefault(IsoWeeks.Of(date)) >= offering.WeeklyCap);
 
-    /// <summary>The ISO week-year and week of a date (weeks start on Monday).</summary>
-    public static (int Year, int Week) IsoWeek(LocalDate date) =>
-        (WeekYearRules.Iso.GetWeekYear(date), WeekYearRules.Iso.GetWeekOfWeekYear(date));
 
     /// <summary>The Monday..next-Monday local span of the ISO weeks around <c>[from, to)</c>, as instants (for loading cap counts).</summary>
     public static (Instant From, Instant To) CapWindow(DateTimeZone zone, Instant from, Instant to)

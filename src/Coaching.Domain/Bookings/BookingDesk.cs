@@ -64,13 +64,13 @@ public sealed class BookingDesk(ICoachStore coaches, IAvailabilityStore availabi
             caller.Role == Role.Client && EmailAddress.IsPlausible(caller.Email) ? caller.Email : string.Empty);
         var booking = Booking.Book(ids.NewId(), coach, offering, client, request.Start, request.Agenda ?? string.Empty, Actor(caller), requestId, time);
         var (stamped, invite) = BookingInvites.Emit(null, booking, calendar, time);
-        var result = await store.CreateAsync(stamped, ClaimKeys.For(stamped, offering, coach.TimeZone), key, invite, ct).ConfigureAwait(false);
-        if (!result.Created && result.Fingerprint != key.Fingerprint)
+        return await store.CreateAsync(stamped, ClaimKeys.For(stamped, offering, coach.TimeZone), key, invite, ct).ConfigureAwait(false) switch
         {
-            Fail.RequestIdReused(key.RequestId);
-        }
-
-        return result.Value;
+            BookingWrite.Stored { Booking: var stored } => stored,
+            BookingWrite.RequestSeen seen when seen.Fingerprint != key.Fingerprint => Reused(key),
+            BookingWrite.RequestSeen { Original: var original } => original,
+            var refused => throw Refusal(refused, stamped),
+        };
     }
 
     /// <summary>A booking the caller may see.</summary>
@@ -192,22 +192,15 @@ public sealed class BookingDesk(ICoachStore coaches, IAvailabilityStore availabi
 
         var time = Instants.TruncateToMilliseconds(now);
         var moved = booking.MoveTo(newStart, offering, Actor(caller), time, $"{key.RequestId}#{key.Fingerprint}");
-        try
+        var (stamped, invite) = BookingInvites.Emit(booking, moved, calendar, time);
+        var write = await store.RescheduleAsync(stamped, booking.Version, ClaimKeys.For(stamped, offering, coach.TimeZone), invite, ct).ConfigureAwait(false);
+        if (write is BookingWrite.Stale && Replayed(await LoadBookingAsync(bookingId, ct).ConfigureAwait(false), key) is { } raced)
         {
-            var (stamped, invite) = BookingInvites.Emit(booking, moved, calendar, time);
-            return await store.RescheduleAsync(stamped, booking.Version, ClaimKeys.For(stamped, offering, coach.TimeZone), invite, ct).ConfigureAwait(false);
+            // A concurrent retry of this same request won; its result is ours.
+            return raced;
         }
-        catch (DomainException e) when (e.Kind == ErrorKind.Aborted)
-        {
-            // A concurrent retry of this same request may have won; then its result is ours.
-            var latest = await LoadBookingAsync(bookingId, ct).ConfigureAwait(false);
-            if (Replayed(latest, key) is { } raced)
-            {
-                return raced;
-            }
 
-            throw;
-        }
+        return write is BookingWrite.Stored { Booking: var stored } ? stored : throw Refusal(write, stamped);
     }
 
     /// <summary>Every iCalendar message emitted for a booking, byte for byte (its parties and admins).</summary>
@@ -237,7 +230,8 @@ public sealed class BookingDesk(ICoachStore coaches, IAvailabilityStore availabi
         }
 
         var (stamped, invite) = BookingInvites.Emit(booking, updated, calendar, time);
-        return await store.UpdateAsync(stamped, booking.Version, invite, ct).ConfigureAwait(false);
+        var write = await store.UpdateAsync(stamped, booking.Version, invite, ct).ConfigureAwait(false);
+        return write is BookingWrite.Stored { Booking: var stored } ? stored : throw Refusal(write, stamped);
     }
 
     private async Task<(Coach Coach, Offering Offering, SlotQuery Query)> LoadAsync(string coachId, string offeringId, Instant start, CancellationToken ct)
@@ -311,6 +305,23 @@ public sealed class BookingDesk(ICoachStore coaches, IAvailabilityStore availabi
 
     private async Task<Booking> LoadBookingAsync(string bookingId, CancellationToken ct) =>
         await store.GetAsync(bookingId, ct).ConfigureAwait(false) ?? Fail.NotFound<Booking>($"bookings/{bookingId}");
+
+    /// <summary>The error for a write the store refused.</summary>
+    private static Exception Refusal(BookingWrite write, Booking booking) => write switch
+    {
+        BookingWrite.SlotTaken => BookingErrors.SlotUnavailable(ResourceNames.Coach(booking.CoachId)),
+        BookingWrite.CapFull => BookingErrors.LimitReached(ResourceNames.Coach(booking.CoachId)),
+        BookingWrite.Stale => Fail.StaleEtagError(booking.Name),
+        BookingWrite.Missing => Fail.NotFoundError(booking.Name),
+        _ => new InvalidOperationException($"The store answered {write.GetType().Name} for {booking.Name}."),
+    };
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static Booking Reused(IdempotencyKey key)
+    {
+        Fail.RequestIdReused(key.RequestId);
+        return null!;
+    }
 
     private static DomainException Refusal(SlotVerdict verdict, string coachName) => verdict switch
     {

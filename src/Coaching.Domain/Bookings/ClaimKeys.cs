@@ -1,4 +1,5 @@
 using Coaching.Domain.Coaches;
+using Coaching.Domain.Common;
 using NodaTime;
 using NodaTime.Text;
 
@@ -29,7 +30,7 @@ public static class ClaimKeys
 
         if (offering.WeeklyCap > 0)
         {
-            var (year, week) = Availability.SlotCalculator.IsoWeek(date);
+            var (year, week) = IsoWeeks.Of(date);
             caps.Add(new CapFamily($"{offering.Id}|week|{year}-W{week:D2}", offering.WeeklyCap, "BOOKING_LIMIT_REACHED"));
         }
 
@@ -61,6 +62,26 @@ public static class ClaimKeys
         {
             yield return $"{coachId}|{index}";
         }
+    }
+
+    /// <summary>
+    /// The seat to take in each family: the first one not in <paramref name="held"/>. Null, with the full family, when one has none
+    /// left. Stores call this with the seats held at the moment of their write, so both stores choose alike.
+    /// </summary>
+    public static (IReadOnlyList<string>? Seats, CapFamily? Full) PickSeats(IReadOnlyList<CapFamily> caps, IReadOnlySet<string> held)
+    {
+        var seats = new List<string>(caps.Count);
+        foreach (var family in caps)
+        {
+            if (Seats(family).FirstOrDefault(seat => !held.Contains(seat)) is not { } free)
+            {
+                return (null, family);
+            }
+
+            seats.Add(free);
+        }
+
+        return (seats, null);
     }
 
     /// <summary>Every possible seat key of a family, in seat order.</summary>

@@ -1,27 +1,7 @@
 using Coaching.Domain.Calendar;
 using Coaching.Domain.Common;
-using NodaTime;
 
 namespace Coaching.Domain.Bookings;
-
-/// <summary>
-/// A family of cap seats: at most <see cref="Capacity"/> active bookings may hold a claim
-/// <c>"{Prefix}|{k}"</c> with 0 ≤ k &lt; Capacity. The store picks a free k atomically with the booking write.
-/// </summary>
-public sealed record CapFamily(string Prefix, int Capacity, string Reason);
-
-/// <summary>What a booking must hold while active: its time cells and one seat in each cap family.</summary>
-public sealed record BookingClaims(IReadOnlyList<string> Cells, IReadOnlyList<CapFamily> Caps);
-
-/// <summary>A booking list query; order is (start, id).</summary>
-public sealed record BookingQuery(
-    string? CoachId,
-    string? ClientId,
-    IReadOnlyCollection<BookingState> States,
-    Instant? StartFrom,
-    Instant? StartBefore,
-    (Instant Start, string Id)? After,
-    int Limit);
 
 /// <summary>
 /// Persistence of bookings. The store is where the guarantees live: a booking and its claims are written in
@@ -31,10 +11,11 @@ public sealed record BookingQuery(
 /// </summary>
 public interface IBookingStore
 {
-    /// <summary>Inserts an active booking with its claims.</summary>
-    /// <returns>The new booking, or the original when <paramref name="key"/> was used before.</returns>
-    /// <exception cref="DomainException">FAILED_PRECONDITION SLOT_UNAVAILABLE when a cell is held; the cap family's reason when it is full.</exception>
-    Task<CreateResult<Booking>> CreateAsync(Booking booking, BookingClaims claims, IdempotencyKey key, Invite? invite, CancellationToken cancellationToken);
+    /// <summary>
+    /// Inserts an active booking with its claims: its cells, and the seat <see cref="ClaimKeys.PickSeats"/> picks in each cap family from the
+    /// seats held at the moment of the write. Answers Stored, RequestSeen (the key was used before), SlotTaken or CapFull.
+    /// </summary>
+    Task<BookingWrite> CreateAsync(Booking booking, BookingClaims claims, IdempotencyKey key, Invite? invite, CancellationToken cancellationToken);
 
     /// <summary>The booking created under <paramref name="key"/>, if any.</summary>
     Task<(Booking Booking, string Fingerprint)?> FindByRequestKeyAsync(IdempotencyKey key, CancellationToken cancellationToken);
@@ -45,13 +26,17 @@ public interface IBookingStore
     /// <summary>Bookings matching the query, ordered by (start, id).</summary>
     Task<IReadOnlyList<Booking>> ListAsync(BookingQuery query, CancellationToken cancellationToken);
 
-    /// <summary>Stores a state change if the version is still <paramref name="expectedVersion"/>; releases claims when no longer active.</summary>
-    /// <exception cref="DomainException">NOT_FOUND; ABORTED when the version moved on.</exception>
-    Task<Booking> UpdateAsync(Booking updated, long expectedVersion, Invite? invite, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores a state change if the version is still <paramref name="expectedVersion"/>, releasing the claims when the booking stops being
+    /// active. Answers Stored, Stale or Missing.
+    /// </summary>
+    Task<BookingWrite> UpdateAsync(Booking updated, long expectedVersion, Invite? invite, CancellationToken cancellationToken);
 
-    /// <summary>Moves an active booking: replaces its claims with <paramref name="claims"/> and stores it, in one atomic step.</summary>
-    /// <exception cref="DomainException">SLOT_UNAVAILABLE or a cap reason (the booking is unchanged); ABORTED when the version moved on.</exception>
-    Task<Booking> RescheduleAsync(Booking moved, long expectedVersion, BookingClaims claims, Invite? invite, CancellationToken cancellationToken);
+    /// <summary>
+    /// Moves an active booking: replaces its claims with <paramref name="claims"/> and stores it, in one atomic step. Answers Stored,
+    /// SlotTaken or CapFull (the booking is unchanged), Stale or Missing.
+    /// </summary>
+    Task<BookingWrite> RescheduleAsync(Booking moved, long expectedVersion, BookingClaims claims, Invite? invite, CancellationToken cancellationToken);
 
     /// <summary>Every iCalendar message stored with the booking, oldest first.</summary>
     Task<IReadOnlyList<Invite>> ListInvitesAsync(string bookingId, CancellationToken cancellationToken);

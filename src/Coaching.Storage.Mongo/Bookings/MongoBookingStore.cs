@@ -22,12 +22,17 @@ public sealed class MongoBookingStore(MongoStore store) : IBookingStore
     };
 
     /// <inheritdoc />
-    public async Task<CreateResult<Booking>> CreateAsync(Booking booking, BookingClaims claims, IdempotencyKey key, Invite? invite,
+    public async Task<BookingWrite> CreateAsync(Booking booking, BookingClaims claims, IdempotencyKey key, Invite? invite,
         CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
-            var seats = await PickSeatsAsync(booking, claims, null, cancellationToken).ConfigureAwait(false);
+            var (seats, full) = await PickSeatsAsync(claims, null, cancellationToken).ConfigureAwait(false);
+            if (seats is null)
+            {
+                return new BookingWrite.CapFull(full!);
+            }
+
             try
             {
                 var document = BookingDocument.From(booking, [.. claims.Cells, .. seats], key);
@@ -37,16 +42,19 @@ public sealed class MongoBookingStore(MongoStore store) : IBookingStore
                 }
 
                 await store.Bookings.InsertOneAsync(document, cancellationToken: cancellationToken).ConfigureAwait(false);
-                return new CreateResult<Booking>(booking, true, key.Fingerprint);
+                return new BookingWrite.Stored(booking);
             }
             catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
             {
                 if (await FindByRequestKeyAsync(key, cancellationToken).ConfigureAwait(false) is { } original)
                 {
-                    return new CreateResult<Booking>(original.Booking, false, original.Fingerprint);
+                    return new BookingWrite.RequestSeen(original.Booking, original.Fingerprint);
                 }
 
-                await ExplainConflictAsync(booking, claims, null, attempt, cancellationToken).ConfigureAwait(false);
+                if (await ExplainConflictAsync(claims, null, attempt, cancellationToken).ConfigureAwait(false) is { } refused)
+                {
+                    return refused;
+                }
             }
         }
     }
@@ -75,28 +83,36 @@ public sealed class MongoBookingStore(MongoStore store) : IBookingStore
     }
 
     /// <inheritdoc />
-    public async Task<Booking> UpdateAsync(Booking updated, long expectedVersion, Invite? invite, CancellationToken cancellationToken)
+    public async Task<BookingWrite> UpdateAsync(Booking updated, long expectedVersion, Invite? invite, CancellationToken cancellationToken)
     {
         var stored = await store.Bookings.FindOneAndUpdateAsync(BookingQueries.AtVersion(updated.Id, expectedVersion),
             BookingQueries.Transition(updated, invite), ReturnAfter, cancellationToken).ConfigureAwait(false);
-        return stored?.ToDomain() ?? throw await LostWriteAsync(updated, cancellationToken).ConfigureAwait(false);
+        return stored is not null ? new BookingWrite.Stored(stored.ToDomain()) : await LostWriteAsync(updated, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public async Task<Booking> RescheduleAsync(Booking moved, long expectedVersion, BookingClaims claims, Invite? invite, CancellationToken cancellationToken)
+    public async Task<BookingWrite> RescheduleAsync(Booking moved, long expectedVersion, BookingClaims claims, Invite? invite, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
-            var seats = await PickSeatsAsync(moved, claims, moved.Id, cancellationToken).ConfigureAwait(false);
+            var (seats, full) = await PickSeatsAsync(claims, moved.Id, cancellationToken).ConfigureAwait(false);
+            if (seats is null)
+            {
+                return new BookingWrite.CapFull(full!);
+            }
+
             try
             {
                 var stored = await store.Bookings.FindOneAndUpdateAsync(BookingQueries.AtVersion(moved.Id, expectedVersion),
                     BookingQueries.Move(moved, [.. claims.Cells, .. seats], invite), ReturnAfter, cancellationToken).ConfigureAwait(false);
-                return stored?.ToDomain() ?? throw await LostWriteAsync(moved, cancellationToken).ConfigureAwait(false);
+                return stored is not null ? new BookingWrite.Stored(stored.ToDomain()) : await LostWriteAsync(moved, cancellationToken).ConfigureAwait(false);
             }
             catch (MongoCommandException e) when (e.Code == 11000)
             {
-                await ExplainConflictAsync(moved, claims, moved.Id, attempt, cancellationToken).ConfigureAwait(false);
+                if (await ExplainConflictAsync(claims, moved.Id, attempt, cancellationToken).ConfigureAwait(false) is { } refused)
+                {
+                    return refused;
+                }
             }
         }
     }
@@ -111,39 +127,36 @@ public sealed class MongoBookingStore(MongoStore store) : IBookingStore
 
     // Seats are chosen by reading which are held; a concurrent writer taking the same seat makes our write fail on the
     // unique index, and we choose again.
-    private async Task<List<string>> PickSeatsAsync(Booking booking, BookingClaims claims, string? self, CancellationToken ct)
+    private async Task<(IReadOnlyList<string>? Seats, CapFamily? Full)> PickSeatsAsync(BookingClaims claims, string? self, CancellationToken ct)
     {
-        var seats = new List<string>();
         if (claims.Caps.Count == 0)
         {
-            return seats;
+            return ([], null);
         }
 
         var all = claims.Caps.SelectMany(ClaimKeys.Seats).ToList();
-        var holders = await store.Bookings.Find(BookingQueries.Holding(all, self)).Project(d => d.Claims).ToListAsync(ct).ConfigureAwait(false);
-        var used = holders.Where(h => h is not null).SelectMany(h => h!).ToHashSet(StringComparer.Ordinal);
-        foreach (var family in claims.Caps)
-        {
-            seats.Add(ClaimKeys.Seats(family).FirstOrDefault(s => !used.Contains(s))
-                ?? throw BookingErrors.LimitReached(ResourceNames.Coach(booking.CoachId)));
-        }
-
-        return seats;
+        var holders = await Primary.Find(BookingQueries.Holding(all, self)).Project(d => d.Claims).ToListAsync(ct).ConfigureAwait(false);
+        return ClaimKeys.PickSeats(claims.Caps, holders.Where(h => h is not null).SelectMany(h => h!).ToHashSet(StringComparer.Ordinal));
     }
 
-    private async Task ExplainConflictAsync(Booking booking, BookingClaims claims, string? self, int attempt, CancellationToken ct)
+    // After a duplicate key on the claims: a held cell means the time is taken (by a booking or a cohort session); otherwise a cap
+    // seat was taken between our read and our write, and we pick again a few times before calling the cap full.
+    private async Task<BookingWrite?> ExplainConflictAsync(BookingClaims claims, string? self, int attempt, CancellationToken ct)
     {
-        if (await store.Bookings.Find(BookingQueries.Holding(claims.Cells, self)).AnyAsync(ct).ConfigureAwait(false))
+        if (await Primary.Find(BookingQueries.Holding(claims.Cells, self)).AnyAsync(ct).ConfigureAwait(false))
         {
-            throw BookingErrors.SlotUnavailable(ResourceNames.Coach(booking.CoachId));
+            return new BookingWrite.SlotTaken();
         }
 
-        if (attempt + 1 >= CapRetries)
-        {
-            throw BookingErrors.LimitReached(ResourceNames.Coach(booking.CoachId));
-        }
+        return attempt + 1 < CapRetries ? null
+            : claims.Caps.Count > 0 ? new BookingWrite.CapFull(claims.Caps[0])
+            : new BookingWrite.SlotTaken();
     }
 
-    private Task<DomainException> LostWriteAsync(Booking booking, CancellationToken ct) =>
-        LostWrite.ExplainAsync(store.Bookings, BookingQueries.ById(booking.Id), booking.Name, ct);
+    private async Task<BookingWrite> LostWriteAsync(Booking booking, CancellationToken ct) =>
+        await Primary.Find(BookingQueries.ById(booking.Id)).AnyAsync(ct).ConfigureAwait(false) ? new BookingWrite.Stale() : new BookingWrite.Missing();
+
+    // Reads that decide a write, or follow a write error, must see the primary's latest state; a majority read may lag behind
+    // what the unique index already holds.
+    private IMongoCollection<BookingDocument> Primary => store.Bookings.WithReadConcern(ReadConcern.Local).WithReadPreference(ReadPreference.Primary);
 }

@@ -23,7 +23,7 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <inheritdoc />
-    public async Task<CreateResult<Booking>> CreateAsync(Booking booking, BookingClaims claims, IdempotencyKey key, Invite? invite,
+    public async Task<BookingWrite> CreateAsync(Booking booking, BookingClaims claims, IdempotencyKey key, Invite? invite,
         CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -45,13 +45,18 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
             await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
             var original = await FindByRequestKeyAsync(key, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException("Unique violation on a booking insert without an earlier request.", e);
-            return new CreateResult<Booking>(original.Booking, false, original.Fingerprint);
+            return new BookingWrite.RequestSeen(original.Booking, original.Fingerprint);
         }
 
-        await ClaimAsync(connection, transaction, booking, claims, cancellationToken).ConfigureAwait(false);
+        // A refusal leaves the transaction uncommitted: disposing it rolls the booking row back too.
+        if (await ClaimAsync(connection, transaction, booking, claims, cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
+
         await RecordAsync(connection, transaction, booking.Id, invite, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new CreateResult<Booking>(booking, true, key.Fingerprint);
+        return new BookingWrite.Stored(booking);
     }
 
     /// <inheritdoc />
@@ -95,11 +100,15 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
     }
 
     /// <inheritdoc />
-    public async Task<Booking> UpdateAsync(Booking updated, long expectedVersion, Invite? invite, CancellationToken cancellationToken)
+    public async Task<BookingWrite> UpdateAsync(Booking updated, long expectedVersion, Invite? invite, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await WriteAsync(connection, transaction, updated, expectedVersion, cancellationToken).ConfigureAwait(false);
+        if (await WriteAsync(connection, transaction, updated, expectedVersion, cancellationToken).ConfigureAwait(false) is { } lost)
+        {
+            return lost;
+        }
+
         if (!updated.IsActive)
         {
             await ReleaseAsync(connection, transaction, updated.Id, cancellationToken).ConfigureAwait(false);
@@ -107,21 +116,29 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
 
         await RecordAsync(connection, transaction, updated.Id, invite, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return updated;
+        return new BookingWrite.Stored(updated);
     }
 
     /// <inheritdoc />
-    public async Task<Booking> RescheduleAsync(Booking moved, long expectedVersion, BookingClaims claims, Invite? invite, CancellationToken cancellationToken)
+    public async Task<BookingWrite> RescheduleAsync(Booking moved, long expectedVersion, BookingClaims claims, Invite? invite, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        // Inside one transaction: release the old claims, take the new ones, store the move. Any failure rolls back all three.
-        await WriteAsync(connection, transaction, moved, expectedVersion, cancellationToken).ConfigureAwait(false);
+        // Inside one transaction: release the old claims, take the new ones, store the move. A refusal commits none of it.
+        if (await WriteAsync(connection, transaction, moved, expectedVersion, cancellationToken).ConfigureAwait(false) is { } lost)
+        {
+            return lost;
+        }
+
         await ReleaseAsync(connection, transaction, moved.Id, cancellationToken).ConfigureAwait(false);
-        await ClaimAsync(connection, transaction, moved, claims, cancellationToken).ConfigureAwait(false);
+        if (await ClaimAsync(connection, transaction, moved, claims, cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
+
         await RecordAsync(connection, transaction, moved.Id, invite, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return moved;
+        return new BookingWrite.Stored(moved);
     }
 
     /// <inheritdoc />
@@ -148,7 +165,9 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
         await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    private static async Task WriteAsync(SqliteConnection connection, SqliteTransaction transaction, Booking booking, long expectedVersion, CancellationToken ct)
+    /// <summary>Stores the booking row at the expected version; Stale or Missing when it matched none.</summary>
+    private static async Task<BookingWrite?> WriteAsync(SqliteConnection connection, SqliteTransaction transaction, Booking booking, long expectedVersion,
+        CancellationToken ct)
     {
         using var update = connection.Command(
             """
@@ -161,8 +180,10 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
         if (await update.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 0)
         {
             using var probe = connection.Command("SELECT 1 FROM bookings WHERE id = $id", transaction).With("$id", booking.Id);
-            throw await probe.ExecuteScalarAsync(ct).ConfigureAwait(false) is null ? Fail.NotFoundError(booking.Name) : Fail.StaleEtagError(booking.Name);
+            return await probe.ExecuteScalarAsync(ct).ConfigureAwait(false) is null ? new BookingWrite.Missing() : new BookingWrite.Stale();
         }
+
+        return null;
     }
 
     private static async Task ReleaseAsync(SqliteConnection connection, SqliteTransaction transaction, string bookingId, CancellationToken ct)
@@ -171,7 +192,9 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
         await release.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    private static async Task ClaimAsync(SqliteConnection connection, SqliteTransaction transaction, Booking booking, BookingClaims claims, CancellationToken ct)
+    /// <summary>Inserts the cells and one free seat per cap family; SlotTaken or CapFull (nothing committed) when refused.</summary>
+    private static async Task<BookingWrite?> ClaimAsync(SqliteConnection connection, SqliteTransaction transaction, Booking booking, BookingClaims claims,
+        CancellationToken ct)
     {
         using var insert = connection.Command("INSERT INTO claims (claim, booking_id) VALUES ($claim, $booking)", transaction);
         var claim = insert.Parameters.AddWithValue("$claim", string.Empty);
@@ -186,20 +209,31 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
         }
         catch (SqliteException e) when (e.IsUniqueViolation())
         {
-            throw BookingErrors.SlotUnavailable(ResourceNames.Coach(booking.CoachId));
+            return new BookingWrite.SlotTaken();
         }
 
+        // The write lock is held, so the seats read here cannot change before the inserts below.
+        var held = new HashSet<string>(StringComparer.Ordinal);
         foreach (var family in claims.Caps)
         {
-            // The write lock is held, so the seats read here cannot change before the insert below.
             using var taken = connection.Command("SELECT claim FROM claims WHERE claim >= $low AND claim < $high", transaction)
                 .With("$low", $"{family.Prefix}|").With("$high", $"{family.Prefix}}}");
-            var used = (await taken.ListAsync(r => r.GetString(0), ct).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
-            var free = Coaching.Domain.Bookings.ClaimKeys.Seats(family).FirstOrDefault(seat => !used.Contains(seat))
-                ?? throw BookingErrors.LimitReached(ResourceNames.Coach(booking.CoachId));
-            claim.Value = free;
+            held.UnionWith(await taken.ListAsync(r => r.GetString(0), ct).ConfigureAwait(false));
+        }
+
+        var (seats, full) = ClaimKeys.PickSeats(claims.Caps, held);
+        if (seats is null)
+        {
+            return new BookingWrite.CapFull(full!);
+        }
+
+        foreach (var seat in seats)
+        {
+            claim.Value = seat;
             await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
+
+        return null;
     }
 
     private static SqliteCommand Bind(SqliteCommand command, Booking b) => command

@@ -98,4 +98,18 @@ public class ClaimKeysTests
         Assert.Equal(open.Count, open.Distinct().Count());
         Assert.Empty(ClaimKeys.For(Cohort(Coaching.Domain.Courses.CohortState.Cancelled, "c1", "c2")));
     }
+
+    [Fact]
+    public void PickSeats_FirstFreeSeatPerFamily_OrTheFullFamily()
+    {
+        CapFamily day = new("o1|day|2026-12-07", 2, "BOOKING_LIMIT_REACHED"), week = new("o1|week|2026-W50", 3, "BOOKING_LIMIT_REACHED");
+
+        var (seats, full) = ClaimKeys.PickSeats([day, week], new HashSet<string> { "o1|day|2026-12-07|0", "o1|week|2026-W50|1" });
+        var (none, which) = ClaimKeys.PickSeats([day, week], new HashSet<string> { "o1|day|2026-12-07|0", "o1|day|2026-12-07|1" });
+
+        Assert.Equal(["o1|day|2026-12-07|1", "o1|week|2026-W50|0"], seats);
+        Assert.Null(full);
+        Assert.Null(none);
+        Assert.Equal(day, which);
+    }
 }

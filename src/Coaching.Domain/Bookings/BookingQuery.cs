@@ -1,0 +1,13 @@
+using NodaTime;
+
+namespace Coaching.Domain.Bookings;
+
+/// <summary>A booking list query; order is (start, id).</summary>
+public sealed record BookingQuery(
+    string? CoachId,
+    string? ClientId,
+    IReadOnlyCollection<BookingState> States,
+    Instant? StartFrom,
+    Instant? StartBefore,
+    (Instant Start, string Id)? After,
+    int Limit);
