@@ -3,6 +3,7 @@ using Coaching.Domain.Bookings;
 using Coaching.Domain.Calendar;
 using Coaching.Domain.Coaches;
 using Coaching.Domain.Common;
+using Coaching.Domain.Feeds;
 using NodaTime;
 using NodaTime.Testing;
 

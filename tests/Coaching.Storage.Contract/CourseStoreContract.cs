@@ -17,7 +17,7 @@ public abstract class CourseStoreContract : IAsyncLifetime
     protected abstract Task<ICourseStore> CreateStoreAsync();
 
     /// <summary>The enrolment-invite store over the same database.</summary>
-    protected abstract Coaching.Domain.Calendar.IEnrolmentInviteStore Invites { get; }
+    protected abstract IEnrolmentInviteStore Invites { get; }
 
     /// <summary>The coach and booking stores over the same database: cohort sessions and bookings share one claim rule.</summary>
     protected abstract (Coaching.Domain.Coaches.ICoachStore Coaches, Coaching.Domain.Bookings.IBookingStore Bookings) Commitments { get; }
@@ -379,7 +379,7 @@ public abstract class CourseStoreContract : IAsyncLifetime
 
         Assert.Equal([(byte)1, (byte)2, (byte)3], list[0].Content);
         Assert.Equal(2, list.Count);
-        Assert.Equal(new Coaching.Domain.Calendar.LastInvite(Coaching.Domain.Calendar.InviteMethod.Cancel, 1, "d1"), latest["e1"]);
-        Assert.Equal(new Coaching.Domain.Calendar.LastInvite(Coaching.Domain.Calendar.InviteMethod.Request, 0, "d2"), Assert.Single(latestFor).Value);
+        Assert.Equal(new LastInvite(Coaching.Domain.Calendar.InviteMethod.Cancel, 1, "d1"), latest["e1"]);
+        Assert.Equal(new LastInvite(Coaching.Domain.Calendar.InviteMethod.Request, 0, "d2"), Assert.Single(latestFor).Value);
     }
 }

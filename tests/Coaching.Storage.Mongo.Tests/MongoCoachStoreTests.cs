@@ -1,4 +1,5 @@
 using Coaching.Domain.Coaches;
+using Coaching.Domain.Courses;
 using Coaching.Storage.Contract;
 using Coaching.Storage.Mongo.Coaches;
 using MongoDB.Driver;
@@ -81,7 +82,7 @@ public sealed class MongoCourseStoreTests : Coaching.Storage.Contract.CourseStor
 
     protected override string? SkipReason => MongoTestServer.SkipReason;
 
-    protected override Coaching.Domain.Calendar.IEnrolmentInviteStore Invites => new Courses.MongoEnrolmentInviteStore(_mongo!);
+    protected override IEnrolmentInviteStore Invites => new Courses.MongoEnrolmentInviteStore(_mongo!);
 
     protected override (Coaching.Domain.Coaches.ICoachStore Coaches, Coaching.Domain.Bookings.IBookingStore Bookings) Commitments =>
         (new MongoCoachStore(_mongo!), new Bookings.MongoBookingStore(_mongo!));

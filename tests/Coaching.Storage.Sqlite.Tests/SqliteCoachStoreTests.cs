@@ -1,6 +1,5 @@
 using Coaching.Domain.Availability;
 using Coaching.Domain.Bookings;
-using Coaching.Domain.Calendar;
 using Coaching.Domain.Coaches;
 using Coaching.Domain.Courses;
 using Coaching.Storage.Contract;

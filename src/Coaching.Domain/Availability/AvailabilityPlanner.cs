@@ -86,7 +86,7 @@ public sealed class AvailabilityPlanner(ICoachStore coaches, IAvailabilityStore 
         caller.RequireActsFor(coachId, "change this coach's hours");
         if (!await store.DeleteOverrideAsync(coachId, overrideId, ct).ConfigureAwait(false))
         {
-            Fail.NotFound($"coaches/{coachId}/dateOverrides/{overrideId}");
+            Fail.NotFound(ResourceNames.DateOverride(coachId, overrideId));
         }
     }
 

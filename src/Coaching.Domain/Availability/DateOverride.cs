@@ -40,7 +40,7 @@ public sealed record DateOverride
     public required Instant CreateTime { get; init; }
 
     /// <summary>The resource name.</summary>
-    public string Name => $"coaches/{CoachId}/dateOverrides/{Id}";
+    public string Name => ResourceNames.DateOverride(CoachId, Id);
 
     /// <summary>True when <paramref name="date"/> is covered.</summary>
     public bool Covers(LocalDate date) => date >= StartDate && date <= EndDate;

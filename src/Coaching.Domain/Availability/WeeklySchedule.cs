@@ -22,7 +22,7 @@ public sealed record WeeklySchedule(string CoachId, IReadOnlyList<WeeklyWindow> 
     public const int MaxWindows = 100;
 
     /// <summary>The resource name.</summary>
-    public string Name => $"coaches/{CoachId}/weeklySchedule";
+    public string Name => ResourceNames.WeeklySchedule(CoachId);
 
     /// <summary>The etag.</summary>
     public string Etag => Etags.Of(Version);

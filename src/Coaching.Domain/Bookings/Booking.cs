@@ -85,7 +85,7 @@ public sealed record Booking
     public required long Version { get; init; }
 
     /// <summary>The resource name.</summary>
-    public string Name => $"bookings/{Id}";
+    public string Name => ResourceNames.Booking(Id);
 
     /// <summary>The etag.</summary>
     public string Etag => Etags.Of(Version);

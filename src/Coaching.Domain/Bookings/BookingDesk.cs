@@ -304,7 +304,7 @@ public sealed class BookingDesk(ICoachStore coaches, IAvailabilityStore availabi
     }
 
     private async Task<Booking> LoadBookingAsync(string bookingId, CancellationToken ct) =>
-        await store.GetAsync(bookingId, ct).ConfigureAwait(false) ?? Fail.NotFound<Booking>($"bookings/{bookingId}");
+        await store.GetAsync(bookingId, ct).ConfigureAwait(false) ?? Fail.NotFound<Booking>(ResourceNames.Booking(bookingId));
 
     /// <summary>The error for a write the store refused.</summary>
     private static Exception Refusal(BookingWrite write, Booking booking) => write switch

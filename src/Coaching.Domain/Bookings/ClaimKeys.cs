@@ -37,16 +37,6 @@ public static class ClaimKeys
         return new BookingClaims(cells, caps);
     }
 
-    /// <summary>
-    /// The time claims of a cohort: every cell of every session, for every teaching coach; none once it is cancelled. The same
-    /// keys as bookings', so the store's one uniqueness rule refuses any overlap between a session and a booking or another
-    /// cohort's session of the same coach.
-    /// </summary>
-    /// <exception cref="InvalidOperationException">When a session is off the 5-minute grid (a bug upstream: cohorts validate it).</exception>
-    public static IReadOnlyList<string> For(Courses.Cohort cohort) => cohort.State == Courses.CohortState.Cancelled
-        ? []
-        : [.. cohort.CoachIds.SelectMany(coach => cohort.Sessions.SelectMany(session => Cells(coach, session.Start, session.End)))];
-
     /// <summary>The cell keys of <paramref name="coachId"/>'s time <c>[start, end)</c>, both on the 5-minute grid.</summary>
     /// <exception cref="InvalidOperationException">When a bound is off the grid.</exception>
     public static IEnumerable<string> Cells(string coachId, Instant start, Instant end)

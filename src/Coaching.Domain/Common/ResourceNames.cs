@@ -15,6 +15,39 @@ public static class ResourceNames
     /// <summary><c>users/{id}</c>.</summary>
     public static string User(string userId) => $"users/{userId}";
 
+    /// <summary><c>coaches/{coach}/weeklySchedule</c>.</summary>
+    public static string WeeklySchedule(string coachId) => $"coaches/{coachId}/weeklySchedule";
+
+    /// <summary><c>coaches/{coach}/dateOverrides/{override}</c>.</summary>
+    public static string DateOverride(string coachId, string overrideId) => $"coaches/{coachId}/dateOverrides/{overrideId}";
+
+    /// <summary><c>bookings/{id}</c>.</summary>
+    public static string Booking(string bookingId) => $"bookings/{bookingId}";
+
+    /// <summary><c>courses/{id}</c>.</summary>
+    public static string Course(string courseId) => $"courses/{courseId}";
+
+    /// <summary><c>courses/{course}/cohorts/{cohort}</c>.</summary>
+    public static string Cohort(string courseId, string cohortId) => $"courses/{courseId}/cohorts/{cohortId}";
+
+    /// <summary><c>courses/{course}/cohorts/{cohort}/enrolments/{enrolment}</c>.</summary>
+    public static string Enrolment(string courseId, string cohortId, string enrolmentId) => $"{Cohort(courseId, cohortId)}/enrolments/{enrolmentId}";
+
+    /// <summary>Parses an optional <c>users/{user}</c> (user ids up to 128 characters): null when empty.</summary>
+    /// <exception cref="DomainException">INVALID_ARGUMENT on <paramref name="field"/>.</exception>
+    public static string? ParseOptionalUser(string? name, string field)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return null;
+        }
+
+        var parts = name.Split('/');
+        return parts.Length == 2 && parts[0] == "users" && parts[1].Length is > 0 and <= 128
+            ? parts[1]
+            : Fail.Invalid<string>(field, "must have the form users/{user}");
+    }
+
     /// <summary>Parses <c>coaches/{coach}</c>.</summary>
     /// <exception cref="DomainException">INVALID_ARGUMENT on <paramref name="field"/>.</exception>
     public static string ParseCoach(string? name, string field)

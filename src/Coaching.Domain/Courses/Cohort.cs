@@ -1,3 +1,4 @@
+using Coaching.Domain.Bookings;
 using Coaching.Domain.Common;
 using NodaTime;
 
@@ -87,7 +88,7 @@ public sealed record Cohort
 
     public required long Version { get; init; }
 
-    public string Name => $"courses/{CourseId}/cohorts/{Id}";
+    public string Name => ResourceNames.Cohort(CourseId, Id);
 
     public string Etag => Etags.Of(Version);
 
@@ -99,6 +100,15 @@ public sealed record Cohort
 
     /// <summary>Seats still free.</summary>
     public int SeatsLeft => Math.Max(0, Capacity - EnrolledCount);
+
+    /// <summary>
+    /// The coach time the cohort holds: every 5-minute cell of every session for every teaching coach, under the same keys as
+    /// bookings' (<see cref="ClaimKeys.Cells"/>), so one uniqueness rule in the store refuses any overlap between a session and a
+    /// booking or another cohort's session of the same coach. None once cancelled.
+    /// </summary>
+    public IReadOnlyList<string> TimeClaims => State == CohortState.Cancelled
+        ? []
+        : [.. CoachIds.SelectMany(coach => Sessions.SelectMany(session => ClaimKeys.Cells(coach, session.Start, session.End)))];
 
     /// <summary>
     /// A new cohort of course <paramref name="courseId"/>: a draft unless a state is given; enrolment opens now and closes at

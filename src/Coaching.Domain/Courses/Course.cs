@@ -22,7 +22,7 @@ public sealed record Course
 
     public required long Version { get; init; }
 
-    public string Name => $"courses/{Id}";
+    public string Name => ResourceNames.Course(Id);
 
     public string Etag => Etags.Of(Version);
 

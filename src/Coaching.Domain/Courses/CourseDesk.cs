@@ -10,8 +10,8 @@ namespace Coaching.Domain.Courses;
 /// Use cases for courses, cohorts and enrolments. Admins run courses and cohorts; clients enrol themselves (admins may
 /// enrol someone); the store makes enrolment, withdrawal and promotion atomic.
 /// </summary>
-public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBusyTimeReader bookingsBusy, Calendar.EnrolmentInvites invites,
-    Calendar.IEnrolmentInviteStore sentInvites, IClock clock, IIdGenerator ids)
+public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBusyTimeReader bookingsBusy, EnrolmentInvites invites,
+    IEnrolmentInviteStore sentInvites, IClock clock, IIdGenerator ids)
 {
     /// <summary>Creates a course (admins).</summary>
     public async Task<Course> CreateCourseAsync(Caller caller, string? title, string? description, IReadOnlyList<string> outcomes, int sessionCount,
@@ -26,7 +26,7 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBusyTim
     }
 
     public async Task<Course> GetCourseAsync(string courseId, CancellationToken ct) =>
-        await store.GetCourseAsync(courseId, ct).ConfigureAwait(false) ?? Fail.NotFound<Course>($"courses/{courseId}");
+        await store.GetCourseAsync(courseId, ct).ConfigureAwait(false) ?? Fail.NotFound<Course>(ResourceNames.Course(courseId));
 
     public async Task<Page<Course>> ListCoursesAsync(int pageSize, string? pageToken, CancellationToken ct)
     {
@@ -61,7 +61,7 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBusyTim
     {
         var cohort = await store.GetCohortAsync(courseId, cohortId, ct).ConfigureAwait(false);
         return cohort is null || (cohort.State == CohortState.Draft && !caller.IsAdmin)
-            ? Fail.NotFound<Cohort>($"courses/{courseId}/cohorts/{cohortId}")
+            ? Fail.NotFound<Cohort>(ResourceNames.Cohort(courseId, cohortId))
             : cohort;
     }
 
@@ -163,7 +163,7 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBusyTim
     public async Task<Enrolment> GetEnrolmentAsync(Caller caller, string courseId, string cohortId, string enrolmentId, CancellationToken ct)
     {
         var enrolment = await store.GetEnrolmentAsync(courseId, cohortId, enrolmentId, ct).ConfigureAwait(false)
-            ?? Fail.NotFound<Enrolment>($"courses/{courseId}/cohorts/{cohortId}/enrolments/{enrolmentId}");
+            ?? Fail.NotFound<Enrolment>(ResourceNames.Enrolment(courseId, cohortId, enrolmentId));
         if (!caller.IsAdmin && !(caller.Role == Role.Client && caller.UserId == enrolment.ClientId))
         {
             Fail.PermissionDenied("NOT_RESOURCE_OWNER", "Only the enrolled client or an admin may see this enrolment.");
@@ -183,7 +183,7 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBusyTim
             var enrolment = await store.GetEnrolmentAsync(courseId, cohortId, enrolmentId, ct).ConfigureAwait(false);
             if (taught is null || enrolment is null)
             {
-                Fail.NotFound($"courses/{courseId}/cohorts/{cohortId}/enrolments/{enrolmentId}");
+                Fail.NotFound(ResourceNames.Enrolment(courseId, cohortId, enrolmentId));
             }
 
             if (!taught.CoachIds.Contains(caller.CoachId!))
@@ -297,34 +297,4 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBusyTim
         new($"The store answered {outcome.GetType().Name} for {cohortName}.");
 
     private Instant Now() => Instants.TruncateToMilliseconds(clock.GetCurrentInstant());
-}
-
-/// <summary>The list order of enrolments: enrolled by arrival, then the waitlist by arrival, then withdrawn by arrival.</summary>
-public static class EnrolmentOrder
-{
-    /// <summary>A sortable key; the stores order by the same (state, arrival, id).</summary>
-    public static string Key(Enrolment e) =>
-        $"{(int)e.State}|{e.Arrival.ToString("D19", System.Globalization.CultureInfo.InvariantCulture)}|{e.Id}";
-
-    /// <summary>True when <paramref name="key"/> has the shape <see cref="Key"/> produces.</summary>
-    public static bool IsKey(string key)
-    {
-        var parts = key.Split('|');
-        return parts.Length == 3 && parts[0] is "1" or "2" or "3" && parts[1].Length == 19 && parts[1].All(char.IsAsciiDigit) && parts[2].Length > 0;
-    }
-}
-
-/// <summary>Committed time of coaches: their active bookings plus the sessions of live cohorts they teach.</summary>
-public sealed class CommittedTime(IBusyTimeReader bookings, ICourseStore courses) : IBusyTimeReader
-{
-    /// <inheritdoc />
-    public async Task<IReadOnlyList<(string CoachId, BusyInterval Busy)>> ListBusyAsync(IReadOnlyCollection<string> coachIds, Instant rangeStart,
-        Instant rangeEnd, CancellationToken cancellationToken)
-    {
-        var booked = bookings.ListBusyAsync(coachIds, rangeStart, rangeEnd, cancellationToken);
-        var teaching = courses.ListTeachingAsync(coachIds, rangeStart, rangeEnd, cancellationToken);
-        await Task.WhenAll(booked, teaching).ConfigureAwait(false);
-        return [.. await booked.ConfigureAwait(false),
-            .. (await teaching.ConfigureAwait(false)).Select(t => (t.CoachId, new BusyInterval(t.Session.Start, t.Session.End, t.Session.Start, null)))];
-    }
 }

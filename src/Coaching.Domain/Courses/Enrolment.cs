@@ -48,7 +48,7 @@ public sealed record Enrolment
 
     public required long Version { get; init; }
 
-    public string Name => $"courses/{CourseId}/cohorts/{CohortId}/enrolments/{Id}";
+    public string Name => ResourceNames.Enrolment(CourseId, CohortId, Id);
 
     public string Etag => Etags.Of(Version);
 }

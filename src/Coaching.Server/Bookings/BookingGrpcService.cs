@@ -30,7 +30,7 @@ public sealed class BookingGrpcService(BookingDesk desk) : Proto.BookingService.
         var caller = context.Caller();
         var list = new BookingListRequest(
             string.IsNullOrEmpty(request.Coach) ? null : ResourceNames.ParseCoach(request.Coach, "coach"),
-            BookingMapper.ParseUser(request.Client, "client"),
+            ResourceNames.ParseOptionalUser(request.Client, "client"),
             [.. request.States.Select((s, i) => BookingMapper.ToState(s, $"states[{i}]"))],
             request.StartTime is null ? null : TimeMapping.ToInstant(request.StartTime, "start_time"),
             request.EndTime is null ? null : TimeMapping.ToInstant(request.EndTime, "end_time"),

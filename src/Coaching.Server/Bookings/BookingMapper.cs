@@ -16,19 +16,6 @@ internal static class BookingMapper
             : Fail.Invalid<string>(field, "must have the form bookings/{booking}");
     }
 
-    public static string? ParseUser(string? name, string field)
-    {
-        if (string.IsNullOrEmpty(name))
-        {
-            return null;
-        }
-
-        var parts = name.Split('/');
-        return parts.Length == 2 && parts[0] == "users" && parts[1].Length is > 0 and <= 128
-            ? parts[1]
-            : Fail.Invalid<string>(field, "must have the form users/{user}");
-    }
-
     public static BookingRequest ToRequest(Proto.Booking? booking)
     {
         if (booking is null)
@@ -38,7 +25,7 @@ internal static class BookingMapper
 
         var (coachId, offeringId) = ResourceNames.ParseOffering(booking.Offering, "booking.offering");
         var start = TimeMapping.ToInstant(booking.StartTime, "booking.start_time");
-        return new BookingRequest(coachId, offeringId, start, booking.Agenda, ParseUser(booking.Client, "booking.client"));
+        return new BookingRequest(coachId, offeringId, start, booking.Agenda, ResourceNames.ParseOptionalUser(booking.Client, "booking.client"));
     }
 
     public static BookingState ToState(Proto.BookingState state, string field) => state switch

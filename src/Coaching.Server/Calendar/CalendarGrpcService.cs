@@ -11,6 +11,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Proto = Coaching.Contracts.V1;
+using Coaching.Domain.Feeds;
 
 namespace Coaching.Server.Calendar;
 

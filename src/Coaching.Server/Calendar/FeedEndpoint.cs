@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Coaching.Domain.Calendar;
+using Coaching.Domain.Feeds;
 using Coaching.Server.Hosting;
 
 namespace Coaching.Server.Calendar;

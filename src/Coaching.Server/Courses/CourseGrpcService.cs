@@ -1,9 +1,9 @@
 using Coaching.Domain.Courses;
-using Coaching.Server.Bookings;
 using Coaching.Server.Identity;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Proto = Coaching.Contracts.V1;
+using Coaching.Domain.Common;
 
 namespace Coaching.Server.Courses;
 
@@ -68,7 +68,7 @@ public sealed class CourseGrpcService(CourseDesk desk) : Proto.CourseService.Cou
     {
         var caller = context.Caller();
         var (courseId, cohortId) = CourseMapper.ParseCohort(request.Parent, "parent");
-        var client = BookingMapper.ParseUser(request.Enrolment?.Client, "enrolment.client");
+        var client = ResourceNames.ParseOptionalUser(request.Enrolment?.Client, "enrolment.client");
         return CourseMapper.ToProto(await desk.EnrolAsync(caller, courseId!, cohortId!, client, request.RequestId, context.CancellationToken));
     }
 

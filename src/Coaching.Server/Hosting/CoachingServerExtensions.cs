@@ -1,10 +1,11 @@
-using Coaching.Domain.Availability;
 using Coaching.Calendar;
+using Coaching.Domain.Availability;
 using Coaching.Domain.Bookings;
 using Coaching.Domain.Calendar;
 using Coaching.Domain.Coaches;
 using Coaching.Domain.Common;
 using Coaching.Domain.Courses;
+using Coaching.Domain.Feeds;
 using Coaching.Server.Availability;
 using Coaching.Server.Bookings;
 using Coaching.Server.Calendar;

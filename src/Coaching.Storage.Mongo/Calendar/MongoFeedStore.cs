@@ -1,5 +1,5 @@
-using Coaching.Domain.Calendar;
 using Coaching.Domain.Common;
+using Coaching.Domain.Feeds;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using NodaTime;

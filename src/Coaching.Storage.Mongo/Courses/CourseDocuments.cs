@@ -1,4 +1,3 @@
-using Coaching.Domain.Bookings;
 using Coaching.Domain.Common;
 using Coaching.Domain.Courses;
 using MongoDB.Bson;
@@ -124,7 +123,7 @@ public sealed class CohortDocument
     };
 
     /// <summary>The claims to store for <paramref name="c"/>: null (no element) when it holds none.</summary>
-    public static List<string>? ClaimsOf(Cohort c) => ClaimKeys.For(c) is { Count: > 0 } claims ? [.. claims] : null;
+    public static List<string>? ClaimsOf(Cohort c) => c.TimeClaims is { Count: > 0 } claims ? [.. claims] : null;
 
     public Cohort ToDomain() => new()
     {

@@ -176,7 +176,7 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
             // The seat count or the client's presence changed between the read and the update: read again and retry.
         }
 
-        throw CourseErrors.Contention($"courses/{candidate.CourseId}/cohorts/{candidate.CohortId}", "The cohort is changing too fast; retry the request.");
+        throw CourseErrors.Contention(ResourceNames.Cohort(candidate.CourseId, candidate.CohortId), "The cohort is changing too fast; retry the request.");
     }
 
     /// <inheritdoc />

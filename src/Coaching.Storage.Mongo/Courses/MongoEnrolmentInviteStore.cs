@@ -1,4 +1,5 @@
 using Coaching.Domain.Calendar;
+using Coaching.Domain.Courses;
 using MongoDB.Driver;
 using NodaTime;
 

@@ -1,5 +1,5 @@
-using Coaching.Domain.Calendar;
 using Coaching.Domain.Common;
+using Coaching.Domain.Feeds;
 
 namespace Coaching.Storage.Sqlite.Bookings;
 

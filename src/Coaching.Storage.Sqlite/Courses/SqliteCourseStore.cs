@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Coaching.Domain.Bookings;
 using Coaching.Domain.Common;
 using Coaching.Domain.Courses;
 using Microsoft.Data.Sqlite;
@@ -372,7 +371,7 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
         insert.Parameters.AddWithValue("$cohort", cohort.Id);
         try
         {
-            foreach (var cell in ClaimKeys.For(cohort))
+            foreach (var cell in cohort.TimeClaims)
             {
                 claim.Value = cell;
                 await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);

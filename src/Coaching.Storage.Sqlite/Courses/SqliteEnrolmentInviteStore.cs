@@ -1,4 +1,5 @@
 using Coaching.Domain.Calendar;
+using Coaching.Domain.Courses;
 
 namespace Coaching.Storage.Sqlite.Courses;
 

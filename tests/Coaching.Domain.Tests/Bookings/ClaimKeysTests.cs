@@ -85,18 +85,18 @@ public class ClaimKeysTests
         var o = Offering(60, 10, 5);
         var booking = ClaimKeys.For(At(Nine + Duration.FromMinutes(offsetMinutes), o), o, Kathmandu).Cells;
 
-        Assert.Equal(shared, ClaimKeys.For(Cohort(Coaching.Domain.Courses.CohortState.Open, "c1", "c2")).Intersect(booking).Any());
-        Assert.Empty(ClaimKeys.For(Cohort(Coaching.Domain.Courses.CohortState.Open, "c2")).Intersect(booking));
+        Assert.Equal(shared, Cohort(Coaching.Domain.Courses.CohortState.Open, "c1", "c2").TimeClaims.Intersect(booking).Any());
+        Assert.Empty(Cohort(Coaching.Domain.Courses.CohortState.Open, "c2").TimeClaims.Intersect(booking));
     }
 
     [Fact]
     public void CohortClaims_EveryCoachEverySessionCell_NoneOnceCancelled()
     {
-        var open = ClaimKeys.For(Cohort(Coaching.Domain.Courses.CohortState.Draft, "c1", "c2"));
+        var open = Cohort(Coaching.Domain.Courses.CohortState.Draft, "c1", "c2").TimeClaims;
 
         Assert.Equal(2 * (18 + 12), open.Count);
         Assert.Equal(open.Count, open.Distinct().Count());
-        Assert.Empty(ClaimKeys.For(Cohort(Coaching.Domain.Courses.CohortState.Cancelled, "c1", "c2")));
+        Assert.Empty(Cohort(Coaching.Domain.Courses.CohortState.Cancelled, "c1", "c2").TimeClaims);
     }
 
     [Fact]

@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
+using Coaching.Domain.Calendar;
 using Coaching.Domain.Coaches;
-using Coaching.Domain.Courses;
 using NodaTime;
 
-namespace Coaching.Domain.Calendar;
+namespace Coaching.Domain.Courses;
 
 /// <summary>
 /// Keeps each enrolled person's calendar in step with their cohort. After every change to a cohort or its enrolments,
@@ -74,7 +74,7 @@ public sealed class EnrolmentInvites(IEnrolmentInviteStore invites, ICourseStore
             organizer?.DisplayName ?? "Coaching",
             organizer?.Email ?? "courses@coaching.invalid",
             enrolment.ClientName.Length > 0 ? enrolment.ClientName : enrolment.ClientId,
-            BookingInvites.AttendeeAddress(enrolment.ClientId, enrolment.ClientEmail),
+            Attendees.Address(enrolment.ClientId, enrolment.ClientEmail),
             status,
             stamp))];
 

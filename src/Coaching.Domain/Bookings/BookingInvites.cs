@@ -1,7 +1,7 @@
-using Coaching.Domain.Bookings;
+using Coaching.Domain.Calendar;
 using NodaTime;
 
-namespace Coaching.Domain.Calendar;
+namespace Coaching.Domain.Bookings;
 
 /// <summary>
 /// Which iCalendar message a booking change emits (RFC 5546): the first REQUEST (SEQUENCE 0) when the booking
@@ -45,13 +45,6 @@ public static class BookingInvites
         return (stamped, new Invite(sequence + 1, m, sequence, entry.Uid, content, now));
     }
 
-    /// <summary>
-    /// The calendar address of a client: their e-mail, or, when none is known, an address under the reserved
-    /// <c>.invalid</c> domain, which never receives mail (an ATTENDEE still needs an address).
-    /// </summary>
-    public static string AttendeeAddress(string clientId, string email) =>
-        email.Length > 0 ? email : $"{new string([.. clientId.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '-')])}@users.invalid";
-
     /// <summary>The calendar entry of a booking as it stands (for invites and feeds).</summary>
     public static SessionEntry Entry(Booking booking, SessionStatus status, Instant stamp) => new(
         Uid(booking.Id),
@@ -63,7 +56,7 @@ public static class BookingInvites
         booking.CoachName,
         booking.CoachEmail,
         booking.ClientName,
-        AttendeeAddress(booking.ClientId, booking.ClientEmail),
+        Attendees.Address(booking.ClientId, booking.ClientEmail),
         status,
         stamp);
 }

@@ -2,37 +2,13 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Coaching.Domain.Bookings;
+using Coaching.Domain.Calendar;
 using Coaching.Domain.Common;
+using Coaching.Domain.Courses;
 using Coaching.Domain.Identity;
 using NodaTime;
 
-namespace Coaching.Domain.Calendar;
-
-/// <summary>A personal feed: whose it is, which token generation is live, and the hash of that token.</summary>
-public sealed record FeedRecord(string Owner, int Generation, string TokenHash, Instant RotateTime);
-
-/// <summary>Persistence of feeds and of the server secret their tokens derive from.</summary>
-public interface IFeedStore
-{
-    /// <summary>The 256-bit secret shared by every server instance, created once (first writer wins).</summary>
-    Task<byte[]> GetOrCreateSecretAsync(byte[] candidate, CancellationToken cancellationToken);
-
-    /// <summary>The owner's feed, or null.</summary>
-    Task<FeedRecord?> GetAsync(string owner, CancellationToken cancellationToken);
-
-    /// <summary>Stores a first-generation feed unless one exists; returns whichever is stored.</summary>
-    Task<FeedRecord> CreateAsync(FeedRecord feed, CancellationToken cancellationToken);
-
-    /// <summary>Replaces the feed if it is still at <paramref name="expectedGeneration"/>.</summary>
-    /// <exception cref="DomainException">ABORTED when another rotation won.</exception>
-    Task<FeedRecord> RotateAsync(FeedRecord rotated, int expectedGeneration, CancellationToken cancellationToken);
-
-    /// <summary>The owner whose live token hashes to <paramref name="tokenHash"/>, or null.</summary>
-    Task<string?> FindOwnerAsync(string tokenHash, CancellationToken cancellationToken);
-}
-
-/// <summary>A feed as shown to its owner: the secret token of its URL and when it was issued.</summary>
-public sealed record FeedAccess(string Name, string Token, Instant RotateTime);
+namespace Coaching.Domain.Feeds;
 
 /// <summary>
 /// Personal subscription feeds. A token is HMAC-SHA256(server secret, owner and generation): 256 bits nobody can

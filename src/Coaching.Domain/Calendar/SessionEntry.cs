@@ -1,0 +1,18 @@
+using NodaTime;
+
+namespace Coaching.Domain.Calendar;
+
+/// <summary>Everything a calendar entry for one session says.</summary>
+public sealed record SessionEntry(
+    string Uid,
+    int Sequence,
+    Instant Start,
+    Instant End,
+    string Summary,
+    string Description,
+    string OrganizerName,
+    string OrganizerEmail,
+    string AttendeeName,
+    string AttendeeEmail,
+    SessionStatus Status,
+    Instant Stamp);

@@ -1,0 +1,19 @@
+using Coaching.Domain.Availability;
+using NodaTime;
+
+namespace Coaching.Domain.Courses;
+
+/// <summary>Committed time of coaches: their active bookings plus the sessions of live cohorts they teach.</summary>
+public sealed class CommittedTime(IBusyTimeReader bookings, ICourseStore courses) : IBusyTimeReader
+{
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<(string CoachId, BusyInterval Busy)>> ListBusyAsync(IReadOnlyCollection<string> coachIds, Instant rangeStart,
+        Instant rangeEnd, CancellationToken cancellationToken)
+    {
+        var booked = bookings.ListBusyAsync(coachIds, rangeStart, rangeEnd, cancellationToken);
+        var teaching = courses.ListTeachingAsync(coachIds, rangeStart, rangeEnd, cancellationToken);
+        await Task.WhenAll(booked, teaching).ConfigureAwait(false);
+        return [.. await booked.ConfigureAwait(false),
+            .. (await teaching.ConfigureAwait(false)).Select(t => (t.CoachId, new BusyInterval(t.Session.Start, t.Session.End, t.Session.Start, null)))];
+    }
+}
