@@ -5,7 +5,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 builder.AddCoachingServer();
 
 var app = builder.Build();
-await app.InitializeStoreAsync();
+await app.InitializeAsync();
 app.MapCoachingEndpoints();
 await app.RunAsync();
 

@@ -1,9 +1,9 @@
-using Coaching.Domain.Coaches;
+using Coaching.Domain.Common;
 using Coaching.Storage.Mongo.Availability;
 using Coaching.Storage.Mongo.Bookings;
 using Coaching.Storage.Mongo.Calendar;
-using Coaching.Storage.Mongo.Courses;
 using Coaching.Storage.Mongo.Coaches;
+using Coaching.Storage.Mongo.Courses;
 using MongoDB.Bson;
 using MongoDB.Driver;
 
@@ -13,7 +13,7 @@ namespace Coaching.Storage.Mongo;
 /// The production store's database: registers class maps once, names the collections and creates
 /// their indexes at start-up (index creation is idempotent, so every server instance may run it).
 /// </summary>
-public sealed class MongoStore : IStoreHealth
+public sealed class MongoStore : IStoreHealth, IStoreInitializer
 {
     /// <summary>Wraps a database; class maps are registered on first use of any store type.</summary>
     public MongoStore(IMongoDatabase database)
@@ -71,6 +71,9 @@ public sealed class MongoStore : IStoreHealth
         var client = new MongoClient(settings);
         return new MongoStore(client.GetDatabase(string.IsNullOrEmpty(url.DatabaseName) ? "coaching" : url.DatabaseName));
     }
+
+    /// <inheritdoc />
+    public Task InitializeAsync(CancellationToken cancellationToken) => EnsureIndexesAsync(cancellationToken);
 
     /// <summary>Creates every index the stores rely on (<see cref="IndexPlan"/>).</summary>
     public Task EnsureIndexesAsync(CancellationToken cancellationToken) => IndexPlan.EnsureAsync(Database, cancellationToken);

@@ -1,4 +1,4 @@
-using Coaching.Domain.Coaches;
+using Coaching.Domain.Common;
 using Microsoft.Data.Sqlite;
 
 namespace Coaching.Storage.Sqlite;
@@ -8,7 +8,7 @@ namespace Coaching.Storage.Sqlite;
 /// and migrates the schema (tracked in <c>PRAGMA user_version</c>) once at start-up. Safe to share between
 /// several processes: SQLite's file locks serialise writers, WAL lets readers proceed meanwhile.
 /// </summary>
-public sealed class SqliteDatabase : IStoreHealth
+public sealed class SqliteDatabase : IStoreHealth, IStoreInitializer
 {
     private readonly string _connectionString;
 
@@ -39,6 +39,9 @@ public sealed class SqliteDatabase : IStoreHealth
         await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return connection;
     }
+
+    /// <inheritdoc />
+    public Task InitializeAsync(CancellationToken cancellationToken) => MigrateAsync(cancellationToken);
 
     /// <summary>Switches the file to WAL and applies pending migrations in one immediate transaction.</summary>
     public async Task MigrateAsync(CancellationToken cancellationToken)

@@ -16,6 +16,16 @@ public sealed class UsesServer : ICollectionFixture<ServerFixture>
     public const string Name = "server";
 }
 
+/// <summary>Base of the tests in the server collection: each test starts with the clock at <see cref="ServerFixture.Start"/>.</summary>
+public abstract class ServerTest
+{
+    protected ServerTest(ServerFixture server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        server.Clock.Reset(ServerFixture.Start);
+    }
+}
+
 /// <summary>
 /// Hosts the real server in memory on a fresh SQLite data directory with a fake clock, and hands out
 /// generated gRPC clients that carry tokens for a chosen identity.
@@ -25,16 +35,18 @@ public sealed class ServerFixture : IAsyncLifetime
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "coaching-server-tests", Guid.NewGuid().ToString("N"));
     private WebApplicationFactory<Program>? _factory;
 
-    public FakeClock Clock { get; } = new(Instant.FromUtc(2026, 11, 30, 8, 0));
+    /// <summary>The instant every test starts at (<see cref="ServerTest"/> resets the clock to it).</summary>
+    public static readonly Instant Start = Instant.FromUtc(2026, 11, 30, 8, 0);
+
+    public FakeClock Clock { get; } = new(Start);
 
     public WebApplicationFactory<Program> Factory => _factory ?? throw new InvalidOperationException("Not started.");
 
     public Task InitializeAsync()
     {
-        // Read by WebApplication.CreateBuilder before the factory's own hooks run; this process hosts one server.
-        Environment.SetEnvironmentVariable("Coaching__DataDirectory", _dataDirectory);
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web.ConfigureTestServices(services =>
-            services.AddSingleton<IClock>(Clock)));
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web
+            .UseSetting("Coaching:DataDirectory", _dataDirectory)
+            .ConfigureTestServices(services => services.AddSingleton<IClock>(Clock)));
         _ = _factory.Server;
         return Task.CompletedTask;
     }

@@ -1,4 +1,3 @@
-using Coaching.Domain.Availability;
 using Coaching.Domain.Bookings;
 using Coaching.Domain.Calendar;
 using Coaching.Domain.Coaches;
@@ -15,7 +14,7 @@ public abstract class BookingStoreContract : IAsyncLifetime
     private Stores? _stores;
 
     /// <summary>The stores under test, sharing one database.</summary>
-    public sealed record Stores(ICoachStore Coaches, IBookingStore Bookings, IBusyTimeReader Busy, IFeedStore Feeds);
+    public sealed record Stores(ICoachStore Coaches, IBookingStore Bookings, IBookedTimeReader Booked, IFeedStore Feeds);
 
     protected FakeClock Clock { get; } = new(Instant.FromUtc(2026, 11, 29, 9, 0));
 
@@ -66,7 +65,7 @@ public abstract class BookingStoreContract : IAsyncLifetime
 
         var booking = await CreateAsync(coach, offering, Nine);
         var read = await Store.GetAsync(booking.Id, default);
-        var busy = await _stores!.Busy.ListBusyAsync([coach.Id], Nine - Duration.FromHours(1), Nine + Duration.FromHours(3), default);
+        var busy = await _stores!.Booked.ListBookedAsync([coach.Id], Nine - Duration.FromHours(1), Nine + Duration.FromHours(3), default);
 
         Assert.Equal(booking with { History = [] }, read! with { History = [] });
         Assert.Equal(booking.History, read.History);
@@ -119,7 +118,7 @@ public abstract class BookingStoreContract : IAsyncLifetime
 
         var cancelled = Assert.IsType<BookingWrite.Stored>(await Store.UpdateAsync(booking with { State = BookingState.Cancelled, Version = 2 }, 1, null, default)).Booking;
         var rebooked = await CreateAsync(coach, offering, Nine, "bob");
-        var busy = await _stores!.Busy.ListBusyAsync([coach.Id], Nine, Nine + Duration.FromHours(1), default);
+        var busy = await _stores!.Booked.ListBookedAsync([coach.Id], Nine, Nine + Duration.FromHours(1), default);
 
         Assert.Equal(BookingState.Cancelled, cancelled.State);
         Assert.Equal(rebooked.Id, Assert.Single(busy).Busy.BookingId);

@@ -68,7 +68,7 @@ public sealed class MongoBookingStoreTests : Coaching.Storage.Contract.BookingSt
     protected override async Task<Stores> CreateStoresAsync()
     {
         _mongo = await MongoTestServer.CreateDatabaseAsync();
-        return new Stores(new MongoCoachStore(_mongo), new Bookings.MongoBookingStore(_mongo), new Bookings.MongoBusyTimeReader(_mongo),
+        return new Stores(new MongoCoachStore(_mongo), new Bookings.MongoBookingStore(_mongo), new Bookings.MongoBookedTimeReader(_mongo),
             new Calendar.MongoFeedStore(_mongo));
     }
 

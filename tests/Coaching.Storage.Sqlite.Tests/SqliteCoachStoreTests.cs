@@ -66,7 +66,7 @@ public sealed class SqliteBookingStoreTests : BookingStoreContract
     protected override async Task<Stores> CreateStoresAsync()
     {
         var database = await _file.CreateAsync();
-        return new Stores(new SqliteCoachStore(database), new SqliteBookingStore(database), new SqliteBusyTimeReader(database), new SqliteFeedStore(database));
+        return new Stores(new SqliteCoachStore(database), new SqliteBookingStore(database), new SqliteBookedTimeReader(database), new SqliteFeedStore(database));
     }
 
     protected override Task DisposeStoresAsync() => _file.DeleteAsync();

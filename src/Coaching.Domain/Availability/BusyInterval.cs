@@ -13,7 +13,7 @@ namespace Coaching.Domain.Availability;
 /// <param name="BookingId">The booking, or null for other commitments (lets a reschedule ignore its own time).</param>
 public sealed record BusyInterval(Instant Start, Instant End, Instant SessionStart, string? OfferingId, string? BookingId = null);
 
-/// <summary>Reads a coach's committed time; implemented by the booking stores.</summary>
+/// <summary>Reads a coach's committed time: active bookings and the cohort sessions they teach.</summary>
 public interface IBusyTimeReader
 {
     /// <summary>

@@ -56,9 +56,3 @@ public interface ICoachStore
 /// <param name="Limit">Most rows to return.</param>
 public sealed record CoachQuery(string? Specialty, bool IncludeInactive, string? AfterId, int Limit);
 
-/// <summary>Reports whether the backing store answers.</summary>
-public interface IStoreHealth
-{
-    /// <summary>Pings the store; throws when it is unreachable.</summary>
-    Task PingAsync(CancellationToken cancellationToken);
-}

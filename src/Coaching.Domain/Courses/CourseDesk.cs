@@ -1,4 +1,4 @@
-using Coaching.Domain.Availability;
+using Coaching.Domain.Bookings;
 using Coaching.Domain.Coaches;
 using Coaching.Domain.Common;
 using Coaching.Domain.Identity;
@@ -10,7 +10,7 @@ namespace Coaching.Domain.Courses;
 /// Use cases for courses, cohorts and enrolments. Admins run courses and cohorts; clients enrol themselves (admins may
 /// enrol someone); the store makes enrolment, withdrawal and promotion atomic.
 /// </summary>
-public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBusyTimeReader bookingsBusy, EnrolmentInvites invites,
+public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBookedTimeReader bookingsBusy, EnrolmentInvites invites,
     IEnrolmentInviteStore sentInvites, IClock clock, IIdGenerator ids)
 {
     /// <summary>Creates a course (admins).</summary>
@@ -267,7 +267,7 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBusyTim
 
         var from = cohort.Sessions.Min(s => s.Start);
         var to = cohort.Sessions.Max(s => s.End);
-        var busy = await bookingsBusy.ListBusyAsync(cohort.CoachIds, from, to, ct).ConfigureAwait(false);
+        var busy = await bookingsBusy.ListBookedAsync(cohort.CoachIds, from, to, ct).ConfigureAwait(false);
         foreach (var (coachId, interval) in busy)
         {
             if (cohort.Sessions.Any(s => s.Start < interval.End && interval.Start < s.End))

@@ -5,8 +5,14 @@ public sealed class CoachingOptions
 {
     public const string Section = "Coaching";
 
+    /// <summary>The embedded store's name.</summary>
+    public const string Sqlite = "sqlite";
+
+    /// <summary>The production store's name.</summary>
+    public const string Mongo = "mongodb";
+
     /// <summary><c>sqlite</c> (default, embedded) or <c>mongodb</c>.</summary>
-    public string Store { get; set; } = "sqlite";
+    public string Store { get; set; } = Sqlite;
 
     /// <summary>
     /// Where the embedded store's database and the local signing key live. Empty means

@@ -14,32 +14,25 @@ using Coaching.Server.Courses;
 using Coaching.Server.Errors;
 using Coaching.Server.Identity;
 using Coaching.Storage.Mongo;
-using Coaching.Storage.Mongo.Availability;
-using Coaching.Storage.Mongo.Bookings;
-using Coaching.Storage.Mongo.Calendar;
-using Coaching.Storage.Mongo.Coaches;
-using Coaching.Storage.Mongo.Courses;
 using Coaching.Storage.Sqlite;
-using Coaching.Storage.Sqlite.Availability;
-using Coaching.Storage.Sqlite.Bookings;
-using Coaching.Storage.Sqlite.Coaches;
-using Coaching.Storage.Sqlite.Courses;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using NodaTime;
 
 namespace Coaching.Server.Hosting;
 
-/// <summary>All wiring of the server: options, store, identity, gRPC, health and reflection.</summary>
+/// <summary>All wiring of the server: options, store, identity, gRPC, health and reflection. Registration does no IO.</summary>
 public static class CoachingServerExtensions
 {
-    /// <summary>Registers every service the server needs, reading the <c>Coaching</c> configuration section.</summary>
+    /// <summary>Registers every service the server needs, binding the <c>Coaching</c> configuration section (validated at start).</summary>
     public static WebApplicationBuilder AddCoachingServer(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(CoachingOptions.Section).Get<CoachingOptions>() ?? new CoachingOptions();
         var services = builder.Services;
-        services.AddSingleton(options);
+        services.AddOptions<CoachingOptions>().Bind(builder.Configuration.GetSection(CoachingOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CoachingOptions>, CoachingOptionsValidation>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<CoachingOptions>>().Value);
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
         services.AddSingleton<IClock>(SystemClock.Instance);
@@ -48,21 +41,17 @@ public static class CoachingServerExtensions
         services.AddSingleton<AvailabilityPlanner>();
         services.AddSingleton<BookingDesk>();
         services.AddSingleton<FeedDesk>();
-        // Availability and bookings see every commitment of a coach (bookings and cohort sessions); a new cohort
-        // session is checked against bookings only.
-        services.AddSingleton<IBusyTimeReader>(sp => new CommittedTime(sp.GetRequiredService<BookingBusyTime>().Reader, sp.GetRequiredService<ICourseStore>()));
+        services.AddSingleton<IBusyTimeReader, CommittedTime>();
         services.AddSingleton<EnrolmentInvites>();
-        services.AddSingleton(sp => new CourseDesk(sp.GetRequiredService<ICourseStore>(), sp.GetRequiredService<ICoachStore>(),
-            sp.GetRequiredService<BookingBusyTime>().Reader, sp.GetRequiredService<EnrolmentInvites>(), sp.GetRequiredService<IEnrolmentInviteStore>(),
-            sp.GetRequiredService<IClock>(), sp.GetRequiredService<IIdGenerator>()));
+        services.AddSingleton<CourseDesk>();
         services.AddSingleton<ICalendarWriter, IcalWriter>();
-        services.AddCoachingStore(options);
-        services.AddCoachingIdentity(options);
+        services.AddCoachingStore(builder.Configuration);
+        services.AddCoachingIdentity();
 
         services.AddGrpc(o =>
         {
             o.Interceptors.Add<ErrorInterceptor>();
-            o.MaxReceiveMessageSize = 1024 * 1024;
+            o.MaxReceiveMessageSize = OversizedRequests.MaxMessageBytes;
         });
         services.AddMalformedRequestAnswers();
         services.AddGrpcReflection();
@@ -70,58 +59,37 @@ public static class CoachingServerExtensions
         return builder;
     }
 
-    /// <summary>Chooses the store from configuration: <c>sqlite</c> (default) or <c>mongodb</c>.</summary>
-    public static IServiceCollection AddCoachingStore(this IServiceCollection services, CoachingOptions options)
+    /// <summary>
+    /// Chooses the store named by <c>Coaching:Store</c>: <c>sqlite</c> (default) or <c>mongodb</c>. Only the choice is read here; the
+    /// rest of the options are bound and validated when the host starts. An unknown name registers no store and fails that validation.
+    /// </summary>
+    public static IServiceCollection AddCoachingStore(this IServiceCollection services, IConfiguration configuration)
     {
-        switch (options.Store.ToLowerInvariant())
+        var store = configuration[$"{CoachingOptions.Section}:{nameof(CoachingOptions.Store)}"] ?? CoachingOptions.Sqlite;
+        if (string.Equals(store, CoachingOptions.Sqlite, StringComparison.OrdinalIgnoreCase))
         {
-            case "sqlite":
-                var database = new SqliteDatabase(Path.Combine(options.ResolvedDataDirectory, "coaching.db"));
-                services.AddSingleton(database);
-                services.AddSingleton<IStoreHealth>(database);
-                services.AddSingleton<ICoachStore, SqliteCoachStore>();
-                services.AddSingleton<IAvailabilityStore, SqliteAvailabilityStore>();
-                services.AddSingleton(new BookingBusyTime(new SqliteBusyTimeReader(database)));
-                services.AddSingleton<ICourseStore, SqliteCourseStore>();
-                services.AddSingleton<IEnrolmentInviteStore, SqliteEnrolmentInviteStore>();
-                services.AddSingleton<IBookingStore, SqliteBookingStore>();
-                services.AddSingleton<IFeedStore, SqliteFeedStore>();
-                services.AddSingleton<IStoreInitializer>(new StoreInitializer(database.MigrateAsync));
-                break;
-            case "mongodb":
-                if (string.IsNullOrWhiteSpace(options.MongoDb.ConnectionString))
-                {
-                    throw new InvalidOperationException("Coaching:Store is mongodb but Coaching:MongoDb:ConnectionString is empty.");
-                }
-
-                var mongo = MongoStore.Connect(options.MongoDb.ConnectionString);
-                services.AddSingleton(mongo);
-                services.AddSingleton<IStoreHealth>(mongo);
-                services.AddSingleton<ICoachStore, MongoCoachStore>();
-                services.AddSingleton<IAvailabilityStore, MongoAvailabilityStore>();
-                services.AddSingleton(new BookingBusyTime(new MongoBusyTimeReader(mongo)));
-                services.AddSingleton<ICourseStore, MongoCourseStore>();
-                services.AddSingleton<IEnrolmentInviteStore, MongoEnrolmentInviteStore>();
-                services.AddSingleton<IBookingStore, MongoBookingStore>();
-                services.AddSingleton<IFeedStore, MongoFeedStore>();
-                services.AddSingleton<IStoreInitializer>(new StoreInitializer(mongo.EnsureIndexesAsync));
-                break;
-            default:
-                throw new InvalidOperationException($"Coaching:Store must be 'sqlite' or 'mongodb', not '{options.Store}'.");
+            services.AddSqliteStore(sp => Path.Combine(sp.GetRequiredService<CoachingOptions>().ResolvedDataDirectory, "coaching.db"));
+        }
+        else if (string.Equals(store, CoachingOptions.Mongo, StringComparison.OrdinalIgnoreCase))
+        {
+            services.AddMongoStore(sp => sp.GetRequiredService<CoachingOptions>().MongoDb.ConnectionString);
         }
 
         return services;
     }
 
-    /// <summary>JWT bearer validation: a configured OpenID Connect authority, or the local development key.</summary>
-    public static IServiceCollection AddCoachingIdentity(this IServiceCollection services, CoachingOptions options)
+    /// <summary>
+    /// JWT bearer validation: a configured OpenID Connect authority, or the local development key (read, or created, the first time
+    /// tokens are validated or the host starts, never during registration).
+    /// </summary>
+    public static IServiceCollection AddCoachingIdentity(this IServiceCollection services)
     {
-        var auth = options.Auth;
-        // Created eagerly so the key exists from the first start, before any token is minted.
-        var localKey = string.IsNullOrWhiteSpace(auth.Authority) ? LocalSigningKey.LoadOrCreate(options.ResolvedDataDirectory) : null;
+        services.AddSingleton<LocalKeys>();
         services.AddAuthorization();
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<CoachingOptions, LocalKeys>((jwt, options, keys) =>
         {
+            var auth = options.Auth;
             jwt.MapInboundClaims = false;
             var parameters = new TokenValidationParameters
             {
@@ -132,8 +100,9 @@ public static class CoachingServerExtensions
                 ValidateLifetime = true,
                 ClockSkew = TimeSpan.FromMinutes(1),
             };
-            if (localKey is { } key)
+            if (string.IsNullOrWhiteSpace(auth.Authority))
             {
+                var key = keys.Key;
                 parameters.ValidIssuer = string.IsNullOrWhiteSpace(auth.Issuer) ? key.Issuer : auth.Issuer;
                 parameters.ValidAudience = string.IsNullOrWhiteSpace(auth.Audience) ? key.Audience : auth.Audience;
                 parameters.IssuerSigningKey = key.SecurityKey;
@@ -150,9 +119,19 @@ public static class CoachingServerExtensions
         return services;
     }
 
-    /// <summary>Migrates the SQLite schema or creates MongoDB indexes before the server takes calls.</summary>
-    public static async Task InitializeStoreAsync(this WebApplication app)
+    /// <summary>
+    /// Validates the options (a clear message per bad setting), creates the local signing key when no authority is configured,
+    /// and migrates the SQLite schema or creates MongoDB indexes, before the server takes calls.
+    /// </summary>
+    /// <exception cref="OptionsValidationException">When a setting is invalid.</exception>
+    public static async Task InitializeAsync(this WebApplication app)
     {
+        var options = app.Services.GetRequiredService<CoachingOptions>();
+        if (string.IsNullOrWhiteSpace(options.Auth.Authority))
+        {
+            _ = app.Services.GetRequiredService<LocalKeys>().Key;
+        }
+
         foreach (var initializer in app.Services.GetServices<IStoreInitializer>())
         {
             await initializer.InitializeAsync(app.Lifetime.ApplicationStopping).ConfigureAwait(false);
@@ -175,20 +154,6 @@ public static class CoachingServerExtensions
         app.MapGrpcReflectionService().AllowAnonymous();
         return app;
     }
-}
-
-/// <summary>The store's reader of booked time alone (without cohort sessions).</summary>
-public sealed record BookingBusyTime(IBusyTimeReader Reader);
-
-/// <summary>Prepares a store before the first call.</summary>
-public interface IStoreInitializer
-{
-    Task InitializeAsync(CancellationToken cancellationToken);
-}
-
-internal sealed class StoreInitializer(Func<CancellationToken, Task> initialize) : IStoreInitializer
-{
-    public Task InitializeAsync(CancellationToken cancellationToken) => initialize(cancellationToken);
 }
 
 /// <summary>Health of the store: SERVING only while it answers a ping.</summary>

@@ -6,7 +6,7 @@ using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
 namespace Coaching.Server.Tests.Availability;
 
 [Collection(UsesServer.Name)]
-public class AvailabilityServiceTests(ServerFixture server)
+public class AvailabilityServiceTests(ServerFixture server) : ServerTest(server)
 {
     private static WeeklyWindow Window(Weekday day, int startH, int startM, int endH, int endM) => new()
     {

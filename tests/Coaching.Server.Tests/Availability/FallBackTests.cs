@@ -7,7 +7,7 @@ namespace Coaching.Server.Tests.Availability;
 
 /// <summary>The fall-back reproduction from outside: listing and booking agree that a window is its clock readings.</summary>
 [Collection(UsesServer.Name)]
-public class FallBackTests(ServerFixture server)
+public class FallBackTests(ServerFixture server) : ServerTest(server)
 {
     private static Timestamp Utc(int hour, int minute) =>
         Timestamp.FromDateTime(new DateTime(2027, 11, 7, hour, minute, 0, DateTimeKind.Utc));

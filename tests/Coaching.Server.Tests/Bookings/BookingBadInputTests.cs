@@ -6,7 +6,7 @@ namespace Coaching.Server.Tests.Bookings;
 
 /// <summary>Every BookingService RPC with malformed names, unknown ids, oversized text and wrong roles: precise status, nothing changed.</summary>
 [Collection(UsesServer.Name)]
-public class BookingBadInputTests(ServerFixture server)
+public class BookingBadInputTests(ServerFixture server) : ServerTest(server)
 {
     public static TheoryData<string> Rpcs => ["get", "confirm", "decline", "cancel", "reschedule", "complete", "noshow"];
 

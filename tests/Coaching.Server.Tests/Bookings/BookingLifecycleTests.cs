@@ -7,7 +7,7 @@ using Duration = Google.Protobuf.WellKnownTypes.Duration;
 namespace Coaching.Server.Tests.Bookings;
 
 [Collection(UsesServer.Name)]
-public class BookingLifecycleTests(ServerFixture server)
+public class BookingLifecycleTests(ServerFixture server) : ServerTest(server)
 {
     [Fact]
     public async Task CreateBooking_AutoConfirmed_HoldsTheSlot()

@@ -8,7 +8,7 @@ namespace Coaching.Server.Tests.Bookings;
 
 /// <summary>Real concurrent gRPC calls racing for the same time; the store must let exactly the right number win.</summary>
 [Collection(UsesServer.Name)]
-public class BookingRaceTests(ServerFixture server)
+public class BookingRaceTests(ServerFixture server) : ServerTest(server)
 {
     private const int Racers = 64;
 

@@ -7,7 +7,7 @@ namespace Coaching.Server.Tests.Bookings;
 
 /// <summary>DESIGN guarantees the other suites touch but do not prove on their own.</summary>
 [Collection(UsesServer.Name)]
-public class GuaranteeTests(ServerFixture server)
+public class GuaranteeTests(ServerFixture server) : ServerTest(server)
 {
     [Fact]
     public async Task ConcurrentChangesToOneBooking_NeverSendTheSameSequenceTwice()

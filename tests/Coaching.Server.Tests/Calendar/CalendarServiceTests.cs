@@ -7,7 +7,7 @@ using static Coaching.Server.Tests.Bookings.BookingScenario;
 namespace Coaching.Server.Tests.Calendar;
 
 [Collection(UsesServer.Name)]
-public class CalendarServiceTests(ServerFixture server)
+public class CalendarServiceTests(ServerFixture server) : ServerTest(server)
 {
     private CalendarService.CalendarServiceClient Calendar(string token) => new(server.Channel(token));
 

@@ -5,7 +5,7 @@ using Grpc.Core;
 namespace Coaching.Server.Tests.Coaches;
 
 [Collection(UsesServer.Name)]
-public class CoachServiceTests(ServerFixture server)
+public class CoachServiceTests(ServerFixture server) : ServerTest(server)
 {
     private static Coach NewCoach(string tag) => new()
     {

@@ -5,7 +5,7 @@ using Grpc.Core;
 namespace Coaching.Server.Tests.Coaches;
 
 [Collection(UsesServer.Name)]
-public class OfferingServiceTests(ServerFixture server)
+public class OfferingServiceTests(ServerFixture server) : ServerTest(server)
 {
     private static Offering NewOffering() => new()
     {

@@ -11,7 +11,7 @@ namespace Coaching.Server.Tests.Courses;
 /// refuses the second of the two kinds of commitment whichever commits first, so they never both stand.
 /// </summary>
 [Collection(UsesServer.Name)]
-public class CohortSessionRaceTests(ServerFixture server, Xunit.Abstractions.ITestOutputHelper output)
+public class CohortSessionRaceTests(ServerFixture server, Xunit.Abstractions.ITestOutputHelper output) : ServerTest(server)
 {
     private const int Racers = 64;
 

@@ -6,7 +6,7 @@ namespace Coaching.Server.Tests.Courses;
 
 /// <summary>Every CourseService RPC with malformed names, unknown ids and wrong roles: precise status, nothing changed.</summary>
 [Collection(UsesServer.Name)]
-public class CourseBadInputTests(ServerFixture server)
+public class CourseBadInputTests(ServerFixture server) : ServerTest(server)
 {
     [Fact]
     public async Task MalformedNames_InvalidArgument_UnknownIds_NotFound()

@@ -6,7 +6,7 @@ namespace Coaching.Server.Tests.Courses;
 
 /// <summary>Guarantee 3 for courses and cohorts: a retried create returns the original; a reused id with other content is refused.</summary>
 [Collection(UsesServer.Name)]
-public class CourseIdempotencyTests(ServerFixture server)
+public class CourseIdempotencyTests(ServerFixture server) : ServerTest(server)
 {
     [Fact]
     public async Task CreateCourseAndCohort_Retried_ReturnOriginals()

@@ -6,7 +6,7 @@ using static Coaching.Server.Tests.Courses.CohortScenario;
 namespace Coaching.Server.Tests.Courses;
 
 [Collection(UsesServer.Name)]
-public class CourseServiceTests(ServerFixture server)
+public class CourseServiceTests(ServerFixture server) : ServerTest(server)
 {
     [Fact]
     public async Task Enrol_FillsSeatsThenWaitlistsInOrder_AndCountsShow()

@@ -5,7 +5,7 @@ using Google.Protobuf.WellKnownTypes;
 namespace Coaching.Server.Tests.Courses;
 
 [Collection(UsesServer.Name)]
-public class EnrolmentInviteTests(ServerFixture server)
+public class EnrolmentInviteTests(ServerFixture server) : ServerTest(server)
 {
     private CalendarService.CalendarServiceClient Calendar(string subject, string role = "client") => new(server.Channel(server.Token(subject, role)));
 

@@ -4,7 +4,7 @@ namespace Coaching.Server.Tests.Courses;
 
 /// <summary>Concurrent enrolments and withdrawals over real gRPC calls; the store must keep the cohort's guarantees.</summary>
 [Collection(UsesServer.Name)]
-public class EnrolmentRaceTests(ServerFixture server)
+public class EnrolmentRaceTests(ServerFixture server) : ServerTest(server)
 {
     [Fact]
     public async Task HundredClients_TwelveSeats_TwelveEnrolled_EightyEightWaitlistedInArrivalOrder()

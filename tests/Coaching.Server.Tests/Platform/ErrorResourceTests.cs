@@ -8,7 +8,7 @@ namespace Coaching.Server.Tests.Platform;
 
 /// <summary>Every FAILED_PRECONDITION names, in its ErrorInfo, the resource it is about.</summary>
 [Collection(UsesServer.Name)]
-public class ErrorResourceTests(ServerFixture server)
+public class ErrorResourceTests(ServerFixture server) : ServerTest(server)
 {
     [Fact]
     public void FailedPreconditions_AreBuiltOnlyThroughTheHelperThatRequiresAResource()

@@ -9,7 +9,7 @@ namespace Coaching.Server.Tests.Platform;
 
 /// <summary>Timestamps and durations at the ends of their wire ranges: always a precise caller error, never INTERNAL.</summary>
 [Collection(UsesServer.Name)]
-public class ExtremeValueTests(ServerFixture server)
+public class ExtremeValueTests(ServerFixture server) : ServerTest(server)
 {
     private static readonly Timestamp Latest = new() { Seconds = 253_402_300_799, Nanos = 999_999_999 };
     private static readonly Timestamp Earliest = new() { Seconds = -62_135_596_800 };

@@ -1,4 +1,4 @@
-using Coaching.Domain.Coaches;
+using Coaching.Domain.Common;
 using Coaching.Server.Hosting;
 using Grpc.Health.V1;
 using Grpc.Reflection.V1Alpha;
@@ -7,7 +7,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Coaching.Server.Tests.Platform;
 
 [Collection(UsesServer.Name)]
-public class HealthAndReflectionTests(ServerFixture server)
+public class HealthAndReflectionTests(ServerFixture server) : ServerTest(server)
 {
     [Fact]
     public async Task Health_Anonymous_ServingWhenStoreAnswers()

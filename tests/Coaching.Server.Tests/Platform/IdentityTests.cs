@@ -4,7 +4,7 @@ using Grpc.Core;
 namespace Coaching.Server.Tests.Platform;
 
 [Collection(UsesServer.Name)]
-public class IdentityTests(ServerFixture server)
+public class IdentityTests(ServerFixture server) : ServerTest(server)
 {
     [Fact]
     public async Task NoToken_Unauthenticated()

@@ -1,14 +1,15 @@
 using Coaching.Domain.Availability;
+using Coaching.Domain.Bookings;
 using MongoDB.Driver;
 using NodaTime;
 
 namespace Coaching.Storage.Mongo.Bookings;
 
 /// <summary>Busy time from active bookings, through the partial (coach_id, block_start) index.</summary>
-public sealed class MongoBusyTimeReader(MongoStore store) : IBusyTimeReader
+public sealed class MongoBookedTimeReader(MongoStore store) : IBookedTimeReader
 {
     /// <inheritdoc />
-    public async Task<IReadOnlyList<(string CoachId, BusyInterval Busy)>> ListBusyAsync(IReadOnlyCollection<string> coachIds,
+    public async Task<IReadOnlyList<(string CoachId, BusyInterval Busy)>> ListBookedAsync(IReadOnlyCollection<string> coachIds,
         Instant rangeStart, Instant rangeEnd, CancellationToken cancellationToken)
     {
         var documents = await store.Bookings.Find(BookingQueries.Busy(coachIds, rangeStart, rangeEnd))

@@ -1,15 +1,16 @@
 using System.Text.Json;
 using Coaching.Domain.Availability;
+using Coaching.Domain.Bookings;
 using Coaching.Domain.Coaches;
 using NodaTime;
 
 namespace Coaching.Storage.Sqlite.Bookings;
 
 /// <summary>Busy time from active bookings, through the partial index on (coach_id, block_start).</summary>
-public sealed class SqliteBusyTimeReader(SqliteDatabase database) : IBusyTimeReader
+public sealed class SqliteBookedTimeReader(SqliteDatabase database) : IBookedTimeReader
 {
     /// <inheritdoc />
-    public async Task<IReadOnlyList<(string CoachId, BusyInterval Busy)>> ListBusyAsync(IReadOnlyCollection<string> coachIds,
+    public async Task<IReadOnlyList<(string CoachId, BusyInterval Busy)>> ListBookedAsync(IReadOnlyCollection<string> coachIds,
         Instant rangeStart, Instant rangeEnd, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -1,0 +1,38 @@
+using Coaching.Domain.Availability;
+using Coaching.Domain.Bookings;
+using Coaching.Domain.Coaches;
+using Coaching.Domain.Common;
+using Coaching.Domain.Courses;
+using Coaching.Domain.Feeds;
+using Coaching.Storage.Sqlite.Availability;
+using Coaching.Storage.Sqlite.Bookings;
+using Coaching.Storage.Sqlite.Coaches;
+using Coaching.Storage.Sqlite.Courses;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Coaching.Storage.Sqlite;
+
+/// <summary>Registration of the embedded store.</summary>
+public static class SqliteStoreRegistration
+{
+    /// <summary>
+    /// Registers every store interface over one SQLite file. Nothing is opened here: the file is created and migrated by
+    /// <see cref="IStoreInitializer"/> when the host starts.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="databasePath">Where the database file lives, read when the database is first needed.</param>
+    public static IServiceCollection AddSqliteStore(this IServiceCollection services, Func<IServiceProvider, string> databasePath)
+    {
+        services.AddSingleton(sp => new SqliteDatabase(databasePath(sp)));
+        services.AddSingleton<IStoreHealth>(sp => sp.GetRequiredService<SqliteDatabase>());
+        services.AddSingleton<IStoreInitializer>(sp => sp.GetRequiredService<SqliteDatabase>());
+        services.AddSingleton<ICoachStore, SqliteCoachStore>();
+        services.AddSingleton<IAvailabilityStore, SqliteAvailabilityStore>();
+        services.AddSingleton<IBookedTimeReader, SqliteBookedTimeReader>();
+        services.AddSingleton<IBookingStore, SqliteBookingStore>();
+        services.AddSingleton<ICourseStore, SqliteCourseStore>();
+        services.AddSingleton<IEnrolmentInviteStore, SqliteEnrolmentInviteStore>();
+        services.AddSingleton<IFeedStore, SqliteFeedStore>();
+        return services;
+    }
+}
