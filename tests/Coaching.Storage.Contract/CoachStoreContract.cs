@@ -59,6 +59,26 @@ public abstract class CoachStoreContract : IAsyncLifetime
         IdempotencyKey.Create(scope, requestId, true, content)!;
 
     [SkippableFact]
+    public async Task GetCoaches_ReturnsTheVisibleOnesAmongTheIds_InOneCall()
+    {
+        SkipIfUnavailable();
+        var ada = NewCoach("Ada");
+        var grace = NewCoach("Grace");
+        var gone = NewCoach("Gone");
+        foreach (var coach in new[] { ada, grace, gone })
+        {
+            await Store.CreateCoachAsync(coach, null, default);
+        }
+
+        await Store.DeleteCoachAsync(gone.Id, 1, Clock.GetCurrentInstant(), default);
+
+        var found = await Store.GetCoachesAsync([grace.Id, gone.Id, "no-such-coach", ada.Id], default);
+
+        Assert.Equal(new[] { ada.Id, grace.Id }.Order(StringComparer.Ordinal), found.Select(c => c.Id));
+        Assert.Empty(await Store.GetCoachesAsync([], default));
+    }
+
+    [SkippableFact]
     public async Task CreateCoach_ThenGet_RoundTripsEveryField()
     {
         SkipIfUnavailable();

@@ -186,6 +186,23 @@ public abstract class CourseStoreContract : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task GetCohortsAndCourses_ReturnTheKnownOnesAmongTheIds_WithLiveCounts()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        var january = await SeedAsync(1);
+        var february = await SeedAsync(3);
+        await JoinAsync(january, "a");
+        await JoinAsync(january, "b");
+
+        var cohorts = await Store.GetCohortsAsync([february.Id, january.Id, "no-such-cohort"], default);
+        var courses = await Store.GetCoursesAsync([january.CourseId, "no-such-course"], default);
+
+        Assert.Equal(new[] { january.Id, february.Id }.Order(StringComparer.Ordinal), cohorts.Select(c => c.Id));
+        Assert.Equal((1, 1), cohorts.Where(c => c.Id == january.Id).Select(c => (c.EnrolledCount, c.WaitlistCount)).Single());
+        Assert.Equal([january.CourseId], courses.Select(c => c.Id));
+    }
+
+    [SkippableFact]
     public async Task Enrol_SeatsThenWaitlist_CountsAndPositions()
     {
         Skip.If(SkipReason is not null, SkipReason);

@@ -16,6 +16,9 @@ public interface ICoachStore
     /// <summary>The coach, or null when missing or deleted.</summary>
     Task<Coach?> GetCoachAsync(string coachId, CancellationToken cancellationToken);
 
+    /// <summary>The visible coaches among <paramref name="coachIds"/>, in one query (unknown ids are absent).</summary>
+    Task<IReadOnlyList<Coach>> GetCoachesAsync(IReadOnlyCollection<string> coachIds, CancellationToken cancellationToken);
+
     /// <summary>Coaches ordered by id, after the cursor, at most <see cref="CoachQuery.Limit"/>.</summary>
     Task<IReadOnlyList<Coach>> ListCoachesAsync(CoachQuery query, CancellationToken cancellationToken);
 

@@ -15,6 +15,9 @@ public interface ICourseStore
 
     Task<Course?> GetCourseAsync(string courseId, CancellationToken cancellationToken);
 
+    /// <summary>The courses among <paramref name="courseIds"/>, in one query (unknown ids are absent).</summary>
+    Task<IReadOnlyList<Course>> GetCoursesAsync(IReadOnlyCollection<string> courseIds, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<Course>> ListCoursesAsync(string? afterId, int limit, CancellationToken cancellationToken);
 
     /// <summary>Inserts a cohort with its sessions' claims; a request key used before reports the original instead.</summary>
@@ -22,6 +25,9 @@ public interface ICourseStore
 
     /// <summary>The cohort with live counts, or null.</summary>
     Task<Cohort?> GetCohortAsync(string courseId, string cohortId, CancellationToken cancellationToken);
+
+    /// <summary>The cohorts among <paramref name="cohortIds"/> with live counts, in one query (unknown ids are absent).</summary>
+    Task<IReadOnlyList<Cohort>> GetCohortsAsync(IReadOnlyCollection<string> cohortIds, CancellationToken cancellationToken);
 
     /// <summary>Cohorts (of one course, or all when null) ordered by id.</summary>
     Task<IReadOnlyList<Cohort>> ListCohortsAsync(string? courseId, CohortState? state, string? afterId, int limit, CancellationToken cancellationToken);

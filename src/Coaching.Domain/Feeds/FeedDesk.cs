@@ -85,38 +85,32 @@ public sealed class FeedDesk(IFeedStore feeds, IBookingStore bookings, Courses.I
     };
 
     // A client's cohort sessions, as their last invite left them (confirmed, or cancelled after a withdrawal): one query for the
-    // enrolments, one for their latest invites, then the details of each cohort the client invited to (a client is in few).
+    // enrolments, one for their latest invites, then one each for their cohorts, courses and organizers, together.
     private async Task<List<SessionEntry>> CohortEntriesAsync(string clientId, Instant since, CancellationToken ct)
     {
-        var enrolments = await courses.ListEnrolmentsAsync(new Courses.EnrolmentQuery(null, clientId, null, null, MaxEntries), ct).ConfigureAwait(false);
+        var enrolments = await courses.ListEnrolmentsAsync(new EnrolmentQuery(null, clientId, null, null, MaxEntries), ct).ConfigureAwait(false);
         if (enrolments.Count == 0)
         {
             return [];
         }
 
         var latest = await enrolmentInvites.LatestForAsync([.. enrolments.Select(e => e.Id)], ct).ConfigureAwait(false);
+        var invited = enrolments.Where(e => latest.ContainsKey(e.Id)).ToList();
+        var cohortsTask = courses.GetCohortsAsync([.. invited.Select(e => e.CohortId).Distinct()], ct);
+        var coursesTask = courses.GetCoursesAsync([.. invited.Select(e => e.CourseId).Distinct()], ct);
+        var cohorts = (await cohortsTask.ConfigureAwait(false)).ToDictionary(c => c.Id);
+        var courseById = (await coursesTask.ConfigureAwait(false)).ToDictionary(c => c.Id);
+        var organizers = (await coaches.GetCoachesAsync([.. cohorts.Values.Where(c => c.CoachIds.Count > 0).Select(c => c.CoachIds[0]).Distinct()], ct)
+            .ConfigureAwait(false)).ToDictionary(c => c.Id);
         var entries = new List<SessionEntry>();
-        var courseCache = new Dictionary<string, Courses.Course?>();
-        var coachCache = new Dictionary<string, Coaches.Coach?>();
-        foreach (var enrolment in enrolments.Where(e => latest.ContainsKey(e.Id)))
+        foreach (var enrolment in invited)
         {
-            var cohort = await courses.GetCohortAsync(enrolment.CourseId, enrolment.CohortId, ct).ConfigureAwait(false);
-            if (!courseCache.TryGetValue(enrolment.CourseId, out var course))
-            {
-                course = courseCache[enrolment.CourseId] = await courses.GetCourseAsync(enrolment.CourseId, ct).ConfigureAwait(false);
-            }
-
-            if (cohort is null || course is null)
+            if (!cohorts.TryGetValue(enrolment.CohortId, out var cohort) || !courseById.TryGetValue(enrolment.CourseId, out var course))
             {
                 continue;
             }
 
-            Coaches.Coach? organizer = null;
-            if (cohort.CoachIds.Count > 0 && !coachCache.TryGetValue(cohort.CoachIds[0], out organizer))
-            {
-                organizer = coachCache[cohort.CoachIds[0]] = await coaches.GetCoachAsync(cohort.CoachIds[0], ct).ConfigureAwait(false);
-            }
-
+            var organizer = cohort.CoachIds.Count > 0 ? organizers.GetValueOrDefault(cohort.CoachIds[0]) : null;
             var last = latest[enrolment.Id];
             var status = last.Method == InviteMethod.Cancel ? SessionStatus.Cancelled : SessionStatus.Confirmed;
             entries.AddRange(EnrolmentInvites.Entries(course, cohort, enrolment, organizer, last.Sequence, status, cohort.UpdateTime)
@@ -126,21 +120,24 @@ public sealed class FeedDesk(IFeedStore feeds, IBookingStore bookings, Courses.I
         return entries;
     }
 
-    // The cohort sessions a coach teaches, from the last 30 days and the coming year: one query for the sessions, then the
-    // titles of their (few) courses.
+    // The cohort sessions a coach teaches, from the last 30 days and the coming year: one query for the sessions, then the coach
+    // and the titles of their courses, together.
     private async Task<List<SessionEntry>> TeachingEntriesAsync(string coachId, Instant since, CancellationToken ct)
     {
         var sessions = await courses.ListTeachingAsync([coachId], since, since + Duration.FromDays(400), ct).ConfigureAwait(false);
-        var coach = sessions.Count == 0 ? null : await coaches.GetCoachAsync(coachId, ct).ConfigureAwait(false);
-        var titles = new Dictionary<string, string>();
-        foreach (var courseId in sessions.Select(s => s.CourseId).Distinct())
+        if (sessions.Count == 0)
         {
-            titles[courseId] = (await courses.GetCourseAsync(courseId, ct).ConfigureAwait(false))?.Title ?? "Course";
+            return [];
         }
 
+        var coachTask = coaches.GetCoachAsync(coachId, ct);
+        var titlesTask = courses.GetCoursesAsync([.. sessions.Select(s => s.CourseId).Distinct()], ct);
+        var coach = await coachTask.ConfigureAwait(false);
+        var titles = (await titlesTask.ConfigureAwait(false)).ToDictionary(c => c.Id, c => c.Title);
         return [.. sessions.OrderBy(s => s.Session.Start).Take(MaxEntries).Select(s => new SessionEntry(
-            $"cohort-{s.CohortId}-{s.Index + 1}@coaching", 0, s.Session.Start, s.Session.End, $"{titles[s.CourseId]} (session {s.Index + 1})", string.Empty,
-            coach?.DisplayName ?? coachId, coach?.Email ?? "courses@coaching.invalid", string.Empty, string.Empty, SessionStatus.Confirmed, s.Session.Start))];
+            $"cohort-{s.CohortId}-{s.Index + 1}@coaching", 0, s.Session.Start, s.Session.End, $"{titles.GetValueOrDefault(s.CourseId, "Course")} (session {s.Index + 1})",
+            string.Empty, coach?.DisplayName ?? coachId, coach?.Email ?? "courses@coaching.invalid", string.Empty, string.Empty, SessionStatus.Confirmed,
+            s.Session.Start))];
     }
 
     private static string Authorize(Caller caller, string feedName)

@@ -15,6 +15,9 @@ public static class CoachQueries
     public static FilterDefinition<CoachDocument> VisibleCoach(string id) =>
         C.Eq(d => d.Id, id) & C.Eq(d => d.DeleteTime, null);
 
+    public static FilterDefinition<CoachDocument> VisibleCoaches(IEnumerable<string> ids) =>
+        C.In(d => d.Id, ids) & C.Eq(d => d.DeleteTime, null);
+
     public static FilterDefinition<CoachDocument> CoachAtVersion(string id, long version) =>
         VisibleCoach(id) & C.Eq(d => d.Version, version);
 

@@ -40,6 +40,13 @@ public sealed class MongoCoachStore(MongoStore store) : ICoachStore
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<Coach>> GetCoachesAsync(IReadOnlyCollection<string> coachIds, CancellationToken cancellationToken)
+    {
+        var documents = await store.Coaches.Find(CoachQueries.VisibleCoaches(coachIds)).SortBy(d => d.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return documents.ConvertAll(d => d.ToDomain());
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<Coach>> ListCoachesAsync(CoachQuery query, CancellationToken cancellationToken)
     {
         var documents = await store.Coaches.Find(CoachQueries.ListCoaches(query))

@@ -35,6 +35,22 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
         (await store.Courses.Find(d => d.Id == courseId).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false))?.ToDomain();
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<Course>> GetCoursesAsync(IReadOnlyCollection<string> courseIds, CancellationToken cancellationToken)
+    {
+        var documents = await store.Courses.Find(Builders<CourseDocument>.Filter.In(d => d.Id, courseIds)).SortBy(d => d.Id)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return documents.ConvertAll(d => d.ToDomain());
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Cohort>> GetCohortsAsync(IReadOnlyCollection<string> cohortIds, CancellationToken cancellationToken)
+    {
+        var documents = await store.Cohorts.Find(F.In(d => d.Id, cohortIds) & CohortUpdates.IsCohort).SortBy(d => d.Id)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return documents.ConvertAll(d => d.ToDomain());
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<Course>> ListCoursesAsync(string? afterId, int limit, CancellationToken cancellationToken)
     {
         var documents = await store.Courses.Find(Builders<CourseDocument>.Filter.Gt(d => d.Id, afterId ?? string.Empty)).SortBy(d => d.Id).Limit(limit)

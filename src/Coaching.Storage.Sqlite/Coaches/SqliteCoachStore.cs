@@ -62,6 +62,16 @@ public sealed class SqliteCoachStore(SqliteDatabase database) : ICoachStore
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<Coach>> GetCoachesAsync(IReadOnlyCollection<string> coachIds, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var select = connection.Command(
+            $"SELECT {CoachColumns} FROM coaches c WHERE c.id IN (SELECT value FROM json_each($ids)) AND c.delete_time IS NULL ORDER BY c.id")
+            .With("$ids", System.Text.Json.JsonSerializer.Serialize(coachIds));
+        return await select.ListAsync(ReadCoach, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<Coach>> ListCoachesAsync(CoachQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);

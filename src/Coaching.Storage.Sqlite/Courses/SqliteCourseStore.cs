@@ -60,6 +60,24 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<Course>> GetCoursesAsync(IReadOnlyCollection<string> courseIds, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var select = connection.Command($"SELECT {CourseColumns} FROM courses WHERE id IN (SELECT value FROM json_each($ids)) ORDER BY id")
+            .With("$ids", System.Text.Json.JsonSerializer.Serialize(courseIds));
+        return await select.ListAsync(ReadCourse, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Cohort>> GetCohortsAsync(IReadOnlyCollection<string> cohortIds, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var select = connection.Command($"SELECT {CohortColumns} FROM cohorts c WHERE c.id IN (SELECT value FROM json_each($ids)) ORDER BY c.id")
+            .With("$ids", System.Text.Json.JsonSerializer.Serialize(cohortIds));
+        return await select.ListAsync(ReadCohort, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<Course>> ListCoursesAsync(string? afterId, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
