@@ -6,13 +6,13 @@ using NodaTime;
 namespace Coaching.Domain.Availability;
 
 /// <summary>Open slots of one offering, with what a client app needs to show them.</summary>
-public sealed record OfferingSlots(Coach Coach, Offering Offering, SlotResult Result, Duration Step);
+public sealed record OfferingSlots(Coach Coach, Offering Offering, SlotListing Listing, Duration Step);
 
 /// <summary>
 /// Use cases for weekly hours, date overrides, open slots and cross-coach search. A slot listing reads the
 /// coach, offering, schedule, overrides and busy time in parallel (one round trip of latency, one query each).
 /// </summary>
-public sealed class AvailabilityPlanner(ICoachStore coaches, IAvailabilityStore store, IBusyTimeReader busyTime, IClock clock, IIdGenerator ids)
+public sealed class AvailabilityPlanner(ICoachStore coaches, IAvailabilityStore store, SlotContextLoader slotContexts, IClock clock, IIdGenerator ids)
 {
     /// <summary>Longest range of one ListAvailableSlots call.</summary>
     public static readonly Duration MaxSlotRange = Duration.FromDays(90);
@@ -103,7 +103,7 @@ public sealed class AvailabilityPlanner(ICoachStore coaches, IAvailabilityStore 
             throw Fail.Precondition("COACH_INACTIVE", $"{coach.Name} does not take bookings at the moment.", coach.Name);
         }
 
-        var context = await LoadAsync([coach], start, end, ct).ConfigureAwait(false);
+        var context = await slotContexts.LoadAsync([coach.Id], start, end, ct).ConfigureAwait(false);
         var step = SlotCalculator.DefaultStep(offering);
         var result = SlotCalculator.Compute(context.QueryFor(coach, offering), start, end, clock.GetCurrentInstant(), step);
         return new OfferingSlots(coach, offering, result, step);
@@ -135,7 +135,7 @@ public sealed class AvailabilityPlanner(ICoachStore coaches, IAvailabilityStore 
 
         var coachIds = matches.Select(c => c.Id).ToList();
         var offeringsTask = coaches.ListOfferingsOfCoachesAsync(coachIds, ct);
-        var context = await LoadAsync(matches, criteria.Start, criteria.End, ct).ConfigureAwait(false);
+        var context = await slotContexts.LoadAsync(coachIds, criteria.Start, criteria.End, ct).ConfigureAwait(false);
         var offerings = (await offeringsTask.ConfigureAwait(false))
             .Where(o => (criteria.MinDuration is null || o.Duration >= criteria.MinDuration)
                 && (criteria.MaxDuration is null || o.Duration <= criteria.MaxDuration));
@@ -146,14 +146,14 @@ public sealed class AvailabilityPlanner(ICoachStore coaches, IAvailabilityStore 
         {
             var coach = byId[offering.CoachId];
             var step = SlotCalculator.DefaultStep(offering);
-            var result = SlotCalculator.Compute(context.QueryFor(coach, offering), criteria.Start, criteria.End, now, step);
-            if (result.Slots.Count == 0)
+            // Only the earliest few slots are shown, so the search looks no further than them.
+            var first = SlotCalculator.First(context.QueryFor(coach, offering), criteria.Start, criteria.End, now, step, perOffering);
+            if (first.Count == 0)
             {
                 continue;
             }
 
-            var trimmed = result with { Slots = [.. result.Slots.Take(perOffering)] };
-            results.Add(($"{result.Slots[0].ToUnixTimeTicks():D20}|{offering.Name}", new OfferingSlots(coach, offering, trimmed, step)));
+            results.Add(($"{first[0].ToUnixTimeTicks():D20}|{offering.Name}", new OfferingSlots(coach, offering, new SlotListing(first, []), step)));
         }
 
         var ordered = results.OrderBy(r => r.Key, StringComparer.Ordinal)
@@ -163,26 +163,6 @@ public sealed class AvailabilityPlanner(ICoachStore coaches, IAvailabilityStore 
         var fetched = ordered.Select(r => r.Slots).ToList();
         var keys = ordered.ToDictionary(r => r.Slots, r => r.Key);
         return Page.FromFetched(fetched, page, s => keys[s], filter);
-    }
-
-    private async Task<LoadedAvailability> LoadAsync(IReadOnlyList<Coach> forCoaches, Instant start, Instant end, CancellationToken ct)
-    {
-        var coachIds = forCoaches.Select(c => c.Id).ToList();
-        var zones = forCoaches.Select(c => c.TimeZone).Distinct().ToList();
-        // Local dates and cap weeks differ per zone; take the widest span once for all coaches.
-        var firstDate = zones.Min(z => start.InZone(z).Date).PlusDays(-1);
-        var lastDate = zones.Max(z => (end - Duration.Epsilon).InZone(z).Date).PlusDays(1);
-        var capWindows = zones.Select(z => SlotCalculator.CapWindow(z, start, end)).ToList();
-        var busyFrom = capWindows.Min(w => w.From) - Duration.FromDays(1);
-        var busyTo = capWindows.Max(w => w.To) + Duration.FromDays(1);
-
-        var schedules = store.GetSchedulesAsync(coachIds, ct);
-        var overrides = store.ListOverridesCoveringAsync(coachIds, firstDate, lastDate, ct);
-        var busy = busyTime.ListBusyAsync(coachIds, busyFrom, busyTo, ct);
-        await Task.WhenAll(schedules, overrides, busy).ConfigureAwait(false);
-        return new LoadedAvailability(await schedules.ConfigureAwait(false),
-            (await overrides.ConfigureAwait(false)).ToLookup(o => o.CoachId),
-            (await busy.ConfigureAwait(false)).ToLookup(b => b.CoachId, b => b.Busy));
     }
 
     /// <summary>Earliest instant availability can be asked about.</summary>
@@ -206,19 +186,6 @@ public sealed class AvailabilityPlanner(ICoachStore coaches, IAvailabilityStore 
         await coaches.GetCoachAsync(coachId, ct).ConfigureAwait(false) ?? Fail.NotFound<Coach>(ResourceNames.Coach(coachId));
 
     private Instant Now() => Instants.TruncateToMilliseconds(clock.GetCurrentInstant());
-
-    private sealed record LoadedAvailability(
-        IReadOnlyDictionary<string, WeeklySchedule> Schedules,
-        ILookup<string, DateOverride> Overrides,
-        ILookup<string, BusyInterval> Busy)
-    {
-        public SlotQuery QueryFor(Coach coach, Offering offering) => new(
-            coach.TimeZone,
-            Schedules.GetValueOrDefault(coach.Id) ?? WeeklySchedule.Empty(coach.Id),
-            [.. Overrides[coach.Id]],
-            offering,
-            [.. Busy[coach.Id]]);
-    }
 }
 
 /// <summary>What a client searches for.</summary>

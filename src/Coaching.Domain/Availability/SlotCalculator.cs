@@ -60,7 +60,7 @@ public enum SlotVerdict
 /// <summary>The outcome of a slot computation.</summary>
 /// <param name="Slots">Open start instants in order.</param>
 /// <param name="Days">One status per coach-local date touched by the range.</param>
-public sealed record SlotResult(IReadOnlyList<Instant> Slots, IReadOnlyList<(LocalDate Date, DayStatus Status)> Days);
+public sealed record SlotListing(IReadOnlyList<Instant> Slots, IReadOnlyList<(LocalDate Date, DayStatus Status)> Days);
 
 /// <summary>
 /// Computes open slots. Hours are expanded per local date with the zone's rules (never by adding 24 h): a
@@ -81,123 +81,191 @@ public static class SlotCalculator
     public static Duration DefaultStep(Offering offering) =>
         offering.Duration < Duration.FromMinutes(15) ? offering.Duration : Duration.FromMinutes(15);
 
-    /// <summary>Open slots of <paramref name="query"/> starting in <c>[from, to)</c>.</summary>
-    public static SlotResult Compute(SlotQuery query, Instant from, Instant to, Instant now, Duration step)
+    /// <summary>Open slots of <paramref name="query"/> starting in <c>[from, to)</c>, with a status per coach-local date.</summary>
+    public static SlotListing Compute(SlotQuery query, Instant from, Instant to, Instant now, Duration step)
     {
+        var plan = new Plan(query, from, to, now, step);
         var zone = query.Zone;
-        var offering = query.Offering;
-        var firstDate = from.InZone(zone).Date;
-        var lastDate = (to - Duration.Epsilon).InZone(zone).Date;
-
-        // Expand hours per local date, one day either side so stretches across the range edges stay whole.
-        var offsets = ZoneIntervalsAround(zone, firstDate.PlusDays(-1), lastDate.PlusDays(2));
-        var hours = new List<(Instant Start, Instant End)>();
-        for (var date = firstDate.PlusDays(-1); date <= lastDate.PlusDays(1); date = date.PlusDays(1))
-        {
-            foreach (var window in WindowsOn(query, date))
-            {
-                AddReadingsBetween(hours, offsets, window.StartOn(date), window.EndOn(date));
-            }
-        }
-
-        var stretches = Merge(hours);
-        var busy = Merge([.. query.Busy.Select(b => (b.Start, b.End))]);
-        var (dayCounts, weekCounts) = CountSessions(query, zone);
-
-        var earliest = Max(from, now + offering.MinimumNotice);
-        var latest = now + offering.BookingHorizon;
         var slots = new List<Instant>();
         var capped = new HashSet<LocalDate>();
-        var busyIndex = 0;
         var hasHours = new HashSet<LocalDate>();
-        Instant? previous = null;
-        foreach (var candidate in Candidates(stretches, zone, offering.Duration, step))
+        foreach (var candidate in plan.Candidates())
         {
-            if (previous is { } p && candidate - p < step)
-            {
-                continue;
-            }
-
-            previous = candidate;
-            hasHours.Add(candidate.InZone(zone).Date);
-            if (candidate < earliest || candidate >= to || candidate > latest)
-            {
-                continue;
-            }
-
-            var blockStart = candidate - offering.BufferBefore;
-            var blockEnd = candidate + offering.Duration + offering.BufferAfter;
-            while (busyIndex < busy.Count && busy[busyIndex].End <= blockStart)
-            {
-                busyIndex++;
-            }
-
-            // Busy intervals are merged and candidates ascend, so only the first one not ended can overlap.
-            if (busyIndex < busy.Count && busy[busyIndex].Start < blockEnd)
-            {
-                continue;
-            }
-
             var localDate = candidate.InZone(zone).Date;
-            if (CapReached(offering, localDate, dayCounts, weekCounts))
+            hasHours.Add(localDate);
+            if (candidate < from || candidate >= to)
             {
-                capped.Add(localDate);
                 continue;
             }
 
-            slots.Add(candidate);
+            switch (plan.Judge(candidate))
+            {
+                case SlotVerdict.Open:
+                    slots.Add(candidate);
+                    break;
+                case SlotVerdict.LimitReached:
+                    capped.Add(localDate);
+                    break;
+            }
         }
 
         var withSlots = slots.Select(s => s.InZone(zone).Date).ToHashSet();
         var days = new List<(LocalDate, DayStatus)>();
-        for (var date = firstDate; date <= lastDate; date = date.PlusDays(1))
+        for (var date = plan.FirstDate; date <= plan.LastDate; date = date.PlusDays(1))
         {
             var status = withSlots.Contains(date) ? DayStatus.Available
                 : !hasHours.Contains(date) ? DayStatus.NoHours
-                : capped.Contains(date) || CapReached(offering, date, dayCounts, weekCounts) ? DayStatus.CapReached
+                : capped.Contains(date) || plan.CapReached(date) ? DayStatus.CapReached
                 : DayStatus.FullyBooked;
             days.Add((date, status));
         }
 
-        return new SlotResult(slots, days);
+        return new SlotListing(slots, days);
     }
 
     /// <summary>
-    /// Why <paramref name="start"/> is or is not an open slot of <paramref name="query"/> at <paramref name="now"/>:
-    /// the same rules as <see cref="Compute"/>, checked one by one so a refusal can say which rule refused.
+    /// The first <paramref name="count"/> open slots of <paramref name="query"/> starting in <c>[from, to)</c> (the same slots
+    /// <see cref="Compute"/> lists first), found without looking further and without day statuses.
+    /// </summary>
+    public static IReadOnlyList<Instant> First(SlotQuery query, Instant from, Instant to, Instant now, Duration step, int count)
+    {
+        var plan = new Plan(query, from, to, now, step);
+        var slots = new List<Instant>(count);
+        foreach (var candidate in plan.Candidates())
+        {
+            if (slots.Count == count || candidate >= to)
+            {
+                break;
+            }
+
+            if (candidate >= from && plan.Judge(candidate) == SlotVerdict.Open)
+            {
+                slots.Add(candidate);
+            }
+        }
+
+        return slots;
+    }
+
+    /// <summary>
+    /// Why <paramref name="start"/> is or is not an open slot of <paramref name="query"/> at <paramref name="now"/>: the same
+    /// rules as <see cref="Compute"/> (one per-candidate check serves both), in the order notice, horizon, busy time, caps,
+    /// after the start is found among the candidates of the hours around it.
     /// </summary>
     public static SlotVerdict Classify(SlotQuery query, Instant start, Instant now, Duration step)
     {
-        var offering = query.Offering;
-        var shape = query with
+        var plan = new Plan(query, start, start + Duration.FromMinutes(1), now, step);
+        return plan.Candidates().Contains(start) ? plan.Judge(start) : SlotVerdict.OutsideAvailability;
+    }
+
+    /// <summary>
+    /// Everything the rules need for one offering around one range: the hours as instant stretches, the merged busy time, the
+    /// sessions counted per day and ISO week for caps, and the notice and horizon bounds.
+    /// </summary>
+    private sealed class Plan
+    {
+        private readonly SlotQuery _query;
+        private readonly Duration _step;
+        private readonly List<(Instant Start, Instant End)> _stretches;
+        private readonly List<(Instant Start, Instant End)> _busy;
+        private readonly Dictionary<LocalDate, int> _days;
+        private readonly Dictionary<(int Year, int Week), int> _weeks;
+        private readonly Instant _earliest;
+        private readonly Instant _latest;
+
+        public Plan(SlotQuery query, Instant from, Instant to, Instant now, Duration step)
         {
-            Busy = [],
-            Offering = offering with { DailyCap = 0, WeeklyCap = 0, MinimumNotice = Duration.Zero, BookingHorizon = Duration.FromDays(365) },
-        };
-        var end = start + Duration.FromMinutes(1);
-        if (!Compute(shape, start, end, start - Duration.FromDays(1), step).Slots.Contains(start))
-        {
-            return SlotVerdict.OutsideAvailability;
+            _query = query;
+            _step = step;
+            var zone = query.Zone;
+            FirstDate = from.InZone(zone).Date;
+            LastDate = (to - Duration.Epsilon).InZone(zone).Date;
+
+            // Expand hours per local date, one day either side so stretches across the range edges stay whole.
+            var offsets = ZoneIntervalsAround(zone, FirstDate.PlusDays(-1), LastDate.PlusDays(2));
+            var hours = new List<(Instant Start, Instant End)>();
+            for (var date = FirstDate.PlusDays(-1); date <= LastDate.PlusDays(1); date = date.PlusDays(1))
+            {
+                foreach (var window in WindowsOn(query, date))
+                {
+                    AddReadingsBetween(hours, offsets, window.StartOn(date), window.EndOn(date));
+                }
+            }
+
+            _stretches = Merge(hours);
+            _busy = Merge([.. query.Busy.Select(b => (b.Start, b.End))]);
+            (_days, _weeks) = CountSessions(query, zone);
+            _earliest = now + query.Offering.MinimumNotice;
+            _latest = now + query.Offering.BookingHorizon;
         }
 
-        if (start < now + offering.MinimumNotice)
+        public LocalDate FirstDate { get; }
+
+        public LocalDate LastDate { get; }
+
+        /// <summary>Grid starts whose session lies inside one stretch, ascending; one less than a step after the last is dropped.</summary>
+        public IEnumerable<Instant> Candidates()
         {
-            return SlotVerdict.NoticeTooShort;
+            Instant? previous = null;
+            foreach (var candidate in SlotCalculator.Candidates(_stretches, _query.Zone, _query.Offering.Duration, _step))
+            {
+                if (previous is { } p && candidate - p < _step)
+                {
+                    continue;
+                }
+
+                previous = candidate;
+                yield return candidate;
+            }
         }
 
-        if (start > now + offering.BookingHorizon)
+        /// <summary>The rules after the hours, for a candidate start: notice, horizon, busy time (buffers included), caps.</summary>
+        public SlotVerdict Judge(Instant start)
         {
-            return SlotVerdict.BeyondHorizon;
+            var offering = _query.Offering;
+            if (start < _earliest)
+            {
+                return SlotVerdict.NoticeTooShort;
+            }
+
+            if (start > _latest)
+            {
+                return SlotVerdict.BeyondHorizon;
+            }
+
+            // Busy intervals are merged and sorted: only the first one ending after the block starts can overlap it.
+            var blockStart = start - offering.BufferBefore;
+            var blockEnd = start + offering.Duration + offering.BufferAfter;
+            var first = FirstEndingAfter(blockStart);
+            if (first < _busy.Count && _busy[first].Start < blockEnd)
+            {
+                return SlotVerdict.Taken;
+            }
+
+            return CapReached(start.InZone(_query.Zone).Date) ? SlotVerdict.LimitReached : SlotVerdict.Open;
         }
 
-        var blockStart = start - offering.BufferBefore;
-        var blockEnd = start + offering.Duration + offering.BufferAfter;
-        if (query.Busy.Any(b => b.Start < blockEnd && blockStart < b.End))
-        {
-            return SlotVerdict.Taken;
-        }
+        /// <summary>True when a new session of the offering on <paramref name="date"/> would exceed a cap.</summary>
+        public bool CapReached(LocalDate date) => SlotCalculator.CapReached(_query.Offering, date, _days, _weeks);
 
-        return Compute(query, start, end, now, step).Slots.Contains(start) ? SlotVerdict.Open : SlotVerdict.LimitReached;
+        private int FirstEndingAfter(Instant instant)
+        {
+            int low = 0, high = _busy.Count;
+            while (low < high)
+            {
+                var mid = low + ((high - low) / 2);
+                if (_busy[mid].End <= instant)
+                {
+                    low = mid + 1;
+                }
+                else
+                {
+                    high = mid;
+                }
+            }
+
+            return low;
+        }
     }
 
     /// <summary>The windows in force on <paramref name="date"/>: the latest override covering it, else the weekly hours.</summary>
@@ -313,7 +381,7 @@ public static class SlotCalculator
         {
             if (merged.Count > 0 && interval.Start <= merged[^1].End)
             {
-                merged[^1] = (merged[^1].Start, Max(merged[^1].End, interval.End));
+                merged[^1] = (merged[^1].Start, interval.End > merged[^1].End ? interval.End : merged[^1].End);
             }
             else
             {
@@ -353,5 +421,4 @@ public static class SlotCalculator
         return (zone.AtStartOfDay(first).ToInstant(), zone.AtStartOfDay(last).ToInstant());
     }
 
-    private static Instant Max(Instant a, Instant b) => a > b ? a : b;
 }

@@ -24,7 +24,7 @@ public sealed record BookingListRequest(string? CoachId, string? ClientId, IRead
 /// trip of latency), checks the start against the same rules as the slot listing, then makes one atomic store
 /// write that also claims the time; a concurrent winner makes that write fail with SLOT_UNAVAILABLE.
 /// </summary>
-public sealed class BookingDesk(ICoachStore coaches, IAvailabilityStore availability, IBusyTimeReader busyTime, IBookingStore store,
+public sealed class BookingDesk(ICoachStore coaches, SlotContextLoader slotContexts, IBookingStore store,
     ICalendarWriter calendar, IClock clock, IIdGenerator ids)
 {
     /// <summary>Longest agenda accepted.</summary>
@@ -234,15 +234,12 @@ public sealed class BookingDesk(ICoachStore coaches, IAvailabilityStore availabi
         return write is BookingWrite.Stored { Booking: var stored } ? stored : throw Refusal(write, stamped);
     }
 
+    // The coach, the offering and the slot context in one parallel round of reads, the same context the slot listing uses.
     private async Task<(Coach Coach, Offering Offering, SlotQuery Query)> LoadAsync(string coachId, string offeringId, Instant start, CancellationToken ct)
     {
         var coachTask = coaches.GetCoachAsync(coachId, ct);
         var offeringTask = coaches.GetOfferingAsync(coachId, offeringId, ct);
-        var scheduleTask = availability.GetScheduleAsync(coachId, ct);
-        // Busy time and overrides for a generous span around the start: caps count the whole ISO week.
-        var busyTask = busyTime.ListBusyAsync([coachId], start - Duration.FromDays(8), start + Duration.FromDays(8), ct);
-        var date = start.InUtc().Date;
-        var overridesTask = availability.ListOverridesCoveringAsync([coachId], date.PlusDays(-2), date.PlusDays(2), ct);
+        var contextTask = slotContexts.LoadAsync([coachId], start, start + Duration.FromMinutes(1), ct);
         var coach = await coachTask.ConfigureAwait(false) ?? Fail.NotFound<Coach>(ResourceNames.Coach(coachId));
         var offering = await offeringTask.ConfigureAwait(false) ?? Fail.NotFound<Offering>(ResourceNames.Offering(coachId, offeringId));
         if (!coach.Active)
@@ -250,9 +247,7 @@ public sealed class BookingDesk(ICoachStore coaches, IAvailabilityStore availabi
             throw BookingErrors.CoachInactive(coach.Name);
         }
 
-        var query = new SlotQuery(coach.TimeZone, await scheduleTask.ConfigureAwait(false), await overridesTask.ConfigureAwait(false), offering,
-            [.. (await busyTask.ConfigureAwait(false)).Select(b => b.Busy)]);
-        return (coach, offering, query);
+        return (coach, offering, (await contextTask.ConfigureAwait(false)).QueryFor(coach, offering));
     }
 
     // Starts in the past or beyond the longest possible horizon are refused before any store read (and before date

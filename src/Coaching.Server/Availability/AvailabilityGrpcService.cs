@@ -75,8 +75,8 @@ public sealed class AvailabilityGrpcService(AvailabilityPlanner planner) : Proto
         var coachZone = slots.Coach.TimeZone;
         return new Proto.ListAvailableSlotsResponse
         {
-            Slots = { slots.Result.Slots.Select(s => AvailabilityMapper.ToProto(s, slots.Offering.Duration, coachZone, viewer ?? coachZone)) },
-            Days = { slots.Result.Days.Select(d => new Proto.DaySummary { Date = AvailabilityMapper.Date(d.Date), Status = AvailabilityMapper.ToProto(d.Status) }) },
+            Slots = { slots.Listing.Slots.Select(s => AvailabilityMapper.ToProto(s, slots.Offering.Duration, coachZone, viewer ?? coachZone)) },
+            Days = { slots.Listing.Days.Select(d => new Proto.DaySummary { Date = AvailabilityMapper.Date(d.Date), Status = AvailabilityMapper.ToProto(d.Status) }) },
             CoachTimeZone = slots.Coach.TimeZoneId,
             SlotStep = TimeMapping.ToProto(slots.Step),
         };
@@ -104,7 +104,7 @@ public sealed class AvailabilityGrpcService(AvailabilityPlanner planner) : Proto
                 {
                     Coach = r.Coach.Name,
                     Offering = r.Offering.Name,
-                    Slots = { r.Result.Slots.Select(s => AvailabilityMapper.ToProto(s, r.Offering.Duration, r.Coach.TimeZone, viewer ?? r.Coach.TimeZone)) },
+                    Slots = { r.Listing.Slots.Select(s => AvailabilityMapper.ToProto(s, r.Offering.Duration, r.Coach.TimeZone, viewer ?? r.Coach.TimeZone)) },
                 }),
             },
             NextPageToken = page.NextPageToken,

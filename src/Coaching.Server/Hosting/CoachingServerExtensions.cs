@@ -38,6 +38,7 @@ public static class CoachingServerExtensions
         services.AddSingleton<IClock>(SystemClock.Instance);
         services.AddSingleton<IIdGenerator, UlidGenerator>();
         services.AddSingleton<CoachCatalog>();
+        services.AddSingleton<SlotContextLoader>();
         services.AddSingleton<AvailabilityPlanner>();
         services.AddSingleton<BookingDesk>();
         services.AddSingleton<FeedDesk>();

@@ -34,7 +34,7 @@ public class SlotPropertyTests
             return new Case(zone, schedule, fives * 5, notice, horizon, start, rangeHours, start + Duration.FromHours(nowShift));
         });
 
-    private static SlotResult Run(Case c, out SlotQuery query)
+    private static SlotListing Run(Case c, out SlotQuery query)
     {
         query = Query(c.ZoneId, c.Schedule, Offering(c.DurationMinutes, noticeMinutes: c.NoticeMinutes, horizonDays: c.HorizonDays));
         var step = Duration.FromMinutes(c.DurationMinutes);
@@ -102,6 +102,35 @@ public class SlotPropertyTests
                 c.Start + Duration.FromHours(c.RangeHours), c.Now, step);
             Assert.Equal(whole.Slots, first.Slots.Concat(second.Slots));
         }, iter: 200);
+    }
+
+    [Fact]
+    public void FirstAndClassify_AgreeWithTheListing_UnderBusyTimeAndCaps()
+    {
+        // Busy time and caps on top of the random cases: the early-stopping search and the booking check must give the
+        // listing's answers, start by start.
+        var gen = Gen.Select(GenCase, Gen.Int[0, 6].Array[0, 8], Gen.Int[0, 3], Gen.Int[0, 5]);
+        gen.Sample((c, busyHours, dailyCap, weeklyCap) =>
+        {
+            var busy = busyHours.Select((h, i) => c.Start + Duration.FromHours((i * 7) + h))
+                .Select(b => new BusyInterval(b, b + Duration.FromMinutes(50), b, "o1")).ToList();
+            var query = Query(c.ZoneId, c.Schedule, Offering(c.DurationMinutes, noticeMinutes: c.NoticeMinutes, horizonDays: c.HorizonDays,
+                dailyCap: dailyCap, weeklyCap: weeklyCap), busy: busy);
+            var step = SlotCalculator.DefaultStep(query.Offering);
+            var end = c.Start + Duration.FromHours(c.RangeHours);
+            var listed = SlotCalculator.Compute(query, c.Start, end, c.Now, step).Slots;
+
+            foreach (var count in new[] { 1, 3, 20 })
+            {
+                Assert.Equal(listed.Take(count), SlotCalculator.First(query, c.Start, end, c.Now, step, count));
+            }
+
+            var open = listed.ToHashSet();
+            for (var start = c.Start; start < end; start += Duration.FromMinutes(5))
+            {
+                Assert.Equal(open.Contains(start), SlotCalculator.Classify(query, start, c.Now, step) == SlotVerdict.Open);
+            }
+        }, iter: 150);
     }
 
     private static List<WeeklyWindow> NonOverlapping(WeeklyWindow[] windows)
