@@ -23,20 +23,28 @@ public sealed record DateOverride
     /// <summary>Longest span of one override, in days.</summary>
     public const int MaxDays = 366;
 
+    /// <summary>Identifier (a ULID: later-created overrides sort later, and the latest created wins).</summary>
     public required string Id { get; init; }
 
+    /// <summary>The coach whose hours it changes.</summary>
     public required string CoachId { get; init; }
 
+    /// <summary>First local date covered (coach's zone).</summary>
     public required LocalDate StartDate { get; init; }
 
+    /// <summary>Last local date covered, inclusive.</summary>
     public required LocalDate EndDate { get; init; }
 
+    /// <summary>Time off, or other hours.</summary>
     public required OverrideKind Kind { get; init; }
 
+    /// <summary>The hours on each covered date (ReplaceHours only).</summary>
     public required IReadOnlyList<DayWindow> Windows { get; init; }
 
+    /// <summary>Why, for the coach and admins only.</summary>
     public required string Reason { get; init; }
 
+    /// <summary>When it was created.</summary>
     public required Instant CreateTime { get; init; }
 
     /// <summary>The resource name.</summary>

@@ -36,24 +36,34 @@ public sealed record BookingEvent(BookingState State, string Actor, Instant Time
 /// </summary>
 public sealed record Booking
 {
+    /// <summary>Identifier (a ULID).</summary>
     public required string Id { get; init; }
 
+    /// <summary>The coach whose time it claims.</summary>
     public required string CoachId { get; init; }
 
+    /// <summary>The session type booked.</summary>
     public required string OfferingId { get; init; }
 
+    /// <summary>The client it is for (a user id).</summary>
     public required string ClientId { get; init; }
 
+    /// <summary>Start of the session.</summary>
     public required Instant Start { get; init; }
 
+    /// <summary>End of the session (exclusive).</summary>
     public required Instant End { get; init; }
 
+    /// <summary>Time blocked before the session, as the offering said when booked.</summary>
     public required Duration BufferBefore { get; init; }
 
+    /// <summary>Time blocked after the session, as the offering said when booked.</summary>
     public required Duration BufferAfter { get; init; }
 
+    /// <summary>The coach's IANA zone when booked (for local days and caps).</summary>
     public required string CoachTimeZoneId { get; init; }
 
+    /// <summary>The client's questions for the session.</summary>
     public required string Agenda { get; init; }
 
     /// <summary>The offering's title when booked (the invite SUMMARY).</summary>
@@ -74,14 +84,19 @@ public sealed record Booking
     /// <summary>SEQUENCE of the last iCalendar message emitted for this booking; -1 before the first. Only grows.</summary>
     public required int InviteSequence { get; init; }
 
+    /// <summary>Where the booking is in its lifecycle.</summary>
     public required BookingState State { get; init; }
 
+    /// <summary>Every state change: who, when, why; oldest first.</summary>
     public required IReadOnlyList<BookingEvent> History { get; init; }
 
+    /// <summary>When it was booked.</summary>
     public required Instant CreateTime { get; init; }
 
+    /// <summary>When it last changed.</summary>
     public required Instant UpdateTime { get; init; }
 
+    /// <summary>Grows by one with every change; the etag.</summary>
     public required long Version { get; init; }
 
     /// <summary>The resource name.</summary>

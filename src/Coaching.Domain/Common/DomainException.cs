@@ -9,6 +9,7 @@ namespace Coaching.Domain.Common;
 /// </summary>
 public sealed class DomainException : Exception
 {
+    /// <summary>A failure of the given kind and reason, with optional field violations and metadata.</summary>
     public DomainException(ErrorKind kind, string reason, string message,
         IReadOnlyList<FieldViolation>? violations = null,
         IReadOnlyDictionary<string, string>? metadata = null)
@@ -20,16 +21,19 @@ public sealed class DomainException : Exception
         Metadata = metadata ?? new Dictionary<string, string>();
     }
 
+    /// <summary>A generic failed precondition (for serializers and tests).</summary>
     public DomainException()
         : this(ErrorKind.FailedPrecondition, "UNKNOWN", "Domain failure.")
     {
     }
 
+    /// <summary>A generic failed precondition with a message.</summary>
     public DomainException(string message)
         : this(ErrorKind.FailedPrecondition, "UNKNOWN", message)
     {
     }
 
+    /// <summary>A generic failed precondition caused by another exception.</summary>
     public DomainException(string message, Exception innerException)
         : base(message, innerException)
     {
@@ -55,11 +59,13 @@ public sealed class DomainException : Exception
 /// <summary>Throw helpers for the common failures, so call sites stay one line.</summary>
 public static class Fail
 {
+    /// <summary>Throws INVALID_ARGUMENT naming <paramref name="field"/>.</summary>
     [DoesNotReturn]
     public static void Invalid(string field, string description) =>
         throw new DomainException(ErrorKind.InvalidArgument, "INVALID_ARGUMENT",
             $"Invalid {field}: {description}", [new FieldViolation(field, description)]);
 
+    /// <summary>Throws INVALID_ARGUMENT naming <paramref name="field"/>; typed for expressions.</summary>
     [DoesNotReturn]
     public static T Invalid<T>(string field, string description)
     {
@@ -67,6 +73,7 @@ public static class Fail
         return default;
     }
 
+    /// <summary>Throws NOT_FOUND for <paramref name="resourceName"/>.</summary>
     [DoesNotReturn]
     public static void NotFound(string resourceName) => throw NotFoundError(resourceName);
 
@@ -81,6 +88,7 @@ public static class Fail
             $"{resourceName} was changed by someone else; read it again and retry with the new etag.",
             metadata: new Dictionary<string, string> { ["resource"] = resourceName });
 
+    /// <summary>Throws NOT_FOUND for <paramref name="resourceName"/>; typed for expressions.</summary>
     [DoesNotReturn]
     public static T NotFound<T>(string resourceName)
     {
@@ -88,9 +96,11 @@ public static class Fail
         return default;
     }
 
+    /// <summary>Throws ABORTED: <paramref name="resourceName"/> changed since it was read.</summary>
     [DoesNotReturn]
     public static void StaleEtag(string resourceName) => throw StaleEtagError(resourceName);
 
+    /// <summary>Throws PERMISSION_DENIED with a reason code.</summary>
     [DoesNotReturn]
     public static void PermissionDenied(string reason, string message) =>
         throw new DomainException(ErrorKind.PermissionDenied, reason, message);
@@ -106,6 +116,7 @@ public static class Fail
         return new DomainException(ErrorKind.FailedPrecondition, reason, message, metadata: new Dictionary<string, string> { ["resource"] = resource });
     }
 
+    /// <summary>Throws ALREADY_EXISTS: the request id was used for other content.</summary>
     [DoesNotReturn]
     public static void RequestIdReused(string requestId) =>
         throw new DomainException(ErrorKind.AlreadyExists, "REQUEST_ID_REUSED",

@@ -50,46 +50,63 @@ public sealed record Cohort
     private readonly Instant _enrolmentOpen;
     private readonly Instant _enrolmentClose;
 
+    /// <summary>Identifier (a ULID).</summary>
     public required string Id { get; init; }
 
+    /// <summary>The course it runs.</summary>
     public required string CourseId { get; init; }
 
+    /// <summary>The name people see, e.g. "January evenings".</summary>
     public required string DisplayName { get => _displayName; init => _displayName = Guarded(value, CheckDisplayName); }
 
+    /// <summary>The IANA zone its sessions are shown in.</summary>
     public required string TimeZoneId { get => _timeZoneId; init => _timeZoneId = Guarded(value, CheckTimeZone); }
 
+    /// <summary>The scheduled sessions, in order.</summary>
     public required IReadOnlyList<CohortSession> Sessions { get => _sessions; init => _sessions = Guarded(value, CheckSessions); }
 
+    /// <summary>The coaches who teach it.</summary>
     public required IReadOnlyList<string> CoachIds { get => _coachIds; init => _coachIds = Guarded(value, CheckCoaches); }
 
+    /// <summary>Seats; more people wait in line.</summary>
     public required int Capacity { get => _capacity; init => _capacity = Guarded(value, CheckCapacity); }
 
+    /// <summary>When enrolment opens.</summary>
     public required Instant EnrolmentOpen
     {
         get => _enrolmentOpen;
         init => _enrolmentOpen = Guarded(value, (v, open) => CheckWindow(v, open, _enrolmentClose));
     }
 
+    /// <summary>When enrolment closes (exclusive).</summary>
     public required Instant EnrolmentClose
     {
         get => _enrolmentClose;
         init => _enrolmentClose = Guarded(value, (v, close) => CheckWindow(v, _enrolmentOpen, close));
     }
 
+    /// <summary>Where the cohort is in its lifecycle.</summary>
     public required CohortState State { get; init; }
 
+    /// <summary>People holding a seat (read from the store).</summary>
     public required int EnrolledCount { get; init; }
 
+    /// <summary>People waiting (read from the store).</summary>
     public required int WaitlistCount { get; init; }
 
+    /// <summary>When it was created.</summary>
     public required Instant CreateTime { get; init; }
 
+    /// <summary>When it last changed.</summary>
     public required Instant UpdateTime { get; init; }
 
+    /// <summary>Grows by one with every change; the etag.</summary>
     public required long Version { get; init; }
 
+    /// <summary>The resource name.</summary>
     public string Name => ResourceNames.Cohort(CourseId, Id);
 
+    /// <summary>The etag.</summary>
     public string Etag => Etags.Of(Version);
 
     /// <summary>Longest cohort session.</summary>

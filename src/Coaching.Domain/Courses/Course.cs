@@ -6,24 +6,34 @@ namespace Coaching.Domain.Courses;
 /// <summary>A course that runs in cohorts, e.g. the CV-development course. Invariants: title 1..200, 1..50 sessions, at most 20 outcomes.</summary>
 public sealed record Course
 {
+    /// <summary>Identifier (a ULID).</summary>
     public required string Id { get; init; }
 
+    /// <summary>The course title.</summary>
     public required string Title { get; init; }
 
+    /// <summary>What the course is about.</summary>
     public required string Description { get; init; }
 
+    /// <summary>What participants take away.</summary>
     public required IReadOnlyList<string> Outcomes { get; init; }
 
+    /// <summary>How many sessions a cohort of it has.</summary>
     public required int SessionCount { get; init; }
 
+    /// <summary>When it was created.</summary>
     public required Instant CreateTime { get; init; }
 
+    /// <summary>When it last changed.</summary>
     public required Instant UpdateTime { get; init; }
 
+    /// <summary>Grows by one with every change; the etag.</summary>
     public required long Version { get; init; }
 
+    /// <summary>The resource name.</summary>
     public string Name => ResourceNames.Course(Id);
 
+    /// <summary>The etag.</summary>
     public string Etag => Etags.Of(Version);
 
     /// <summary>Validates and builds a new course.</summary>

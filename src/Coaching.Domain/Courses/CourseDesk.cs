@@ -25,9 +25,11 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBookedT
         return result.Value;
     }
 
+    /// <summary>A course (anyone signed in).</summary>
     public async Task<Course> GetCourseAsync(string courseId, CancellationToken ct) =>
         await store.GetCourseAsync(courseId, ct).ConfigureAwait(false) ?? Fail.NotFound<Course>(ResourceNames.Course(courseId));
 
+    /// <summary>Courses by id (anyone signed in).</summary>
     public async Task<Page<Course>> ListCoursesAsync(int pageSize, string? pageToken, CancellationToken ct)
     {
         const string filter = "courses";
@@ -160,6 +162,7 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBookedT
         }
     }
 
+    /// <summary>An enrolment, for its client or an admin.</summary>
     public async Task<Enrolment> GetEnrolmentAsync(Caller caller, string courseId, string cohortId, string enrolmentId, CancellationToken ct)
     {
         var enrolment = await store.GetEnrolmentAsync(courseId, cohortId, enrolmentId, ct).ConfigureAwait(false)
@@ -199,6 +202,7 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBookedT
         return await sentInvites.ListAsync(enrolmentId, ct).ConfigureAwait(false);
     }
 
+    /// <summary>A cohort's enrolments (admins), or the caller's own across cohorts (no cohort given).</summary>
     public async Task<Page<Enrolment>> ListEnrolmentsAsync(Caller caller, string? courseId, string? cohortId, EnrolmentState? state, int pageSize,
         string? pageToken, CancellationToken ct)
     {

@@ -11,13 +11,16 @@ namespace Coaching.Domain.Courses;
 /// </summary>
 public interface ICourseStore
 {
+    /// <summary>Inserts a course; a request key used before returns the original.</summary>
     Task<CreateResult<Course>> CreateCourseAsync(Course course, IdempotencyKey? key, CancellationToken cancellationToken);
 
+    /// <summary>The course, or null.</summary>
     Task<Course?> GetCourseAsync(string courseId, CancellationToken cancellationToken);
 
     /// <summary>The courses among <paramref name="courseIds"/>, in one query (unknown ids are absent).</summary>
     Task<IReadOnlyList<Course>> GetCoursesAsync(IReadOnlyCollection<string> courseIds, CancellationToken cancellationToken);
 
+    /// <summary>Courses ordered by id, after the cursor.</summary>
     Task<IReadOnlyList<Course>> ListCoursesAsync(string? afterId, int limit, CancellationToken cancellationToken);
 
     /// <summary>Inserts a cohort with its sessions' claims; a request key used before reports the original instead.</summary>
@@ -45,8 +48,10 @@ public interface ICourseStore
     /// </summary>
     Task<EnrolOutcome> EnrolAsync(Enrolment candidate, IdempotencyKey key, CancellationToken cancellationToken);
 
+    /// <summary>The enrolment, or null.</summary>
     Task<Enrolment?> GetEnrolmentAsync(string courseId, string cohortId, string enrolmentId, CancellationToken cancellationToken);
 
+    /// <summary>Enrolments matching the query, in its order.</summary>
     Task<IReadOnlyList<Enrolment>> ListEnrolmentsAsync(EnrolmentQuery query, CancellationToken cancellationToken);
 
     /// <summary>
