@@ -52,7 +52,7 @@ public static class IndexPlan
                 Unique = i.Unique ? true : null,
                 PartialFilterExpression = i.PartialFilter,
             }));
-            await database.GetCollection<BsonDocument>(collection.Collection).Indexes.CreateManyAsync(models, cancellationToken).ConfigureAwait(false);
+            await database.GetCollection<BsonDocument>(collection.Collection).Indexes.CreateManyAsync(models, cancellationToken);
         }
     }
 

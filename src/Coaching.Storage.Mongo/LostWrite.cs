@@ -9,5 +9,5 @@ internal static class LostWrite
     /// <summary>NOT_FOUND when no document matches <paramref name="exists"/>; otherwise ABORTED (the version moved on).</summary>
     public static async Task<DomainException> ExplainAsync<T>(IMongoCollection<T> collection, FilterDefinition<T> exists, string resourceName,
         CancellationToken ct) =>
-        await collection.Find(exists).AnyAsync(ct).ConfigureAwait(false) ? Fail.StaleEtagError(resourceName) : Fail.NotFoundError(resourceName);
+        await collection.Find(exists).AnyAsync(ct) ? Fail.StaleEtagError(resourceName) : Fail.NotFoundError(resourceName);
 }

@@ -43,8 +43,8 @@ internal static class SqliteCommands
     public static async Task<List<T>> ListAsync<T>(this SqliteCommand command, Func<SqliteDataReader, T> map, CancellationToken ct)
     {
         var items = new List<T>();
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
         {
             items.Add(map(reader));
         }
@@ -60,7 +60,7 @@ internal static class SqliteCommands
         string table, string id, string resourceName, CancellationToken ct)
     {
         using var probe = connection.Command($"SELECT 1 FROM {table} WHERE id = $id AND delete_time IS NULL", transaction).With("$id", id);
-        if (await probe.ExecuteScalarAsync(ct).ConfigureAwait(false) is null)
+        if (await probe.ExecuteScalarAsync(ct) is null)
         {
             Fail.NotFound(resourceName);
         }

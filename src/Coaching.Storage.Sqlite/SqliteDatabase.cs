@@ -33,10 +33,10 @@ public sealed class SqliteDatabase : IStoreHealth, IStoreInitializer
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.OpenAsync(cancellationToken);
         using var pragma = connection.CreateCommand();
         pragma.CommandText = "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
-        await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
 
@@ -52,15 +52,15 @@ public sealed class SqliteDatabase : IStoreHealth, IStoreInitializer
             Directory.CreateDirectory(directory);
         }
 
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(cancellationToken);
         using (var wal = connection.CreateCommand())
         {
             wal.CommandText = "PRAGMA journal_mode = WAL;";
-            await wal.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await wal.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var current = Convert.ToInt32(await Scalar(connection, transaction, "PRAGMA user_version;", cancellationToken).ConfigureAwait(false),
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        var current = Convert.ToInt32(await Scalar(connection, transaction, "PRAGMA user_version;", cancellationToken),
             System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (version, sql) in Schema.Migrations)
         {
@@ -69,26 +69,26 @@ public sealed class SqliteDatabase : IStoreHealth, IStoreInitializer
                 continue;
             }
 
-            await Scalar(connection, transaction, sql, cancellationToken).ConfigureAwait(false);
-            await Scalar(connection, transaction, $"PRAGMA user_version = {version};", cancellationToken).ConfigureAwait(false);
+            await Scalar(connection, transaction, sql, cancellationToken);
+            await Scalar(connection, transaction, $"PRAGMA user_version = {version};", cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>The schema version the file is at.</summary>
     public async Task<int> SchemaVersionAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return Convert.ToInt32(await Scalar(connection, null, "PRAGMA user_version;", cancellationToken).ConfigureAwait(false),
+        await using var connection = await OpenAsync(cancellationToken);
+        return Convert.ToInt32(await Scalar(connection, null, "PRAGMA user_version;", cancellationToken),
             System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <inheritdoc />
     public async Task PingAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await Scalar(connection, null, "SELECT count(*) FROM sqlite_schema;", cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(cancellationToken);
+        await Scalar(connection, null, "SELECT count(*) FROM sqlite_schema;", cancellationToken);
     }
 
     private static async Task<object?> Scalar(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken ct)
@@ -96,6 +96,6 @@ public sealed class SqliteDatabase : IStoreHealth, IStoreInitializer
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
-        return await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
+        return await command.ExecuteScalarAsync(ct);
     }
 }

@@ -28,7 +28,7 @@ public sealed class AvailabilityPlanner(ICoachStore coaches, IAvailabilityStore 
     {
         var coach = GetCoachAsync(coachId, ct);
         var schedule = store.GetScheduleAsync(coachId, ct);
-        return (await coach.ConfigureAwait(false), await schedule.ConfigureAwait(false));
+        return (await coach, await schedule);
     }
 
     /// <summary>Replaces the coach's weekly hours (the coach or an admin).</summary>
@@ -37,10 +37,10 @@ public sealed class AvailabilityPlanner(ICoachStore coaches, IAvailabilityStore 
     {
         caller.RequireActsFor(coachId, "change this coach's hours");
         var validated = WeeklySchedule.Validate(windows);
-        var (coach, current) = await GetWeeklyScheduleAsync(coachId, ct).ConfigureAwait(false);
+        var (coach, current) = await GetWeeklyScheduleAsync(coachId, ct);
         Etags.Check(etag, current.Version, current.Name);
         var replacement = new WeeklySchedule(coachId, validated, Now(), checked(current.Version + 1));
-        return (coach, await store.ReplaceScheduleAsync(replacement, current.Version, ct).ConfigureAwait(false));
+        return (coach, await store.ReplaceScheduleAsync(replacement, current.Version, ct));
     }
 
     /// <summary>Creates a date override (the coach or an admin), idempotent on the request id.</summary>
@@ -50,8 +50,8 @@ public sealed class AvailabilityPlanner(ICoachStore coaches, IAvailabilityStore 
         var dateOverride = DateOverride.Create(ids.NewId(), coachId, draft, Now());
         var key = IdempotencyKey.Create(caller.UserId, requestId, required: false, coachId, dateOverride.StartDate, dateOverride.EndDate,
             dateOverride.Kind, string.Join(',', dateOverride.Windows.Select(w => $"{w.StartMinute}-{w.EndMinute}")), dateOverride.Reason);
-        _ = await GetCoachAsync(coachId, ct).ConfigureAwait(false);
-        var result = await store.CreateOverrideAsync(dateOverride, key, ct).ConfigureAwait(false);
+        _ = await GetCoachAsync(coachId, ct);
+        var result = await store.CreateOverrideAsync(dateOverride, key, ct);
         if (key is not null && !result.Created && result.Fingerprint != key.Fingerprint)
         {
             Fail.RequestIdReused(key.RequestId);
@@ -75,8 +75,8 @@ public sealed class AvailabilityPlanner(ICoachStore coaches, IAvailabilityStore 
                 : Fail.Invalid<(LocalDate, string)>("page_token", "is not a token returned by this list");
         }
 
-        _ = await GetCoachAsync(coachId, ct).ConfigureAwait(false);
-        var rows = await store.ListOverridesAsync(coachId, after, page.Size + 1, ct).ConfigureAwait(false);
+        _ = await GetCoachAsync(coachId, ct);
+        var rows = await store.ListOverridesAsync(coachId, after, page.Size + 1, ct);
         return Page.FromFetched(rows, page, o => $"{NodaTime.Text.LocalDatePattern.Iso.Format(o.StartDate)}|{o.Id}", filter);
     }
 
@@ -84,7 +84,7 @@ public sealed class AvailabilityPlanner(ICoachStore coaches, IAvailabilityStore 
     public async Task DeleteDateOverrideAsync(Caller caller, string coachId, string overrideId, CancellationToken ct)
     {
         caller.RequireActsFor(coachId, "change this coach's hours");
-        if (!await store.DeleteOverrideAsync(coachId, overrideId, ct).ConfigureAwait(false))
+        if (!await store.DeleteOverrideAsync(coachId, overrideId, ct))
         {
             Fail.NotFound(ResourceNames.DateOverride(coachId, overrideId));
         }
@@ -96,14 +96,14 @@ public sealed class AvailabilityPlanner(ICoachStore coaches, IAvailabilityStore 
         CheckRange(start, end, MaxSlotRange);
         var coachTask = GetCoachAsync(coachId, ct);
         var offeringTask = coaches.GetOfferingAsync(coachId, offeringId, ct);
-        var coach = await coachTask.ConfigureAwait(false);
-        var offering = await offeringTask.ConfigureAwait(false) ?? Fail.NotFound<Offering>(ResourceNames.Offering(coachId, offeringId));
+        var coach = await coachTask;
+        var offering = await offeringTask ?? Fail.NotFound<Offering>(ResourceNames.Offering(coachId, offeringId));
         if (!coach.Active)
         {
             throw Fail.Precondition("COACH_INACTIVE", $"{coach.Name} does not take bookings at the moment.", coach.Name);
         }
 
-        var context = await slotContexts.LoadAsync([coach.Id], start, end, ct).ConfigureAwait(false);
+        var context = await slotContexts.LoadAsync([coach.Id], start, end, ct);
         var step = SlotCalculator.DefaultStep(offering);
         var result = SlotCalculator.Compute(context.QueryFor(coach, offering), start, end, clock.GetCurrentInstant(), step);
         return new OfferingSlots(coach, offering, result, step);
@@ -127,7 +127,7 @@ public sealed class AvailabilityPlanner(ICoachStore coaches, IAvailabilityStore 
         var page = PageRequest.Parse(criteria.PageSize, criteria.PageToken, filter, defaultSize: 10, maxSize: 50);
         var perOffering = criteria.SlotsPerOffering == 0 ? 3 : criteria.SlotsPerOffering;
 
-        var matches = await coaches.ListCoachesAsync(new CoachQuery(specialty, false, null, MaxSearchCoaches), ct).ConfigureAwait(false);
+        var matches = await coaches.ListCoachesAsync(new CoachQuery(specialty, false, null, MaxSearchCoaches), ct);
         if (matches.Count == 0)
         {
             return new Page<OfferingSlots>([], string.Empty);
@@ -135,8 +135,8 @@ public sealed class AvailabilityPlanner(ICoachStore coaches, IAvailabilityStore 
 
         var coachIds = matches.Select(c => c.Id).ToList();
         var offeringsTask = coaches.ListOfferingsOfCoachesAsync(coachIds, ct);
-        var context = await slotContexts.LoadAsync(coachIds, criteria.Start, criteria.End, ct).ConfigureAwait(false);
-        var offerings = (await offeringsTask.ConfigureAwait(false))
+        var context = await slotContexts.LoadAsync(coachIds, criteria.Start, criteria.End, ct);
+        var offerings = (await offeringsTask)
             .Where(o => (criteria.MinDuration is null || o.Duration >= criteria.MinDuration)
                 && (criteria.MaxDuration is null || o.Duration <= criteria.MaxDuration));
         var byId = matches.ToDictionary(c => c.Id);
@@ -183,7 +183,7 @@ public sealed class AvailabilityPlanner(ICoachStore coaches, IAvailabilityStore 
     }
 
     private async Task<Coach> GetCoachAsync(string coachId, CancellationToken ct) =>
-        await coaches.GetCoachAsync(coachId, ct).ConfigureAwait(false) ?? Fail.NotFound<Coach>(ResourceNames.Coach(coachId));
+        await coaches.GetCoachAsync(coachId, ct) ?? Fail.NotFound<Coach>(ResourceNames.Coach(coachId));
 
     private Instant Now() => Instants.TruncateToMilliseconds(clock.GetCurrentInstant());
 }

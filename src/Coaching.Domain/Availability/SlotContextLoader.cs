@@ -26,8 +26,8 @@ public sealed class SlotContextLoader(IAvailabilityStore store, IBusyTimeReader 
         var schedules = store.GetSchedulesAsync(coachIds, ct);
         var overrides = store.ListOverridesCoveringAsync(coachIds, firstDate, lastDate, ct);
         var busy = busyTime.ListBusyAsync(coachIds, weeksFrom, weeksTo, ct);
-        await Task.WhenAll(schedules, overrides, busy).ConfigureAwait(false);
-        return new SlotContext(await schedules.ConfigureAwait(false), (await overrides.ConfigureAwait(false)).ToLookup(o => o.CoachId),
-            (await busy.ConfigureAwait(false)).ToLookup(b => b.CoachId, b => b.Busy));
+        await Task.WhenAll(schedules, overrides, busy);
+        return new SlotContext(await schedules, (await overrides).ToLookup(o => o.CoachId),
+            (await busy).ToLookup(b => b.CoachId, b => b.Busy));
     }
 }

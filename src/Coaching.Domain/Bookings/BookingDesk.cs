@@ -45,12 +45,12 @@ public sealed class BookingDesk(ICoachStore coaches, SlotContextLoader slotConte
 
         var now = clock.GetCurrentInstant();
         RejectFarOff(request.Start, now, ResourceNames.Coach(request.CoachId));
-        var (coach, offering, query) = await LoadAsync(request.CoachId, request.OfferingId, request.Start, ct).ConfigureAwait(false);
+        var (coach, offering, query) = await LoadAsync(request.CoachId, request.OfferingId, request.Start, ct);
         var verdict = SlotCalculator.Classify(query, request.Start, now, SlotCalculator.DefaultStep(offering));
         if (verdict != SlotVerdict.Open)
         {
             // A retry whose first attempt took this very slot must get its booking back, not a refusal.
-            if (await FindRetryAsync(key, ct).ConfigureAwait(false) is { } original)
+            if (await FindRetryAsync(key, ct) is { } original)
             {
                 return original;
             }
@@ -64,7 +64,7 @@ public sealed class BookingDesk(ICoachStore coaches, SlotContextLoader slotConte
             caller.Role == Role.Client && EmailAddress.IsPlausible(caller.Email) ? caller.Email : string.Empty);
         var booking = Booking.Book(ids.NewId(), coach, offering, client, request.Start, request.Agenda ?? string.Empty, Actor(caller), requestId, time);
         var (stamped, invite) = BookingInvites.Emit(null, booking, calendar, time);
-        return await store.CreateAsync(stamped, ClaimKeys.For(stamped, offering, coach.TimeZone), key, invite, ct).ConfigureAwait(false) switch
+        return await store.CreateAsync(stamped, ClaimKeys.For(stamped, offering, coach.TimeZone), key, invite, ct) switch
         {
             BookingWrite.Stored { Booking: var stored } => stored,
             BookingWrite.RequestSeen seen when seen.Fingerprint != key.Fingerprint => Reused(key),
@@ -76,7 +76,7 @@ public sealed class BookingDesk(ICoachStore coaches, SlotContextLoader slotConte
     /// <summary>A booking the caller may see.</summary>
     public async Task<Booking> GetAsync(Caller caller, string bookingId, CancellationToken ct)
     {
-        var booking = await LoadBookingAsync(bookingId, ct).ConfigureAwait(false);
+        var booking = await LoadBookingAsync(bookingId, ct);
         RequireParty(caller, booking, "see this booking");
         return booking;
     }
@@ -118,7 +118,7 @@ public sealed class BookingDesk(ICoachStore coaches, SlotContextLoader slotConte
         }
 
         var rows = await store.ListAsync(new BookingQuery(coachId, clientId, states, request.StartFrom, request.StartBefore, after, page.Size + 1), ct)
-            .ConfigureAwait(false);
+            ;
         return Page.FromFetched(rows, page,
             b => $"{b.Start.ToUnixTimeTicks().ToString(System.Globalization.CultureInfo.InvariantCulture)}|{b.Id}", filter);
     }
@@ -170,7 +170,7 @@ public sealed class BookingDesk(ICoachStore coaches, SlotContextLoader slotConte
     public async Task<Booking> RescheduleAsync(Caller caller, string bookingId, Instant newStart, string? etag, string? requestId, CancellationToken ct)
     {
         var key = IdempotencyKey.Create(caller.UserId, requestId, required: true, bookingId, newStart)!;
-        var booking = await LoadBookingAsync(bookingId, ct).ConfigureAwait(false);
+        var booking = await LoadBookingAsync(bookingId, ct);
         RequireParty(caller, booking, "reschedule this booking");
         if (Replayed(booking, key) is { } replay)
         {
@@ -181,7 +181,7 @@ public sealed class BookingDesk(ICoachStore coaches, SlotContextLoader slotConte
         booking.EnsureMovable();
         var now = clock.GetCurrentInstant();
         RejectFarOff(newStart, now, ResourceNames.Coach(booking.CoachId));
-        var (coach, offering, query) = await LoadAsync(booking.CoachId, booking.OfferingId, newStart, ct).ConfigureAwait(false);
+        var (coach, offering, query) = await LoadAsync(booking.CoachId, booking.OfferingId, newStart, ct);
         RequireClientCutoff(caller, booking, offering, now);
         var withoutSelf = query with { Busy = [.. query.Busy.Where(b => b.BookingId != booking.Id)] };
         var verdict = SlotCalculator.Classify(withoutSelf, newStart, now, SlotCalculator.DefaultStep(offering));
@@ -193,8 +193,8 @@ public sealed class BookingDesk(ICoachStore coaches, SlotContextLoader slotConte
         var time = Instants.TruncateToMilliseconds(now);
         var moved = booking.MoveTo(newStart, offering, Actor(caller), time, $"{key.RequestId}#{key.Fingerprint}");
         var (stamped, invite) = BookingInvites.Emit(booking, moved, calendar, time);
-        var write = await store.RescheduleAsync(stamped, booking.Version, ClaimKeys.For(stamped, offering, coach.TimeZone), invite, ct).ConfigureAwait(false);
-        if (write is BookingWrite.Stale && Replayed(await LoadBookingAsync(bookingId, ct).ConfigureAwait(false), key) is { } raced)
+        var write = await store.RescheduleAsync(stamped, booking.Version, ClaimKeys.For(stamped, offering, coach.TimeZone), invite, ct);
+        if (write is BookingWrite.Stale && Replayed(await LoadBookingAsync(bookingId, ct), key) is { } raced)
         {
             // A concurrent retry of this same request won; its result is ours.
             return raced;
@@ -206,9 +206,9 @@ public sealed class BookingDesk(ICoachStore coaches, SlotContextLoader slotConte
     /// <summary>Every iCalendar message emitted for a booking, byte for byte (its parties and admins).</summary>
     public async Task<IReadOnlyList<Invite>> ListInvitesAsync(Caller caller, string bookingId, CancellationToken ct)
     {
-        var booking = await LoadBookingAsync(bookingId, ct).ConfigureAwait(false);
+        var booking = await LoadBookingAsync(bookingId, ct);
         RequireParty(caller, booking, "read this booking's invites");
-        return await store.ListInvitesAsync(bookingId, ct).ConfigureAwait(false);
+        return await store.ListInvitesAsync(bookingId, ct);
     }
 
     // Permission and the state rule come first (the change function), then the etag, then the client's cut-off.
@@ -218,19 +218,19 @@ public sealed class BookingDesk(ICoachStore coaches, SlotContextLoader slotConte
         var v = new Violations();
         v.FreeText(reason, "reason", MaxReasonLength);
         v.ThrowIfAny();
-        var booking = await LoadBookingAsync(bookingId, ct).ConfigureAwait(false);
+        var booking = await LoadBookingAsync(bookingId, ct);
         var now = clock.GetCurrentInstant();
         var time = Instants.TruncateToMilliseconds(now);
         var updated = change(booking, time);
         Etags.Check(etag, booking.Version, booking.Name);
         if (checkClientCutoff && caller.Role == Role.Client)
         {
-            var offering = await coaches.GetOfferingAsync(booking.CoachId, booking.OfferingId, ct).ConfigureAwait(false);
+            var offering = await coaches.GetOfferingAsync(booking.CoachId, booking.OfferingId, ct);
             RequireClientCutoff(caller, booking, offering, now);
         }
 
         var (stamped, invite) = BookingInvites.Emit(booking, updated, calendar, time);
-        var write = await store.UpdateAsync(stamped, booking.Version, invite, ct).ConfigureAwait(false);
+        var write = await store.UpdateAsync(stamped, booking.Version, invite, ct);
         return write is BookingWrite.Stored { Booking: var stored } ? stored : throw Refusal(write, stamped);
     }
 
@@ -240,14 +240,14 @@ public sealed class BookingDesk(ICoachStore coaches, SlotContextLoader slotConte
         var coachTask = coaches.GetCoachAsync(coachId, ct);
         var offeringTask = coaches.GetOfferingAsync(coachId, offeringId, ct);
         var contextTask = slotContexts.LoadAsync([coachId], start, start + Duration.FromMinutes(1), ct);
-        var coach = await coachTask.ConfigureAwait(false) ?? Fail.NotFound<Coach>(ResourceNames.Coach(coachId));
-        var offering = await offeringTask.ConfigureAwait(false) ?? Fail.NotFound<Offering>(ResourceNames.Offering(coachId, offeringId));
+        var coach = await coachTask ?? Fail.NotFound<Coach>(ResourceNames.Coach(coachId));
+        var offering = await offeringTask ?? Fail.NotFound<Offering>(ResourceNames.Offering(coachId, offeringId));
         if (!coach.Active)
         {
             throw BookingErrors.CoachInactive(coach.Name);
         }
 
-        return (coach, offering, (await contextTask.ConfigureAwait(false)).QueryFor(coach, offering));
+        return (coach, offering, (await contextTask).QueryFor(coach, offering));
     }
 
     // Starts in the past or beyond the longest possible horizon are refused before any store read (and before date
@@ -267,7 +267,7 @@ public sealed class BookingDesk(ICoachStore coaches, SlotContextLoader slotConte
 
     private async Task<Booking?> FindRetryAsync(IdempotencyKey key, CancellationToken ct)
     {
-        if (await store.FindByRequestKeyAsync(key, ct).ConfigureAwait(false) is not { } found)
+        if (await store.FindByRequestKeyAsync(key, ct) is not { } found)
         {
             return null;
         }
@@ -299,7 +299,7 @@ public sealed class BookingDesk(ICoachStore coaches, SlotContextLoader slotConte
     }
 
     private async Task<Booking> LoadBookingAsync(string bookingId, CancellationToken ct) =>
-        await store.GetAsync(bookingId, ct).ConfigureAwait(false) ?? Fail.NotFound<Booking>(ResourceNames.Booking(bookingId));
+        await store.GetAsync(bookingId, ct) ?? Fail.NotFound<Booking>(ResourceNames.Booking(bookingId));
 
     /// <summary>The error for a write the store refused.</summary>
     private static Exception Refusal(BookingWrite write, Booking booking) => write switch

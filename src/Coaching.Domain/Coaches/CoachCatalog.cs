@@ -17,7 +17,7 @@ public sealed class CoachCatalog(ICoachStore store, IClock clock, IIdGenerator i
         var key = IdempotencyKey.Create(caller.UserId, requestId, required: false,
             draft.DisplayName, draft.Bio, draft.Email, draft.Specialties, draft.TimeZoneId, draft.Active);
         var coach = Coach.Create(ids.NewId(), draft, Now());
-        var result = await store.CreateCoachAsync(coach, key, ct).ConfigureAwait(false);
+        var result = await store.CreateCoachAsync(coach, key, ct);
         EnsureSameRequest(result, key);
         return result.Value;
     }
@@ -25,7 +25,7 @@ public sealed class CoachCatalog(ICoachStore store, IClock clock, IIdGenerator i
     /// <summary>Gets a visible coach.</summary>
     /// <exception cref="DomainException">NOT_FOUND.</exception>
     public async Task<Coach> GetCoachAsync(string coachId, CancellationToken ct) =>
-        await store.GetCoachAsync(coachId, ct).ConfigureAwait(false) ?? Fail.NotFound<Coach>(ResourceNames.Coach(coachId));
+        await store.GetCoachAsync(coachId, ct) ?? Fail.NotFound<Coach>(ResourceNames.Coach(coachId));
 
     /// <summary>Lists coaches ordered by id.</summary>
     public async Task<Page<Coach>> ListCoachesAsync(string? specialty, bool includeInactive, int pageSize, string? pageToken, CancellationToken ct)
@@ -34,7 +34,7 @@ public sealed class CoachCatalog(ICoachStore store, IClock clock, IIdGenerator i
         var filter = $"coaches|{normalised}|{includeInactive}";
         var page = PageRequest.Parse(pageSize, pageToken, filter);
         var rows = await store.ListCoachesAsync(new CoachQuery(normalised, includeInactive, page.After, page.Size + 1), ct)
-            .ConfigureAwait(false);
+            ;
         return Page.FromFetched(rows, page, c => c.Id, filter);
     }
 
@@ -47,19 +47,19 @@ public sealed class CoachCatalog(ICoachStore store, IClock clock, IIdGenerator i
             caller.RequireAdmin("activate or deactivate a coach");
         }
 
-        var current = await GetCoachAsync(coachId, ct).ConfigureAwait(false);
+        var current = await GetCoachAsync(coachId, ct);
         Etags.Check(etag, current.Version, current.Name);
         var updated = current.Apply(changes, Now());
-        return await store.UpdateCoachAsync(updated, current.Version, ct).ConfigureAwait(false);
+        return await store.UpdateCoachAsync(updated, current.Version, ct);
     }
 
     /// <summary>Deletes a coach (admins only).</summary>
     public async Task DeleteCoachAsync(Caller caller, string coachId, string? etag, CancellationToken ct)
     {
         caller.RequireAdmin("delete coaches");
-        var current = await GetCoachAsync(coachId, ct).ConfigureAwait(false);
+        var current = await GetCoachAsync(coachId, ct);
         Etags.Check(etag, current.Version, current.Name);
-        await store.DeleteCoachAsync(coachId, current.Version, Now(), ct).ConfigureAwait(false);
+        await store.DeleteCoachAsync(coachId, current.Version, Now(), ct);
     }
 
     /// <summary>Creates an offering for a coach. The coach themself or an admin.</summary>
@@ -71,8 +71,8 @@ public sealed class CoachCatalog(ICoachStore store, IClock clock, IIdGenerator i
             draft.MinimumNotice, draft.BookingHorizon, draft.DailyCap, draft.WeeklyCap, draft.RequiresConfirmation,
             draft.CancellationCutoff);
         var offering = Offering.Create(ids.NewId(), coachId, draft, Now());
-        _ = await GetCoachAsync(coachId, ct).ConfigureAwait(false);
-        var result = await store.CreateOfferingAsync(offering, key, ct).ConfigureAwait(false);
+        _ = await GetCoachAsync(coachId, ct);
+        var result = await store.CreateOfferingAsync(offering, key, ct);
         EnsureSameRequest(result, key);
         return result.Value;
     }
@@ -80,7 +80,7 @@ public sealed class CoachCatalog(ICoachStore store, IClock clock, IIdGenerator i
     /// <summary>Gets a visible offering.</summary>
     /// <exception cref="DomainException">NOT_FOUND.</exception>
     public async Task<Offering> GetOfferingAsync(string coachId, string offeringId, CancellationToken ct) =>
-        await store.GetOfferingAsync(coachId, offeringId, ct).ConfigureAwait(false)
+        await store.GetOfferingAsync(coachId, offeringId, ct)
         ?? Fail.NotFound<Offering>(ResourceNames.Offering(coachId, offeringId));
 
     /// <summary>Lists a coach's offerings ordered by id.</summary>
@@ -88,8 +88,8 @@ public sealed class CoachCatalog(ICoachStore store, IClock clock, IIdGenerator i
     {
         var filter = $"offerings|{coachId}";
         var page = PageRequest.Parse(pageSize, pageToken, filter);
-        _ = await GetCoachAsync(coachId, ct).ConfigureAwait(false);
-        var rows = await store.ListOfferingsAsync(coachId, page.After, page.Size + 1, ct).ConfigureAwait(false);
+        _ = await GetCoachAsync(coachId, ct);
+        var rows = await store.ListOfferingsAsync(coachId, page.After, page.Size + 1, ct);
         return Page.FromFetched(rows, page, o => o.Id, filter);
     }
 
@@ -97,19 +97,19 @@ public sealed class CoachCatalog(ICoachStore store, IClock clock, IIdGenerator i
     public async Task<Offering> UpdateOfferingAsync(Caller caller, string coachId, string offeringId, OfferingDraft changes, string? etag, CancellationToken ct)
     {
         caller.RequireActsFor(coachId, "edit this coach's offerings");
-        var current = await GetOfferingAsync(coachId, offeringId, ct).ConfigureAwait(false);
+        var current = await GetOfferingAsync(coachId, offeringId, ct);
         Etags.Check(etag, current.Version, current.Name);
         var updated = current.Apply(changes, Now());
-        return await store.UpdateOfferingAsync(updated, current.Version, ct).ConfigureAwait(false);
+        return await store.UpdateOfferingAsync(updated, current.Version, ct);
     }
 
     /// <summary>Deletes an offering. The coach themself or an admin.</summary>
     public async Task DeleteOfferingAsync(Caller caller, string coachId, string offeringId, string? etag, CancellationToken ct)
     {
         caller.RequireActsFor(coachId, "delete this coach's offerings");
-        var current = await GetOfferingAsync(coachId, offeringId, ct).ConfigureAwait(false);
+        var current = await GetOfferingAsync(coachId, offeringId, ct);
         Etags.Check(etag, current.Version, current.Name);
-        await store.DeleteOfferingAsync(coachId, offeringId, current.Version, Now(), ct).ConfigureAwait(false);
+        await store.DeleteOfferingAsync(coachId, offeringId, current.Version, Now(), ct);
     }
 
     private static void EnsureSameRequest<T>(CreateResult<T> result, IdempotencyKey? key)

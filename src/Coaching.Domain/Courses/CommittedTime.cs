@@ -13,8 +13,8 @@ public sealed class CommittedTime(IBookedTimeReader bookings, ICourseStore cours
     {
         var booked = bookings.ListBookedAsync(coachIds, rangeStart, rangeEnd, cancellationToken);
         var teaching = courses.ListTeachingAsync(coachIds, rangeStart, rangeEnd, cancellationToken);
-        await Task.WhenAll(booked, teaching).ConfigureAwait(false);
-        return [.. await booked.ConfigureAwait(false),
-            .. (await teaching.ConfigureAwait(false)).Select(t => (t.CoachId, new BusyInterval(t.Session.Start, t.Session.End, t.Session.Start, null)))];
+        await Task.WhenAll(booked, teaching);
+        return [.. await booked,
+            .. (await teaching).Select(t => (t.CoachId, new BusyInterval(t.Session.Start, t.Session.End, t.Session.Start, null)))];
     }
 }

@@ -20,21 +20,21 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBookedT
         caller.RequireAdmin("create courses");
         var course = Course.Create(ids.NewId(), title, description, outcomes, sessionCount, Now());
         var key = IdempotencyKey.Create(caller.UserId, requestId, required: false, course.Title, course.Description, course.Outcomes, course.SessionCount);
-        var result = await store.CreateCourseAsync(course, key, ct).ConfigureAwait(false);
+        var result = await store.CreateCourseAsync(course, key, ct);
         Reused(result, key);
         return result.Value;
     }
 
     /// <summary>A course (anyone signed in).</summary>
     public async Task<Course> GetCourseAsync(string courseId, CancellationToken ct) =>
-        await store.GetCourseAsync(courseId, ct).ConfigureAwait(false) ?? Fail.NotFound<Course>(ResourceNames.Course(courseId));
+        await store.GetCourseAsync(courseId, ct) ?? Fail.NotFound<Course>(ResourceNames.Course(courseId));
 
     /// <summary>Courses by id (anyone signed in).</summary>
     public async Task<Page<Course>> ListCoursesAsync(int pageSize, string? pageToken, CancellationToken ct)
     {
         const string filter = "courses";
         var page = PageRequest.Parse(pageSize, pageToken, filter);
-        var rows = await store.ListCoursesAsync(page.After, page.Size + 1, ct).ConfigureAwait(false);
+        var rows = await store.ListCoursesAsync(page.After, page.Size + 1, ct);
         return Page.FromFetched(rows, page, c => c.Id, filter);
     }
 
@@ -42,13 +42,13 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBookedT
     public async Task<Cohort> CreateCohortAsync(Caller caller, string courseId, CohortDraft draft, string? requestId, CancellationToken ct)
     {
         caller.RequireAdmin("create cohorts");
-        var course = await GetCourseAsync(courseId, ct).ConfigureAwait(false);
+        var course = await GetCourseAsync(courseId, ct);
         var cohort = Cohort.Create(ids.NewId(), course.Id, draft, Now());
-        await CheckCoachesFreeAsync(cohort, ct).ConfigureAwait(false);
+        await CheckCoachesFreeAsync(cohort, ct);
         var key = IdempotencyKey.Create(caller.UserId, requestId, required: false, courseId, cohort.DisplayName, cohort.TimeZoneId,
             string.Join(',', cohort.Sessions.Select(x => $"{x.Start}+{x.Duration}")), cohort.CoachIds, cohort.Capacity, cohort.EnrolmentOpen,
             cohort.EnrolmentClose, cohort.State);
-        return await store.CreateCohortAsync(cohort, key, ct).ConfigureAwait(false) switch
+        return await store.CreateCohortAsync(cohort, key, ct) switch
         {
             CohortWrite.Stored { Cohort: var stored } => stored,
             CohortWrite.RequestSeen seen when key is not null && seen.Fingerprint != key.Fingerprint => Reused<Cohort>(key),
@@ -61,7 +61,7 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBookedT
     /// <summary>A cohort; drafts are visible to admins only.</summary>
     public async Task<Cohort> GetCohortAsync(Caller caller, string courseId, string cohortId, CancellationToken ct)
     {
-        var cohort = await store.GetCohortAsync(courseId, cohortId, ct).ConfigureAwait(false);
+        var cohort = await store.GetCohortAsync(courseId, cohortId, ct);
         return cohort is null || (cohort.State == CohortState.Draft && !caller.IsAdmin)
             ? Fail.NotFound<Cohort>(ResourceNames.Cohort(courseId, cohortId))
             : cohort;
@@ -79,10 +79,10 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBookedT
         var page = PageRequest.Parse(pageSize, pageToken, filter);
         if (courseId is not null)
         {
-            _ = await GetCourseAsync(courseId, ct).ConfigureAwait(false);
+            _ = await GetCourseAsync(courseId, ct);
         }
 
-        var rows = await store.ListCohortsAsync(courseId, state, page.After, page.Size + 1, ct).ConfigureAwait(false);
+        var rows = await store.ListCohortsAsync(courseId, state, page.After, page.Size + 1, ct);
         var visible = caller.IsAdmin ? rows : [.. rows.Where(c => c.State != CohortState.Draft)];
         return Page.FromFetched(visible, page, c => c.Id, filter);
     }
@@ -91,7 +91,7 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBookedT
     public async Task<Cohort> UpdateCohortAsync(Caller caller, string courseId, string cohortId, CohortDraft changes, string? etag, CancellationToken ct)
     {
         caller.RequireAdmin("change cohorts");
-        var current = await GetCohortAsync(caller, courseId, cohortId, ct).ConfigureAwait(false);
+        var current = await GetCohortAsync(caller, courseId, cohortId, ct);
         Etags.Check(etag, current.Version, current.Name);
         var updated = current.Change(changes, Now());
         if (updated.Capacity < current.EnrolledCount)
@@ -101,10 +101,10 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBookedT
 
         if (changes.Sessions is not null || changes.CoachIds is not null)
         {
-            await CheckCoachesFreeAsync(updated, ct).ConfigureAwait(false);
+            await CheckCoachesFreeAsync(updated, ct);
         }
 
-        var stored = await store.UpdateCohortAsync(updated, current.Version, ct).ConfigureAwait(false) switch
+        var stored = await store.UpdateCohortAsync(updated, current.Version, ct) switch
         {
             CohortWrite.Stored { Cohort: var c } => c,
             CohortWrite.SessionConflict => throw CourseErrors.SessionConflict(current.Name),
@@ -113,7 +113,7 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBookedT
             CohortWrite.Missing => throw Fail.NotFoundError(current.Name),
             var other => throw Unexpected(other, current.Name),
         };
-        await invites.SyncAsync(courseId, cohortId, null, ct).ConfigureAwait(false);
+        await invites.SyncAsync(courseId, cohortId, null, ct);
         return stored;
     }
 
@@ -128,7 +128,7 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBookedT
             _ => throw new DomainException(ErrorKind.PermissionDenied, "CLIENT_OR_ADMIN_REQUIRED", "Only clients enrol themselves (or admins for them)."),
         };
         var key = IdempotencyKey.Create(caller.UserId, requestId, required: true, courseId, cohortId, client)!;
-        var cohort = await GetCohortAsync(caller, courseId, cohortId, ct).ConfigureAwait(false);
+        var cohort = await GetCohortAsync(caller, courseId, cohortId, ct);
         cohort.EnsureTakesEnrolments(clock.GetCurrentInstant());
 
         var time = Now();
@@ -139,12 +139,12 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBookedT
             ClientEmail = caller.Role == Role.Client && EmailAddress.IsPlausible(caller.Email) ? caller.Email : string.Empty,
             WaitlistPosition = 0, CreateTime = time, UpdateTime = time, Version = 1,
         };
-        switch (await store.EnrolAsync(candidate, key, ct).ConfigureAwait(false))
+        switch (await store.EnrolAsync(candidate, key, ct))
         {
             case EnrolOutcome.Joined { Enrolment: var joined }:
                 if (joined.State == EnrolmentState.Enrolled)
                 {
-                    await invites.SyncAsync(courseId, cohortId, [joined], ct).ConfigureAwait(false);
+                    await invites.SyncAsync(courseId, cohortId, [joined], ct);
                 }
 
                 return joined;
@@ -165,7 +165,7 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBookedT
     /// <summary>An enrolment, for its client or an admin.</summary>
     public async Task<Enrolment> GetEnrolmentAsync(Caller caller, string courseId, string cohortId, string enrolmentId, CancellationToken ct)
     {
-        var enrolment = await store.GetEnrolmentAsync(courseId, cohortId, enrolmentId, ct).ConfigureAwait(false)
+        var enrolment = await store.GetEnrolmentAsync(courseId, cohortId, enrolmentId, ct)
             ?? Fail.NotFound<Enrolment>(ResourceNames.Enrolment(courseId, cohortId, enrolmentId));
         if (!caller.IsAdmin && !(caller.Role == Role.Client && caller.UserId == enrolment.ClientId))
         {
@@ -182,8 +182,8 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBookedT
     {
         if (caller.Role == Role.Coach)
         {
-            var taught = await store.GetCohortAsync(courseId, cohortId, ct).ConfigureAwait(false);
-            var enrolment = await store.GetEnrolmentAsync(courseId, cohortId, enrolmentId, ct).ConfigureAwait(false);
+            var taught = await store.GetCohortAsync(courseId, cohortId, ct);
+            var enrolment = await store.GetEnrolmentAsync(courseId, cohortId, enrolmentId, ct);
             if (taught is null || enrolment is null)
             {
                 Fail.NotFound(ResourceNames.Enrolment(courseId, cohortId, enrolmentId));
@@ -196,10 +196,10 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBookedT
         }
         else
         {
-            _ = await GetEnrolmentAsync(caller, courseId, cohortId, enrolmentId, ct).ConfigureAwait(false);
+            _ = await GetEnrolmentAsync(caller, courseId, cohortId, enrolmentId, ct);
         }
 
-        return await sentInvites.ListAsync(enrolmentId, ct).ConfigureAwait(false);
+        return await sentInvites.ListAsync(enrolmentId, ct);
     }
 
     /// <summary>A cohort's enrolments (admins), or the caller's own across cohorts (no cohort given).</summary>
@@ -219,7 +219,7 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBookedT
         else
         {
             caller.RequireAdmin("list a cohort's enrolments");
-            _ = await GetCohortAsync(caller, courseId!, cohortId, ct).ConfigureAwait(false);
+            _ = await GetCohortAsync(caller, courseId!, cohortId, ct);
         }
 
         var filter = $"enrolments|{cohortId}|{clientId}|{state}";
@@ -229,7 +229,7 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBookedT
             Fail.Invalid("page_token", "is not a token returned by this list");
         }
 
-        var rows = await store.ListEnrolmentsAsync(new EnrolmentQuery(cohortId, clientId, state, page.After, page.Size + 1), ct).ConfigureAwait(false);
+        var rows = await store.ListEnrolmentsAsync(new EnrolmentQuery(cohortId, clientId, state, page.After, page.Size + 1), ct);
         return Page.FromFetched(rows, page, EnrolmentOrder.Key, filter);
     }
 
@@ -240,27 +240,27 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBookedT
         var v = new Violations();
         v.FreeText(reason, "reason", 1000);
         v.ThrowIfAny();
-        var enrolment = await GetEnrolmentAsync(caller, courseId, cohortId, enrolmentId, ct).ConfigureAwait(false);
+        var enrolment = await GetEnrolmentAsync(caller, courseId, cohortId, enrolmentId, ct);
         Etags.Check(etag, enrolment.Version, enrolment.Name);
         if (enrolment.State == EnrolmentState.Withdrawn)
         {
             throw CourseErrors.AlreadyWithdrawn(enrolment.Name);
         }
 
-        var (withdrawn, promoted) = await store.WithdrawAsync(enrolment, enrolment.Version, Now(), ct).ConfigureAwait(false) switch
+        var (withdrawn, promoted) = await store.WithdrawAsync(enrolment, enrolment.Version, Now(), ct) switch
         {
             WithdrawOutcome.Withdrawn w => (w.Enrolment, w.Promoted),
             WithdrawOutcome.AlreadyWithdrawn => throw CourseErrors.AlreadyWithdrawn(enrolment.Name),
             WithdrawOutcome.Stale => throw Fail.StaleEtagError(enrolment.Name),
             var other => throw Fail.NotFoundError(enrolment.Name),
         };
-        await invites.SyncAsync(courseId, cohortId, promoted is null ? [withdrawn] : [withdrawn, promoted], ct).ConfigureAwait(false);
+        await invites.SyncAsync(courseId, cohortId, promoted is null ? [withdrawn] : [withdrawn, promoted], ct);
         return withdrawn;
     }
 
     private async Task CheckCoachesFreeAsync(Cohort cohort, CancellationToken ct)
     {
-        var found = await Task.WhenAll(cohort.CoachIds.Select(id => coaches.GetCoachAsync(id, ct))).ConfigureAwait(false);
+        var found = await Task.WhenAll(cohort.CoachIds.Select(id => coaches.GetCoachAsync(id, ct)));
         for (var i = 0; i < found.Length; i++)
         {
             if (found[i] is null)
@@ -271,7 +271,7 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBookedT
 
         var from = cohort.Sessions.Min(s => s.Start);
         var to = cohort.Sessions.Max(s => s.End);
-        var busy = await bookingsBusy.ListBookedAsync(cohort.CoachIds, from, to, ct).ConfigureAwait(false);
+        var busy = await bookingsBusy.ListBookedAsync(cohort.CoachIds, from, to, ct);
         foreach (var (coachId, interval) in busy)
         {
             if (cohort.Sessions.Any(s => s.Start < interval.End && interval.Start < s.End))

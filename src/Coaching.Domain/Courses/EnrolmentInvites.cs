@@ -29,16 +29,16 @@ public sealed class EnrolmentInvites(IEnrolmentInviteStore invites, ICourseStore
         var cohortTask = courses.GetCohortAsync(courseId, cohortId, ct);
         var courseTask = courses.GetCourseAsync(courseId, ct);
         var latestTask = changed is null ? invites.LatestAsync(cohortId, ct) : invites.LatestForAsync([.. changed.Select(e => e.Id)], ct);
-        var cohort = await cohortTask.ConfigureAwait(false);
-        var course = await courseTask.ConfigureAwait(false);
+        var cohort = await cohortTask;
+        var course = await courseTask;
         if (cohort is null || course is null)
         {
             return;
         }
 
-        var latest = await latestTask.ConfigureAwait(false);
-        var enrolments = changed ?? await courses.ListEnrolmentsAsync(new EnrolmentQuery(cohortId, null, null, null, int.MaxValue), ct).ConfigureAwait(false);
-        var organizer = cohort.CoachIds.Count > 0 ? await coaches.GetCoachAsync(cohort.CoachIds[0], ct).ConfigureAwait(false) : null;
+        var latest = await latestTask;
+        var enrolments = changed ?? await courses.ListEnrolmentsAsync(new EnrolmentQuery(cohortId, null, null, null, int.MaxValue), ct);
+        var organizer = cohort.CoachIds.Count > 0 ? await coaches.GetCoachAsync(cohort.CoachIds[0], ct) : null;
         var digest = Digest(cohort);
         foreach (var enrolment in enrolments)
         {
@@ -57,7 +57,7 @@ public sealed class EnrolmentInvites(IEnrolmentInviteStore invites, ICourseStore
                 var entries = Entries(course, cohort, enrolment, organizer, sequence, m == InviteMethod.Cancel ? SessionStatus.Cancelled : SessionStatus.Confirmed, now);
                 var invite = new Invite(sequence + 1, m, sequence, entries[0].Uid, writer.WriteInvite(m, entries), now);
                 // A concurrent sync that already sent this SEQUENCE wins; its message says the same.
-                await invites.TryAppendAsync(enrolment.Id, cohortId, invite, digest, ct).ConfigureAwait(false);
+                await invites.TryAppendAsync(enrolment.Id, cohortId, invite, digest, ct);
             }
         }
     }

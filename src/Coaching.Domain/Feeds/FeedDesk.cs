@@ -28,9 +28,9 @@ public sealed class FeedDesk(IFeedStore feeds, IBookingStore bookings, Courses.I
     public async Task<FeedAccess> GetAsync(Caller caller, string feedName, CancellationToken ct)
     {
         var owner = Authorize(caller, feedName);
-        var secret = await SecretAsync(ct).ConfigureAwait(false);
-        var feed = await feeds.GetAsync(owner, ct).ConfigureAwait(false)
-            ?? await feeds.CreateAsync(Generation(secret, owner, 1), ct).ConfigureAwait(false);
+        var secret = await SecretAsync(ct);
+        var feed = await feeds.GetAsync(owner, ct)
+            ?? await feeds.CreateAsync(Generation(secret, owner, 1), ct);
         return new FeedAccess(feedName, Token(secret, owner, feed.Generation), feed.RotateTime);
     }
 
@@ -38,11 +38,11 @@ public sealed class FeedDesk(IFeedStore feeds, IBookingStore bookings, Courses.I
     public async Task<FeedAccess> RotateAsync(Caller caller, string feedName, CancellationToken ct)
     {
         var owner = Authorize(caller, feedName);
-        var secret = await SecretAsync(ct).ConfigureAwait(false);
-        var current = await feeds.GetAsync(owner, ct).ConfigureAwait(false)
-            ?? await feeds.CreateAsync(Generation(secret, owner, 1), ct).ConfigureAwait(false);
+        var secret = await SecretAsync(ct);
+        var current = await feeds.GetAsync(owner, ct)
+            ?? await feeds.CreateAsync(Generation(secret, owner, 1), ct);
         var next = Generation(secret, owner, checked(current.Generation + 1));
-        var stored = await feeds.RotateAsync(next, current.Generation, ct).ConfigureAwait(false);
+        var stored = await feeds.RotateAsync(next, current.Generation, ct);
         return new FeedAccess(feedName, Token(secret, owner, stored.Generation), stored.RotateTime);
     }
 
@@ -54,7 +54,7 @@ public sealed class FeedDesk(IFeedStore feeds, IBookingStore bookings, Courses.I
             return null;
         }
 
-        var owner = await feeds.FindOwnerAsync(Hash(token), ct).ConfigureAwait(false);
+        var owner = await feeds.FindOwnerAsync(Hash(token), ct);
         if (owner is null)
         {
             return null;
@@ -65,11 +65,11 @@ public sealed class FeedDesk(IFeedStore feeds, IBookingStore bookings, Courses.I
         var query = parts[0] == "coaches"
             ? new BookingQuery(parts[1], null, [], since, null, null, MaxEntries)
             : new BookingQuery(null, parts[1], [], since, null, null, MaxEntries);
-        var rows = await bookings.ListAsync(query, ct).ConfigureAwait(false);
+        var rows = await bookings.ListAsync(query, ct);
         var entries = rows.Select(Entry).OfType<SessionEntry>().ToList();
         entries.AddRange(parts[0] == "users"
-            ? await CohortEntriesAsync(parts[1], since, ct).ConfigureAwait(false)
-            : await TeachingEntriesAsync(parts[1], since, ct).ConfigureAwait(false));
+            ? await CohortEntriesAsync(parts[1], since, ct)
+            : await TeachingEntriesAsync(parts[1], since, ct));
         return writer.WriteFeed(parts[0] == "coaches" ? "Coaching sessions (coach)" : "Coaching sessions", entries);
     }
 
@@ -88,20 +88,20 @@ public sealed class FeedDesk(IFeedStore feeds, IBookingStore bookings, Courses.I
     // enrolments, one for their latest invites, then one each for their cohorts, courses and organizers, together.
     private async Task<List<SessionEntry>> CohortEntriesAsync(string clientId, Instant since, CancellationToken ct)
     {
-        var enrolments = await courses.ListEnrolmentsAsync(new EnrolmentQuery(null, clientId, null, null, MaxEntries), ct).ConfigureAwait(false);
+        var enrolments = await courses.ListEnrolmentsAsync(new EnrolmentQuery(null, clientId, null, null, MaxEntries), ct);
         if (enrolments.Count == 0)
         {
             return [];
         }
 
-        var latest = await enrolmentInvites.LatestForAsync([.. enrolments.Select(e => e.Id)], ct).ConfigureAwait(false);
+        var latest = await enrolmentInvites.LatestForAsync([.. enrolments.Select(e => e.Id)], ct);
         var invited = enrolments.Where(e => latest.ContainsKey(e.Id)).ToList();
         var cohortsTask = courses.GetCohortsAsync([.. invited.Select(e => e.CohortId).Distinct()], ct);
         var coursesTask = courses.GetCoursesAsync([.. invited.Select(e => e.CourseId).Distinct()], ct);
-        var cohorts = (await cohortsTask.ConfigureAwait(false)).ToDictionary(c => c.Id);
-        var courseById = (await coursesTask.ConfigureAwait(false)).ToDictionary(c => c.Id);
+        var cohorts = (await cohortsTask).ToDictionary(c => c.Id);
+        var courseById = (await coursesTask).ToDictionary(c => c.Id);
         var organizers = (await coaches.GetCoachesAsync([.. cohorts.Values.Where(c => c.CoachIds.Count > 0).Select(c => c.CoachIds[0]).Distinct()], ct)
-            .ConfigureAwait(false)).ToDictionary(c => c.Id);
+            ).ToDictionary(c => c.Id);
         var entries = new List<SessionEntry>();
         foreach (var enrolment in invited)
         {
@@ -124,7 +124,7 @@ public sealed class FeedDesk(IFeedStore feeds, IBookingStore bookings, Courses.I
     // and the titles of their courses, together.
     private async Task<List<SessionEntry>> TeachingEntriesAsync(string coachId, Instant since, CancellationToken ct)
     {
-        var sessions = await courses.ListTeachingAsync([coachId], since, since + Duration.FromDays(400), ct).ConfigureAwait(false);
+        var sessions = await courses.ListTeachingAsync([coachId], since, since + Duration.FromDays(400), ct);
         if (sessions.Count == 0)
         {
             return [];
@@ -132,8 +132,8 @@ public sealed class FeedDesk(IFeedStore feeds, IBookingStore bookings, Courses.I
 
         var coachTask = coaches.GetCoachAsync(coachId, ct);
         var titlesTask = courses.GetCoursesAsync([.. sessions.Select(s => s.CourseId).Distinct()], ct);
-        var coach = await coachTask.ConfigureAwait(false);
-        var titles = (await titlesTask.ConfigureAwait(false)).ToDictionary(c => c.Id, c => c.Title);
+        var coach = await coachTask;
+        var titles = (await titlesTask).ToDictionary(c => c.Id, c => c.Title);
         return [.. sessions.OrderBy(s => s.Session.Start).Take(MaxEntries).Select(s => new SessionEntry(
             $"cohort-{s.CohortId}-{s.Index + 1}@coaching", 0, s.Session.Start, s.Session.End, $"{titles.GetValueOrDefault(s.CourseId, "Course")} (session {s.Index + 1})",
             string.Empty, coach?.DisplayName ?? coachId, coach?.Email ?? "courses@coaching.invalid", string.Empty, string.Empty, SessionStatus.Confirmed,
@@ -160,7 +160,7 @@ public sealed class FeedDesk(IFeedStore feeds, IBookingStore bookings, Courses.I
     }
 
     private async Task<byte[]> SecretAsync(CancellationToken ct) =>
-        await feeds.GetOrCreateSecretAsync(RandomNumberGenerator.GetBytes(32), ct).ConfigureAwait(false);
+        await feeds.GetOrCreateSecretAsync(RandomNumberGenerator.GetBytes(32), ct);
 
     private FeedRecord Generation(byte[] secret, string owner, int generation) =>
         new(owner, generation, Hash(Token(secret, owner, generation)), Instants.TruncateToMilliseconds(clock.GetCurrentInstant()));

@@ -22,7 +22,7 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
     {
         try
         {
-            return await continuation(request, context).ConfigureAwait(false);
+            return await continuation(request, context);
         }
         catch (DomainException e)
         {

@@ -30,12 +30,12 @@ internal sealed partial class OversizedRequests(RequestDelegate next, ILogger<Ov
         var method = context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method;
         if (method?.Type != MethodType.Unary)
         {
-            await next(context).ConfigureAwait(false);
+            await next(context);
             return;
         }
 
         var reader = context.Request.BodyReader;
-        var read = await reader.ReadAtLeastAsync(FrameHeaderBytes, context.RequestAborted).ConfigureAwait(false);
+        var read = await reader.ReadAtLeastAsync(FrameHeaderBytes, context.RequestAborted);
         var buffer = read.Buffer;
         uint length = 0;
         if (buffer.Length >= FrameHeaderBytes)
@@ -49,7 +49,7 @@ internal sealed partial class OversizedRequests(RequestDelegate next, ILogger<Ov
         reader.AdvanceTo(buffer.Start);
         if (length <= MaxMessageBytes)
         {
-            await next(context).ConfigureAwait(false);
+            await next(context);
             return;
         }
 

@@ -135,7 +135,7 @@ public static class CoachingServerExtensions
 
         foreach (var initializer in app.Services.GetServices<IStoreInitializer>())
         {
-            await initializer.InitializeAsync(app.Lifetime.ApplicationStopping).ConfigureAwait(false);
+            await initializer.InitializeAsync(app.Lifetime.ApplicationStopping);
         }
     }
 
@@ -166,7 +166,7 @@ public sealed class StoreHealthCheck(IStoreHealth store) : IHealthCheck
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(5));
-            await store.PingAsync(timeout.Token).ConfigureAwait(false);
+            await store.PingAsync(timeout.Token);
             return HealthCheckResult.Healthy("The store answers.");
         }
 #pragma warning disable CA1031 // Any failure to ping means "not serving", reported rather than thrown.

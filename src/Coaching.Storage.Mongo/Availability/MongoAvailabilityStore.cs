@@ -13,12 +13,12 @@ public sealed class MongoAvailabilityStore(MongoStore store) : IAvailabilityStor
 {
     /// <inheritdoc />
     public async Task<WeeklySchedule> GetScheduleAsync(string coachId, CancellationToken cancellationToken) =>
-        (await GetSchedulesAsync([coachId], cancellationToken).ConfigureAwait(false)).GetValueOrDefault(coachId) ?? WeeklySchedule.Empty(coachId);
+        (await GetSchedulesAsync([coachId], cancellationToken)).GetValueOrDefault(coachId) ?? WeeklySchedule.Empty(coachId);
 
     /// <inheritdoc />
     public async Task<IReadOnlyDictionary<string, WeeklySchedule>> GetSchedulesAsync(IReadOnlyCollection<string> coachIds, CancellationToken cancellationToken)
     {
-        var documents = await store.Schedules.Find(AvailabilityQueries.Schedules(coachIds)).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var documents = await store.Schedules.Find(AvailabilityQueries.Schedules(coachIds)).ToListAsync(cancellationToken);
         return documents.Select(d => d.ToDomain()).ToDictionary(s => s.CoachId);
     }
 
@@ -30,7 +30,7 @@ public sealed class MongoAvailabilityStore(MongoStore store) : IAvailabilityStor
         {
             try
             {
-                await store.Schedules.InsertOneAsync(document, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await store.Schedules.InsertOneAsync(document, cancellationToken: cancellationToken);
                 return schedule;
             }
             catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
@@ -40,7 +40,7 @@ public sealed class MongoAvailabilityStore(MongoStore store) : IAvailabilityStor
         }
 
         var result = await store.Schedules.UpdateOneAsync(AvailabilityQueries.ScheduleAtVersion(schedule.CoachId, expectedVersion),
-            AvailabilityQueries.ReplaceSchedule(document), cancellationToken: cancellationToken).ConfigureAwait(false);
+            AvailabilityQueries.ReplaceSchedule(document), cancellationToken: cancellationToken);
         return result.MatchedCount == 1 ? schedule : throw Fail.StaleEtagError(schedule.Name);
     }
 
@@ -49,13 +49,13 @@ public sealed class MongoAvailabilityStore(MongoStore store) : IAvailabilityStor
     {
         try
         {
-            await store.Overrides.InsertOneAsync(OverrideDocument.From(dateOverride, key), cancellationToken: cancellationToken).ConfigureAwait(false);
+            await store.Overrides.InsertOneAsync(OverrideDocument.From(dateOverride, key), cancellationToken: cancellationToken);
             return new CreateResult<DateOverride>(dateOverride, true, key?.Fingerprint);
         }
         catch (MongoWriteException e) when (key is not null && e.WriteError.Category == ServerErrorCategory.DuplicateKey)
         {
             var original = await store.Overrides.Find(AvailabilityQueries.OverrideByRequestKey(key.Scope, key.RequestId))
-                .FirstAsync(cancellationToken).ConfigureAwait(false);
+                .FirstAsync(cancellationToken);
             return new CreateResult<DateOverride>(original.ToDomain(), false, original.RequestFingerprint);
         }
     }
@@ -67,7 +67,7 @@ public sealed class MongoAvailabilityStore(MongoStore store) : IAvailabilityStor
         var documents = await store.Overrides.Find(AvailabilityQueries.OverridesAfter(coachId, after))
             .Sort(Builders<OverrideDocument>.Sort.Ascending(d => d.StartDate).Ascending(d => d.Id))
             .Limit(limit)
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
+            .ToListAsync(cancellationToken);
         return documents.ConvertAll(d => d.ToDomain());
     }
 
@@ -76,7 +76,7 @@ public sealed class MongoAvailabilityStore(MongoStore store) : IAvailabilityStor
         CancellationToken cancellationToken)
     {
         var documents = await store.Overrides.Find(AvailabilityQueries.OverridesCovering(coachIds, first, last))
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
+            .ToListAsync(cancellationToken);
         return documents.ConvertAll(d => d.ToDomain());
     }
 
@@ -84,7 +84,7 @@ public sealed class MongoAvailabilityStore(MongoStore store) : IAvailabilityStor
     public async Task<bool> DeleteOverrideAsync(string coachId, string overrideId, CancellationToken cancellationToken)
     {
         var result = await store.Overrides.DeleteOneAsync(AvailabilityQueries.Override(coachId, overrideId), cancellationToken)
-            .ConfigureAwait(false);
+            ;
         return result.DeletedCount == 1;
     }
 }

@@ -27,7 +27,7 @@ public sealed class MongoBookingStore(MongoStore store) : IBookingStore
     {
         for (var attempt = 0; ; attempt++)
         {
-            var (seats, full) = await PickSeatsAsync(claims, null, cancellationToken).ConfigureAwait(false);
+            var (seats, full) = await PickSeatsAsync(claims, null, cancellationToken);
             if (seats is null)
             {
                 return new BookingWrite.CapFull(full!);
@@ -41,17 +41,17 @@ public sealed class MongoBookingStore(MongoStore store) : IBookingStore
                     document.Invites.Add(InviteDocument.From(invite));
                 }
 
-                await store.Bookings.InsertOneAsync(document, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await store.Bookings.InsertOneAsync(document, cancellationToken: cancellationToken);
                 return new BookingWrite.Stored(booking);
             }
             catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
             {
-                if (await FindByRequestKeyAsync(key, cancellationToken).ConfigureAwait(false) is { } original)
+                if (await FindByRequestKeyAsync(key, cancellationToken) is { } original)
                 {
                     return new BookingWrite.RequestSeen(original.Booking, original.Fingerprint);
                 }
 
-                if (await ExplainConflictAsync(claims, null, attempt, cancellationToken).ConfigureAwait(false) is { } refused)
+                if (await ExplainConflictAsync(claims, null, attempt, cancellationToken) is { } refused)
                 {
                     return refused;
                 }
@@ -63,13 +63,13 @@ public sealed class MongoBookingStore(MongoStore store) : IBookingStore
     public async Task<(Booking Booking, string Fingerprint)?> FindByRequestKeyAsync(IdempotencyKey key, CancellationToken cancellationToken)
     {
         var document = await store.Bookings.Find(BookingQueries.ByRequestKey(key.Scope, key.RequestId)).Project(BookingQueries.WithoutInvites)
-            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            .FirstOrDefaultAsync(cancellationToken);
         return document is null ? null : (document.ToDomain(), document.RequestFingerprint ?? string.Empty);
     }
 
     /// <inheritdoc />
     public async Task<Booking?> GetAsync(string bookingId, CancellationToken cancellationToken) =>
-        (await store.Bookings.Find(BookingQueries.ById(bookingId)).Project(BookingQueries.WithoutInvites).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false))?.ToDomain();
+        (await store.Bookings.Find(BookingQueries.ById(bookingId)).Project(BookingQueries.WithoutInvites).FirstOrDefaultAsync(cancellationToken))?.ToDomain();
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<Booking>> ListAsync(BookingQuery query, CancellationToken cancellationToken)
@@ -78,7 +78,7 @@ public sealed class MongoBookingStore(MongoStore store) : IBookingStore
             .Project(BookingQueries.WithoutInvites)
             .Sort(Builders<BookingDocument>.Sort.Ascending(d => d.StartTime).Ascending(d => d.Id))
             .Limit(query.Limit)
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
+            .ToListAsync(cancellationToken);
         return documents.ConvertAll(d => d.ToDomain());
     }
 
@@ -86,8 +86,8 @@ public sealed class MongoBookingStore(MongoStore store) : IBookingStore
     public async Task<BookingWrite> UpdateAsync(Booking updated, long expectedVersion, Invite? invite, CancellationToken cancellationToken)
     {
         var stored = await store.Bookings.FindOneAndUpdateAsync(BookingQueries.AtVersion(updated.Id, expectedVersion),
-            BookingQueries.Transition(updated, invite), ReturnAfter, cancellationToken).ConfigureAwait(false);
-        return stored is not null ? new BookingWrite.Stored(stored.ToDomain()) : await LostWriteAsync(updated, cancellationToken).ConfigureAwait(false);
+            BookingQueries.Transition(updated, invite), ReturnAfter, cancellationToken);
+        return stored is not null ? new BookingWrite.Stored(stored.ToDomain()) : await LostWriteAsync(updated, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -95,7 +95,7 @@ public sealed class MongoBookingStore(MongoStore store) : IBookingStore
     {
         for (var attempt = 0; ; attempt++)
         {
-            var (seats, full) = await PickSeatsAsync(claims, moved.Id, cancellationToken).ConfigureAwait(false);
+            var (seats, full) = await PickSeatsAsync(claims, moved.Id, cancellationToken);
             if (seats is null)
             {
                 return new BookingWrite.CapFull(full!);
@@ -104,12 +104,12 @@ public sealed class MongoBookingStore(MongoStore store) : IBookingStore
             try
             {
                 var stored = await store.Bookings.FindOneAndUpdateAsync(BookingQueries.AtVersion(moved.Id, expectedVersion),
-                    BookingQueries.Move(moved, [.. claims.Cells, .. seats], invite), ReturnAfter, cancellationToken).ConfigureAwait(false);
-                return stored is not null ? new BookingWrite.Stored(stored.ToDomain()) : await LostWriteAsync(moved, cancellationToken).ConfigureAwait(false);
+                    BookingQueries.Move(moved, [.. claims.Cells, .. seats], invite), ReturnAfter, cancellationToken);
+                return stored is not null ? new BookingWrite.Stored(stored.ToDomain()) : await LostWriteAsync(moved, cancellationToken);
             }
             catch (MongoCommandException e) when (e.Code == 11000)
             {
-                if (await ExplainConflictAsync(claims, moved.Id, attempt, cancellationToken).ConfigureAwait(false) is { } refused)
+                if (await ExplainConflictAsync(claims, moved.Id, attempt, cancellationToken) is { } refused)
                 {
                     return refused;
                 }
@@ -121,7 +121,7 @@ public sealed class MongoBookingStore(MongoStore store) : IBookingStore
     public async Task<IReadOnlyList<Invite>> ListInvitesAsync(string bookingId, CancellationToken cancellationToken)
     {
         var invites = await store.Bookings.Find(BookingQueries.ById(bookingId)).Project(d => d.Invites)
-            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            .FirstOrDefaultAsync(cancellationToken);
         return invites is null ? [] : [.. invites.OrderBy(i => i.Ordinal).Select(i => i.ToDomain())];
     }
 
@@ -135,7 +135,7 @@ public sealed class MongoBookingStore(MongoStore store) : IBookingStore
         }
 
         var all = claims.Caps.SelectMany(ClaimKeys.Seats).ToList();
-        var holders = await Primary.Find(BookingQueries.Holding(all, self)).Project(d => d.Claims).ToListAsync(ct).ConfigureAwait(false);
+        var holders = await Primary.Find(BookingQueries.Holding(all, self)).Project(d => d.Claims).ToListAsync(ct);
         return ClaimKeys.PickSeats(claims.Caps, holders.Where(h => h is not null).SelectMany(h => h!).ToHashSet(StringComparer.Ordinal));
     }
 
@@ -143,7 +143,7 @@ public sealed class MongoBookingStore(MongoStore store) : IBookingStore
     // seat was taken between our read and our write, and we pick again a few times before calling the cap full.
     private async Task<BookingWrite?> ExplainConflictAsync(BookingClaims claims, string? self, int attempt, CancellationToken ct)
     {
-        if (await Primary.Find(BookingQueries.Holding(claims.Cells, self)).AnyAsync(ct).ConfigureAwait(false))
+        if (await Primary.Find(BookingQueries.Holding(claims.Cells, self)).AnyAsync(ct))
         {
             return new BookingWrite.SlotTaken();
         }
@@ -154,7 +154,7 @@ public sealed class MongoBookingStore(MongoStore store) : IBookingStore
     }
 
     private async Task<BookingWrite> LostWriteAsync(Booking booking, CancellationToken ct) =>
-        await Primary.Find(BookingQueries.ById(booking.Id)).AnyAsync(ct).ConfigureAwait(false) ? new BookingWrite.Stale() : new BookingWrite.Missing();
+        await Primary.Find(BookingQueries.ById(booking.Id)).AnyAsync(ct) ? new BookingWrite.Stale() : new BookingWrite.Missing();
 
     // Reads that decide a write, or follow a write error, must see the primary's latest state; a majority read may lag behind
     // what the unique index already holds.

@@ -42,25 +42,25 @@ public sealed class MongoFeedStore(MongoStore store) : IFeedStore
         // Upsert with $setOnInsert: the first instance's candidate is stored, every later call reads it back.
         var stored = await store.Settings.FindOneAndUpdateAsync<BsonDocument>(id,
             new BsonDocument("$setOnInsert", new BsonDocument("value", new BsonBinaryData(candidate))),
-            new FindOneAndUpdateOptions<BsonDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After }, cancellationToken).ConfigureAwait(false);
+            new FindOneAndUpdateOptions<BsonDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After }, cancellationToken);
         return stored["value"].AsByteArray;
     }
 
     /// <inheritdoc />
     public async Task<FeedRecord?> GetAsync(string owner, CancellationToken cancellationToken) =>
-        (await store.Feeds.Find(d => d.Owner == owner).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false))?.ToDomain();
+        (await store.Feeds.Find(d => d.Owner == owner).FirstOrDefaultAsync(cancellationToken))?.ToDomain();
 
     /// <inheritdoc />
     public async Task<FeedRecord> CreateAsync(FeedRecord feed, CancellationToken cancellationToken)
     {
         try
         {
-            await store.Feeds.InsertOneAsync(FeedDocument.From(feed), cancellationToken: cancellationToken).ConfigureAwait(false);
+            await store.Feeds.InsertOneAsync(FeedDocument.From(feed), cancellationToken: cancellationToken);
             return feed;
         }
         catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
         {
-            return (await GetAsync(feed.Owner, cancellationToken).ConfigureAwait(false))!;
+            return (await GetAsync(feed.Owner, cancellationToken))!;
         }
     }
 
@@ -69,11 +69,11 @@ public sealed class MongoFeedStore(MongoStore store) : IFeedStore
     {
         var result = await store.Feeds.UpdateOneAsync(d => d.Owner == rotated.Owner && d.Generation == expectedGeneration,
             Builders<FeedDocument>.Update.Set(d => d.Generation, rotated.Generation).Set(d => d.TokenHash, rotated.TokenHash)
-                .Set(d => d.RotateTime, rotated.RotateTime.ToDateTimeUtc()), cancellationToken: cancellationToken).ConfigureAwait(false);
+                .Set(d => d.RotateTime, rotated.RotateTime.ToDateTimeUtc()), cancellationToken: cancellationToken);
         return result.MatchedCount == 1 ? rotated : throw Fail.StaleEtagError($"{rotated.Owner}/feed");
     }
 
     /// <inheritdoc />
     public async Task<string?> FindOwnerAsync(string tokenHash, CancellationToken cancellationToken) =>
-        (await store.Feeds.Find(d => d.TokenHash == tokenHash).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false))?.Owner;
+        (await store.Feeds.Find(d => d.TokenHash == tokenHash).FirstOrDefaultAsync(cancellationToken))?.Owner;
 }

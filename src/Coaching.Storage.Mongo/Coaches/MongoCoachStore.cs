@@ -20,13 +20,13 @@ public sealed class MongoCoachStore(MongoStore store) : ICoachStore
     {
         try
         {
-            await store.Coaches.InsertOneAsync(CoachDocument.From(coach, key), cancellationToken: cancellationToken).ConfigureAwait(false);
+            await store.Coaches.InsertOneAsync(CoachDocument.From(coach, key), cancellationToken: cancellationToken);
             return new CreateResult<Coach>(coach, true, key?.Fingerprint);
         }
         catch (MongoWriteException e) when (key is not null && e.WriteError.Category == ServerErrorCategory.DuplicateKey)
         {
             var original = await store.Coaches.Find(CoachQueries.ByRequestKey(key.Scope, key.RequestId))
-                .FirstAsync(cancellationToken).ConfigureAwait(false);
+                .FirstAsync(cancellationToken);
             return new CreateResult<Coach>(original.ToDomain(), false, original.RequestFingerprint);
         }
     }
@@ -35,14 +35,14 @@ public sealed class MongoCoachStore(MongoStore store) : ICoachStore
     public async Task<Coach?> GetCoachAsync(string coachId, CancellationToken cancellationToken)
     {
         var document = await store.Coaches.Find(CoachQueries.VisibleCoach(coachId))
-            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            .FirstOrDefaultAsync(cancellationToken);
         return document?.ToDomain();
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<Coach>> GetCoachesAsync(IReadOnlyCollection<string> coachIds, CancellationToken cancellationToken)
     {
-        var documents = await store.Coaches.Find(CoachQueries.VisibleCoaches(coachIds)).SortBy(d => d.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var documents = await store.Coaches.Find(CoachQueries.VisibleCoaches(coachIds)).SortBy(d => d.Id).ToListAsync(cancellationToken);
         return documents.ConvertAll(d => d.ToDomain());
     }
 
@@ -52,7 +52,7 @@ public sealed class MongoCoachStore(MongoStore store) : ICoachStore
         var documents = await store.Coaches.Find(CoachQueries.ListCoaches(query))
             .Sort(Builders<CoachDocument>.Sort.Ascending(d => d.Id))
             .Limit(query.Limit)
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
+            .ToListAsync(cancellationToken);
         return documents.ConvertAll(d => d.ToDomain());
     }
 
@@ -62,10 +62,10 @@ public sealed class MongoCoachStore(MongoStore store) : ICoachStore
         var updated = await store.Coaches.FindOneAndUpdateAsync(
             CoachQueries.CoachAtVersion(coach.Id, expectedVersion),
             CoachQueries.UpdateCoach(coach, checked(expectedVersion + 1)),
-            ReturnCoach, cancellationToken).ConfigureAwait(false);
+            ReturnCoach, cancellationToken);
         if (updated is null)
         {
-            throw await LostCoachWriteAsync(coach.Id, cancellationToken).ConfigureAwait(false);
+            throw await LostCoachWriteAsync(coach.Id, cancellationToken);
         }
 
         return updated.ToDomain();
@@ -77,10 +77,10 @@ public sealed class MongoCoachStore(MongoStore store) : ICoachStore
         var result = await store.Coaches.UpdateOneAsync(
             CoachQueries.CoachAtVersion(coachId, expectedVersion),
             CoachQueries.DeleteCoach(now.ToDateTimeUtc()),
-            cancellationToken: cancellationToken).ConfigureAwait(false);
+            cancellationToken: cancellationToken);
         if (result.MatchedCount == 0)
         {
-            throw await LostCoachWriteAsync(coachId, cancellationToken).ConfigureAwait(false);
+            throw await LostCoachWriteAsync(coachId, cancellationToken);
         }
     }
 
@@ -89,13 +89,13 @@ public sealed class MongoCoachStore(MongoStore store) : ICoachStore
     {
         try
         {
-            await store.Offerings.InsertOneAsync(OfferingDocument.From(offering, key), cancellationToken: cancellationToken).ConfigureAwait(false);
+            await store.Offerings.InsertOneAsync(OfferingDocument.From(offering, key), cancellationToken: cancellationToken);
             return new CreateResult<Offering>(offering, true, key?.Fingerprint);
         }
         catch (MongoWriteException e) when (key is not null && e.WriteError.Category == ServerErrorCategory.DuplicateKey)
         {
             var original = await store.Offerings.Find(CoachQueries.OfferingByRequestKey(key.Scope, key.RequestId))
-                .FirstAsync(cancellationToken).ConfigureAwait(false);
+                .FirstAsync(cancellationToken);
             return new CreateResult<Offering>(original.ToDomain(), false, original.RequestFingerprint);
         }
     }
@@ -106,8 +106,8 @@ public sealed class MongoCoachStore(MongoStore store) : ICoachStore
         // Both reads go out at once: one round trip of latency.
         var offering = store.Offerings.Find(CoachQueries.VisibleOffering(coachId, offeringId)).FirstOrDefaultAsync(cancellationToken);
         var coachVisible = store.Coaches.Find(CoachQueries.VisibleCoach(coachId)).AnyAsync(cancellationToken);
-        await Task.WhenAll(offering, coachVisible).ConfigureAwait(false);
-        return await coachVisible.ConfigureAwait(false) ? (await offering.ConfigureAwait(false))?.ToDomain() : null;
+        await Task.WhenAll(offering, coachVisible);
+        return await coachVisible ? (await offering)?.ToDomain() : null;
     }
 
     /// <inheritdoc />
@@ -116,7 +116,7 @@ public sealed class MongoCoachStore(MongoStore store) : ICoachStore
         var documents = await store.Offerings.Find(CoachQueries.ListOfferings(coachId, afterId))
             .Sort(Builders<OfferingDocument>.Sort.Ascending(d => d.Id))
             .Limit(limit)
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
+            .ToListAsync(cancellationToken);
         return documents.ConvertAll(d => d.ToDomain());
     }
 
@@ -125,7 +125,7 @@ public sealed class MongoCoachStore(MongoStore store) : ICoachStore
     {
         var documents = await store.Offerings.Find(CoachQueries.OfferingsOfCoaches(coachIds))
             .Sort(Builders<OfferingDocument>.Sort.Ascending(d => d.CoachId).Ascending(d => d.Id))
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
+            .ToListAsync(cancellationToken);
         return documents.ConvertAll(d => d.ToDomain());
     }
 
@@ -135,10 +135,10 @@ public sealed class MongoCoachStore(MongoStore store) : ICoachStore
         var updated = await store.Offerings.FindOneAndUpdateAsync(
             CoachQueries.OfferingAtVersion(offering.CoachId, offering.Id, expectedVersion),
             CoachQueries.UpdateOffering(offering, checked(expectedVersion + 1)),
-            ReturnOffering, cancellationToken).ConfigureAwait(false);
+            ReturnOffering, cancellationToken);
         if (updated is null)
         {
-            throw await LostOfferingWriteAsync(offering.CoachId, offering.Id, cancellationToken).ConfigureAwait(false);
+            throw await LostOfferingWriteAsync(offering.CoachId, offering.Id, cancellationToken);
         }
 
         return updated.ToDomain();
@@ -150,10 +150,10 @@ public sealed class MongoCoachStore(MongoStore store) : ICoachStore
         var result = await store.Offerings.UpdateOneAsync(
             CoachQueries.OfferingAtVersion(coachId, offeringId, expectedVersion),
             CoachQueries.DeleteOffering(now.ToDateTimeUtc()),
-            cancellationToken: cancellationToken).ConfigureAwait(false);
+            cancellationToken: cancellationToken);
         if (result.MatchedCount == 0)
         {
-            throw await LostOfferingWriteAsync(coachId, offeringId, cancellationToken).ConfigureAwait(false);
+            throw await LostOfferingWriteAsync(coachId, offeringId, cancellationToken);
         }
     }
 

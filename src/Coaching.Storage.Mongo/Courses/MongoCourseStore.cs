@@ -20,25 +20,25 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
     {
         try
         {
-            await store.Courses.InsertOneAsync(CourseDocument.From(course, key), cancellationToken: cancellationToken).ConfigureAwait(false);
+            await store.Courses.InsertOneAsync(CourseDocument.From(course, key), cancellationToken: cancellationToken);
             return new CreateResult<Course>(course, true, key?.Fingerprint);
         }
         catch (MongoWriteException e) when (key is not null && e.WriteError.Category == ServerErrorCategory.DuplicateKey)
         {
-            var original = await store.Courses.Find(d => d.RequestScope == key.Scope && d.RequestId == key.RequestId).FirstAsync(cancellationToken).ConfigureAwait(false);
+            var original = await store.Courses.Find(d => d.RequestScope == key.Scope && d.RequestId == key.RequestId).FirstAsync(cancellationToken);
             return new CreateResult<Course>(original.ToDomain(), false, original.RequestFingerprint);
         }
     }
 
     /// <inheritdoc />
     public async Task<Course?> GetCourseAsync(string courseId, CancellationToken cancellationToken) =>
-        (await store.Courses.Find(d => d.Id == courseId).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false))?.ToDomain();
+        (await store.Courses.Find(d => d.Id == courseId).FirstOrDefaultAsync(cancellationToken))?.ToDomain();
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<Course>> GetCoursesAsync(IReadOnlyCollection<string> courseIds, CancellationToken cancellationToken)
     {
         var documents = await store.Courses.Find(Builders<CourseDocument>.Filter.In(d => d.Id, courseIds)).SortBy(d => d.Id)
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
+            .ToListAsync(cancellationToken);
         return documents.ConvertAll(d => d.ToDomain());
     }
 
@@ -46,7 +46,7 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
     public async Task<IReadOnlyList<Cohort>> GetCohortsAsync(IReadOnlyCollection<string> cohortIds, CancellationToken cancellationToken)
     {
         var documents = await store.Cohorts.Find(F.In(d => d.Id, cohortIds) & CohortUpdates.IsCohort).SortBy(d => d.Id)
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
+            .ToListAsync(cancellationToken);
         return documents.ConvertAll(d => d.ToDomain());
     }
 
@@ -54,7 +54,7 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
     public async Task<IReadOnlyList<Course>> ListCoursesAsync(string? afterId, int limit, CancellationToken cancellationToken)
     {
         var documents = await store.Courses.Find(Builders<CourseDocument>.Filter.Gt(d => d.Id, afterId ?? string.Empty)).SortBy(d => d.Id).Limit(limit)
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
+            .ToListAsync(cancellationToken);
         return documents.ConvertAll(d => d.ToDomain());
     }
 
@@ -63,7 +63,7 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
     {
         try
         {
-            await store.Cohorts.InsertOneAsync(CohortDocument.From(cohort, key), cancellationToken: cancellationToken).ConfigureAwait(false);
+            await store.Cohorts.InsertOneAsync(CohortDocument.From(cohort, key), cancellationToken: cancellationToken);
             return new CohortWrite.Stored(cohort);
         }
         catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
@@ -71,7 +71,7 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
             // Either the request key (a retry: the original exists) or a claim (another commitment holds the time).
             var original = key is null ? null : await store.Cohorts.WithReadConcern(ReadConcern.Local)
                 .Find(CohortUpdates.IsCohort & F.Eq(d => d.RequestScope, key.Scope) & F.Eq(d => d.RequestId, key.RequestId))
-                .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+                .FirstOrDefaultAsync(cancellationToken);
             return original is not null
                 ? new CohortWrite.RequestSeen(original.ToDomain(), original.RequestFingerprint ?? string.Empty)
                 : new CohortWrite.SessionConflict();
@@ -80,7 +80,7 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
 
     /// <inheritdoc />
     public async Task<Cohort?> GetCohortAsync(string courseId, string cohortId, CancellationToken cancellationToken) =>
-        (await FindCohortAsync(courseId, cohortId, cancellationToken).ConfigureAwait(false))?.ToDomain();
+        (await FindCohortAsync(courseId, cohortId, cancellationToken))?.ToDomain();
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<Cohort>> ListCohortsAsync(string? courseId, CohortState? state, string? afterId, int limit, CancellationToken cancellationToken)
@@ -96,7 +96,7 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
             filter &= F.Eq(d => d.State, (int)s);
         }
 
-        var documents = await store.Cohorts.Find(filter).SortBy(d => d.Id).Limit(limit).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var documents = await store.Cohorts.Find(filter).SortBy(d => d.Id).Limit(limit).ToListAsync(cancellationToken);
         return documents.ConvertAll(d => d.ToDomain());
     }
 
@@ -107,7 +107,7 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
         try
         {
             stored = await store.Cohorts.FindOneAndUpdateAsync(CohortUpdates.Resizable(updated.Id, expectedVersion, updated.Capacity), CohortUpdates.Update(updated),
-                new FindOneAndUpdateOptions<CohortDocument> { ReturnDocument = ReturnDocument.After }, cancellationToken).ConfigureAwait(false);
+                new FindOneAndUpdateOptions<CohortDocument> { ReturnDocument = ReturnDocument.After }, cancellationToken);
         }
         catch (MongoCommandException e) when (e.Code == 11000)
         {
@@ -122,7 +122,7 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
         // The filter matched nothing: say why, from the primary's latest state.
         var current = await store.Cohorts.WithReadConcern(ReadConcern.Local)
             .Find(F.Eq(d => d.Id, updated.Id) & CohortUpdates.IsCohort & F.Eq(d => d.CourseId, updated.CourseId))
-            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            .FirstOrDefaultAsync(cancellationToken);
         return current is null ? new CohortWrite.Missing()
             : current.Version != expectedVersion ? new CohortWrite.Stale()
             : new CohortWrite.CapacityBelowEnrolment(current.Enrolled.Count);
@@ -138,15 +138,15 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
         };
         try
         {
-            await store.EnrolmentRequests.InsertOneAsync(claim, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await store.EnrolmentRequests.InsertOneAsync(claim, cancellationToken: cancellationToken);
         }
         catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
         {
             // Read what won on the primary: a majority read could still miss a claim the unique key already saw.
             var seen = await store.EnrolmentRequests.WithReadConcern(ReadConcern.Local).Find(d => d.Id == claim.Id)
-                .FirstAsync(cancellationToken).ConfigureAwait(false);
+                .FirstAsync(cancellationToken);
             var original = (await store.Cohorts.WithReadConcern(ReadConcern.Local).Find(F.Eq(d => d.Id, seen.CohortId) & CohortUpdates.IsCohort)
-                .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false))?.Enrolments().FirstOrDefault(x => x.Id == seen.EnrolmentId);
+                .FirstOrDefaultAsync(cancellationToken))?.Enrolments().FirstOrDefault(x => x.Id == seen.EnrolmentId);
             if (original is not null || seen.Fingerprint != key.Fingerprint)
             {
                 return new EnrolOutcome.RequestSeen(seen.Fingerprint, original);
@@ -156,7 +156,7 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
             candidate = candidate with { Id = seen.EnrolmentId };
         }
 
-        return await JoinAsync(candidate, key, cancellationToken).ConfigureAwait(false);
+        return await JoinAsync(candidate, key, cancellationToken);
     }
 
     private async Task<EnrolOutcome> JoinAsync(Enrolment candidate, IdempotencyKey key, CancellationToken cancellationToken)
@@ -164,7 +164,7 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
         for (var attempt = 0; attempt < JoinAttempts; attempt++)
         {
             var cohort = await store.Cohorts.WithReadConcern(ReadConcern.Local).Find(F.Eq(d => d.Id, candidate.CohortId) & CohortUpdates.IsCohort)
-                .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+                .FirstOrDefaultAsync(cancellationToken);
             if (cohort is null)
             {
                 return new EnrolOutcome.NotOpen();
@@ -183,7 +183,7 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
             var toWaitlist = cohort.Enrolled.Count >= cohort.Capacity;
             var joined = await store.Cohorts.FindOneAndUpdateAsync(CohortUpdates.CanJoin(candidate.CohortId, candidate.ClientId, toWaitlist),
                 CohortUpdates.Join(candidate, key, toWaitlist), new FindOneAndUpdateOptions<CohortDocument> { ReturnDocument = ReturnDocument.After },
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken);
             if (joined is not null)
             {
                 return new EnrolOutcome.Joined(joined.Enrolments().First(e => e.Id == candidate.Id));
@@ -198,7 +198,7 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
     /// <inheritdoc />
     public async Task<Enrolment?> GetEnrolmentAsync(string courseId, string cohortId, string enrolmentId, CancellationToken cancellationToken)
     {
-        var cohort = await FindCohortAsync(courseId, cohortId, cancellationToken).ConfigureAwait(false);
+        var cohort = await FindCohortAsync(courseId, cohortId, cancellationToken);
         return cohort?.Enrolments().FirstOrDefault(e => e.Id == enrolmentId);
     }
 
@@ -209,7 +209,7 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
             ? F.Eq(d => d.Id, query.CohortId)
             : F.ElemMatch(d => d.Enrolled, e => e.Client == query.ClientId) | F.ElemMatch(d => d.Waitlist, e => e.Client == query.ClientId)
               | F.ElemMatch(d => d.Withdrawn, e => e.Client == query.ClientId));
-        var cohorts = await store.Cohorts.Find(filter).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var cohorts = await store.Cohorts.Find(filter).ToListAsync(cancellationToken);
         return [.. cohorts.SelectMany(c => c.Enrolments())
             .Where(e => (query.ClientId is null || e.ClientId == query.ClientId) && (query.State is null || e.State == query.State))
             .OrderBy(EnrolmentOrder.Key, StringComparer.Ordinal)
@@ -224,11 +224,11 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
         // The image before the update says who was first in line; the update itself promoted them.
         var before = await store.Cohorts.FindOneAndUpdateAsync(CohortUpdates.Holding(enrolment.CohortId, enrolment.Id, expectedVersion, fromWaitlist),
             CohortUpdates.Withdraw(enrolment.Id, now, fromWaitlist), new FindOneAndUpdateOptions<CohortDocument> { ReturnDocument = ReturnDocument.Before },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
         if (before is null)
         {
             var current = (await store.Cohorts.WithReadConcern(ReadConcern.Local).Find(F.Eq(d => d.Id, enrolment.CohortId) & CohortUpdates.IsCohort)
-                .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false))?.Enrolments().FirstOrDefault(e => e.Id == enrolment.Id);
+                .FirstOrDefaultAsync(cancellationToken))?.Enrolments().FirstOrDefault(e => e.Id == enrolment.Id);
             return current is null ? new WithdrawOutcome.Missing()
                 : current.State == EnrolmentState.Withdrawn ? new WithdrawOutcome.AlreadyWithdrawn()
                 : new WithdrawOutcome.Stale();
@@ -251,12 +251,12 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
         var cohorts = await store.Cohorts.Find(CohortUpdates.IsCohort & F.AnyIn(d => d.CoachIds, coachIds) & F.Ne(d => d.State, (int)CohortState.Cancelled)
                 & F.ElemMatch(d => d.Sessions, s => s.Start < end && s.End > start))
             .Project(d => new { d.Id, d.CourseId, d.CoachIds, d.Sessions })
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
+            .ToListAsync(cancellationToken);
         return [.. cohorts.SelectMany(c => c.CoachIds.Where(coachIds.Contains)
             .SelectMany(coach => c.Sessions.Select((s, i) => (Session: s, Index: i)).Where(x => x.Session.Start < end && x.Session.End > start)
                 .Select(x => new TeachingSession(coach, c.CourseId, c.Id, x.Index, x.Session.ToDomain()))))];
     }
 
     private async Task<CohortDocument?> FindCohortAsync(string courseId, string cohortId, CancellationToken ct) =>
-        await store.Cohorts.Find(F.Eq(d => d.Id, cohortId) & CohortUpdates.IsCohort & F.Eq(d => d.CourseId, courseId)).FirstOrDefaultAsync(ct).ConfigureAwait(false);
+        await store.Cohorts.Find(F.Eq(d => d.Id, cohortId) & CohortUpdates.IsCohort & F.Eq(d => d.CourseId, courseId)).FirstOrDefaultAsync(ct);
 }

@@ -52,7 +52,7 @@ public sealed class MongoEnrolmentInviteStore(MongoStore store) : IEnrolmentInvi
             {
                 Id = $"{enrolmentId}:{invite.Ordinal}", EnrolmentId = enrolmentId, CohortId = cohortId, Ordinal = invite.Ordinal, Method = (int)invite.Method,
                 Sequence = invite.Sequence, Uid = invite.Uid, Content = invite.Content, CreateTime = invite.CreateTime.ToDateTimeUtc(), SessionsDigest = sessionsDigest,
-            }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }, cancellationToken: cancellationToken);
             return true;
         }
         catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
@@ -64,7 +64,7 @@ public sealed class MongoEnrolmentInviteStore(MongoStore store) : IEnrolmentInvi
     /// <inheritdoc />
     public async Task<IReadOnlyList<Invite>> ListAsync(string enrolmentId, CancellationToken cancellationToken)
     {
-        var documents = await store.EnrolmentInvites.Find(d => d.EnrolmentId == enrolmentId).SortBy(d => d.Ordinal).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var documents = await store.EnrolmentInvites.Find(d => d.EnrolmentId == enrolmentId).SortBy(d => d.Ordinal).ToListAsync(cancellationToken);
         return documents.ConvertAll(d => d.ToDomain());
     }
 
@@ -80,7 +80,7 @@ public sealed class MongoEnrolmentInviteStore(MongoStore store) : IEnrolmentInvi
     {
         var documents = await store.EnrolmentInvites.Find(filter)
             .Project(d => new { d.EnrolmentId, d.Ordinal, d.Method, d.Sequence, d.SessionsDigest })
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
+            .ToListAsync(cancellationToken);
         return documents.GroupBy(d => d.EnrolmentId)
             .Select(g => g.MaxBy(d => d.Ordinal)!)
             .ToDictionary(d => d.EnrolmentId, d => new LastInvite((InviteMethod)d.Method, d.Sequence, d.SessionsDigest));

@@ -17,24 +17,24 @@ public sealed class SqliteAvailabilityStore(SqliteDatabase database) : IAvailabi
 
     /// <inheritdoc />
     public async Task<WeeklySchedule> GetScheduleAsync(string coachId, CancellationToken cancellationToken) =>
-        (await GetSchedulesAsync([coachId], cancellationToken).ConfigureAwait(false)).GetValueOrDefault(coachId) ?? WeeklySchedule.Empty(coachId);
+        (await GetSchedulesAsync([coachId], cancellationToken)).GetValueOrDefault(coachId) ?? WeeklySchedule.Empty(coachId);
 
     /// <inheritdoc />
     public async Task<IReadOnlyDictionary<string, WeeklySchedule>> GetSchedulesAsync(IReadOnlyCollection<string> coachIds, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
         using var select = connection.Command(
             "SELECT coach_id, windows, update_time, version FROM weekly_schedules WHERE coach_id IN (SELECT value FROM json_each($ids))")
             .With("$ids", JsonSerializer.Serialize(coachIds));
         var rows = await select.ListAsync(r => new WeeklySchedule(r.GetString(0), ReadWeekly(r.GetString(1)), r.GetInstant(2), r.GetInt64(3)),
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
         return rows.ToDictionary(s => s.CoachId);
     }
 
     /// <inheritdoc />
     public async Task<WeeklySchedule> ReplaceScheduleAsync(WeeklySchedule schedule, long expectedVersion, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
         // Version 0 means "never stored": the insert fails on the primary key if another writer got there first.
         var sql = expectedVersion == 0
             ? "INSERT INTO weekly_schedules (coach_id, windows, update_time, version) VALUES ($coach, $windows, $time, $version) ON CONFLICT DO NOTHING"
@@ -42,7 +42,7 @@ public sealed class SqliteAvailabilityStore(SqliteDatabase database) : IAvailabi
         using var write = connection.Command(sql)
             .With("$coach", schedule.CoachId).With("$windows", WriteWeekly(schedule.Windows)).With("$time", schedule.UpdateTime)
             .With("$version", schedule.Version).With("$expected", expectedVersion);
-        if (await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+        if (await write.ExecuteNonQueryAsync(cancellationToken) == 0)
         {
             Fail.StaleEtag(schedule.Name);
         }
@@ -53,7 +53,7 @@ public sealed class SqliteAvailabilityStore(SqliteDatabase database) : IAvailabi
     /// <inheritdoc />
     public async Task<CreateResult<DateOverride>> CreateOverrideAsync(DateOverride dateOverride, IdempotencyKey? key, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
         try
         {
             using var insert = connection.Command(
@@ -66,7 +66,7 @@ public sealed class SqliteAvailabilityStore(SqliteDatabase database) : IAvailabi
                 .With("$kind", (long)dateOverride.Kind).With("$windows", WriteDay(dateOverride.Windows))
                 .With("$reason", dateOverride.Reason).With("$time", dateOverride.CreateTime)
                 .With("$scope", key?.Scope).With("$rid", key?.RequestId).With("$fingerprint", key?.Fingerprint);
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
             return new CreateResult<DateOverride>(dateOverride, true, key?.Fingerprint);
         }
         catch (SqliteException e) when (key is not null && e.IsUniqueViolation())
@@ -74,7 +74,7 @@ public sealed class SqliteAvailabilityStore(SqliteDatabase database) : IAvailabi
             using var existing = connection.Command(
                 $"SELECT {OverrideColumns}, request_fingerprint FROM date_overrides WHERE request_scope = $scope AND request_id = $rid")
                 .With("$scope", key.Scope).With("$rid", key.RequestId);
-            var rows = await existing.ListAsync(r => (Override: ReadOverride(r), Fingerprint: r.GetString(8)), cancellationToken).ConfigureAwait(false);
+            var rows = await existing.ListAsync(r => (Override: ReadOverride(r), Fingerprint: r.GetString(8)), cancellationToken);
             return new CreateResult<DateOverride>(rows[0].Override, false, rows[0].Fingerprint);
         }
     }
@@ -83,7 +83,7 @@ public sealed class SqliteAvailabilityStore(SqliteDatabase database) : IAvailabi
     public async Task<IReadOnlyList<DateOverride>> ListOverridesAsync(string coachId, (LocalDate StartDate, string Id)? after, int limit,
         CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
         using var select = connection.Command(
             $"""
              SELECT {OverrideColumns} FROM date_overrides
@@ -92,30 +92,30 @@ public sealed class SqliteAvailabilityStore(SqliteDatabase database) : IAvailabi
              """)
             .With("$coach", coachId).With("$after_date", after is { } a ? Date(a.StartDate) : string.Empty)
             .With("$after_id", after?.Id ?? string.Empty).With("$limit", limit);
-        return await select.ListAsync(ReadOverride, cancellationToken).ConfigureAwait(false);
+        return await select.ListAsync(ReadOverride, cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<DateOverride>> ListOverridesCoveringAsync(IReadOnlyCollection<string> coachIds, LocalDate first, LocalDate last,
         CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
         using var select = connection.Command(
             $"""
              SELECT {OverrideColumns} FROM date_overrides
              WHERE coach_id IN (SELECT value FROM json_each($ids)) AND end_date >= $first AND start_date <= $last
              """)
             .With("$ids", JsonSerializer.Serialize(coachIds)).With("$first", Date(first)).With("$last", Date(last));
-        return await select.ListAsync(ReadOverride, cancellationToken).ConfigureAwait(false);
+        return await select.ListAsync(ReadOverride, cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<bool> DeleteOverrideAsync(string coachId, string overrideId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
         using var delete = connection.Command("DELETE FROM date_overrides WHERE id = $id AND coach_id = $coach")
             .With("$id", overrideId).With("$coach", coachId);
-        return await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        return await delete.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     private static string Date(LocalDate date) => LocalDatePattern.Iso.Format(date);

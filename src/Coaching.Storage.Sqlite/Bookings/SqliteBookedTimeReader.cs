@@ -13,7 +13,7 @@ public sealed class SqliteBookedTimeReader(SqliteDatabase database) : IBookedTim
     public async Task<IReadOnlyList<(string CoachId, BusyInterval Busy)>> ListBookedAsync(IReadOnlyCollection<string> coachIds,
         Instant rangeStart, Instant rangeEnd, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
         using var select = connection.Command(
             """
             SELECT coach_id, block_start, block_end, start_time, offering_id, id FROM bookings
@@ -23,6 +23,6 @@ public sealed class SqliteBookedTimeReader(SqliteDatabase database) : IBookedTim
             .With("$ids", JsonSerializer.Serialize(coachIds)).With("$start", rangeStart).With("$end", rangeEnd)
             .With("$lowest", rangeStart - Offering.LongestBlock); // bounds the index range scan
         return await select.ListAsync(r => (r.GetString(0),
-            new BusyInterval(r.GetInstant(1), r.GetInstant(2), r.GetInstant(3), r.GetString(4), r.GetString(5))), cancellationToken).ConfigureAwait(false);
+            new BusyInterval(r.GetInstant(1), r.GetInstant(2), r.GetInstant(3), r.GetString(4), r.GetString(5))), cancellationToken);
     }
 }

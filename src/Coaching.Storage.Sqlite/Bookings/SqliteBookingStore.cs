@@ -26,8 +26,8 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
     public async Task<BookingWrite> CreateAsync(Booking booking, BookingClaims claims, IdempotencyKey key, Invite? invite,
         CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         try
         {
             using var insert = connection.Command(
@@ -38,50 +38,50 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
                          $block_start, $block_end, $scope, $rid, $fingerprint)
                  """, transaction);
             Bind(insert, booking).With("$scope", key.Scope).With("$rid", key.RequestId).With("$fingerprint", key.Fingerprint);
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
         }
         catch (SqliteException e) when (e.IsUniqueViolation())
         {
-            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-            var original = await FindByRequestKeyAsync(key, cancellationToken).ConfigureAwait(false)
+            await transaction.RollbackAsync(cancellationToken);
+            var original = await FindByRequestKeyAsync(key, cancellationToken)
                 ?? throw new InvalidOperationException("Unique violation on a booking insert without an earlier request.", e);
             return new BookingWrite.RequestSeen(original.Booking, original.Fingerprint);
         }
 
         // A refusal leaves the transaction uncommitted: disposing it rolls the booking row back too.
-        if (await ClaimAsync(connection, transaction, booking, claims, cancellationToken).ConfigureAwait(false) is { } refused)
+        if (await ClaimAsync(connection, transaction, booking, claims, cancellationToken) is { } refused)
         {
             return refused;
         }
 
-        await RecordAsync(connection, transaction, booking.Id, invite, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await RecordAsync(connection, transaction, booking.Id, invite, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return new BookingWrite.Stored(booking);
     }
 
     /// <inheritdoc />
     public async Task<(Booking Booking, string Fingerprint)?> FindByRequestKeyAsync(IdempotencyKey key, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
         using var select = connection.Command($"SELECT {Columns}, request_fingerprint FROM bookings WHERE request_scope = $scope AND request_id = $rid")
             .With("$scope", key.Scope).With("$rid", key.RequestId);
-        var rows = await select.ListAsync(r => (Read(r), r.GetString(21)), cancellationToken).ConfigureAwait(false);
+        var rows = await select.ListAsync(r => (Read(r), r.GetString(21)), cancellationToken);
         return rows.Count == 0 ? null : rows[0];
     }
 
     /// <inheritdoc />
     public async Task<Booking?> GetAsync(string bookingId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
         using var select = connection.Command($"SELECT {Columns} FROM bookings WHERE id = $id").With("$id", bookingId);
-        var rows = await select.ListAsync(Read, cancellationToken).ConfigureAwait(false);
+        var rows = await select.ListAsync(Read, cancellationToken);
         return rows.Count == 0 ? null : rows[0];
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<Booking>> ListAsync(BookingQuery query, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
         using var select = connection.Command(
             $"""
              SELECT {Columns} FROM bookings
@@ -96,59 +96,59 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
             .With("$from", query.StartFrom).With("$before", query.StartBefore)
             .With("$after_start", query.After?.Start ?? Instant.MinValue).With("$after_id", query.After?.Id ?? string.Empty)
             .With("$limit", query.Limit);
-        return await select.ListAsync(Read, cancellationToken).ConfigureAwait(false);
+        return await select.ListAsync(Read, cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<BookingWrite> UpdateAsync(Booking updated, long expectedVersion, Invite? invite, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        if (await WriteAsync(connection, transaction, updated, expectedVersion, cancellationToken).ConfigureAwait(false) is { } lost)
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        if (await WriteAsync(connection, transaction, updated, expectedVersion, cancellationToken) is { } lost)
         {
             return lost;
         }
 
         if (!updated.IsActive)
         {
-            await ReleaseAsync(connection, transaction, updated.Id, cancellationToken).ConfigureAwait(false);
+            await ReleaseAsync(connection, transaction, updated.Id, cancellationToken);
         }
 
-        await RecordAsync(connection, transaction, updated.Id, invite, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await RecordAsync(connection, transaction, updated.Id, invite, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return new BookingWrite.Stored(updated);
     }
 
     /// <inheritdoc />
     public async Task<BookingWrite> RescheduleAsync(Booking moved, long expectedVersion, BookingClaims claims, Invite? invite, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         // Inside one transaction: release the old claims, take the new ones, store the move. A refusal commits none of it.
-        if (await WriteAsync(connection, transaction, moved, expectedVersion, cancellationToken).ConfigureAwait(false) is { } lost)
+        if (await WriteAsync(connection, transaction, moved, expectedVersion, cancellationToken) is { } lost)
         {
             return lost;
         }
 
-        await ReleaseAsync(connection, transaction, moved.Id, cancellationToken).ConfigureAwait(false);
-        if (await ClaimAsync(connection, transaction, moved, claims, cancellationToken).ConfigureAwait(false) is { } refused)
+        await ReleaseAsync(connection, transaction, moved.Id, cancellationToken);
+        if (await ClaimAsync(connection, transaction, moved, claims, cancellationToken) is { } refused)
         {
             return refused;
         }
 
-        await RecordAsync(connection, transaction, moved.Id, invite, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await RecordAsync(connection, transaction, moved.Id, invite, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return new BookingWrite.Stored(moved);
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<Invite>> ListInvitesAsync(string bookingId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
         using var select = connection.Command(
             "SELECT ordinal, method, sequence, uid, content, create_time FROM invites WHERE booking_id = $id ORDER BY ordinal").With("$id", bookingId);
         return await select.ListAsync(r => new Invite(r.GetInt32(0), (InviteMethod)r.GetInt64(1), r.GetInt32(2), r.GetString(3),
-            (byte[])r.GetValue(4), r.GetInstant(5)), cancellationToken).ConfigureAwait(false);
+            (byte[])r.GetValue(4), r.GetInstant(5)), cancellationToken);
     }
 
     private static async Task RecordAsync(SqliteConnection connection, SqliteTransaction transaction, string bookingId, Invite? invite, CancellationToken ct)
@@ -162,7 +162,7 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
             "INSERT INTO invites (booking_id, ordinal, method, sequence, uid, content, create_time) VALUES ($b, $o, $m, $s, $u, $c, $t)", transaction)
             .With("$b", bookingId).With("$o", invite.Ordinal).With("$m", (long)invite.Method).With("$s", invite.Sequence)
             .With("$u", invite.Uid).With("$c", invite.Content).With("$t", invite.CreateTime);
-        await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        await insert.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>Stores the booking row at the expected version; Stale or Missing when it matched none.</summary>
@@ -177,10 +177,10 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
             WHERE id = $id AND version = $expected
             """, transaction);
         Bind(update, booking).With("$expected", expectedVersion);
-        if (await update.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 0)
+        if (await update.ExecuteNonQueryAsync(ct) == 0)
         {
             using var probe = connection.Command("SELECT 1 FROM bookings WHERE id = $id", transaction).With("$id", booking.Id);
-            return await probe.ExecuteScalarAsync(ct).ConfigureAwait(false) is null ? new BookingWrite.Missing() : new BookingWrite.Stale();
+            return await probe.ExecuteScalarAsync(ct) is null ? new BookingWrite.Missing() : new BookingWrite.Stale();
         }
 
         return null;
@@ -189,7 +189,7 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
     private static async Task ReleaseAsync(SqliteConnection connection, SqliteTransaction transaction, string bookingId, CancellationToken ct)
     {
         using var release = connection.Command("DELETE FROM claims WHERE booking_id = $id", transaction).With("$id", bookingId);
-        await release.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        await release.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>Inserts the cells and one free seat per cap family; SlotTaken or CapFull (nothing committed) when refused.</summary>
@@ -204,7 +204,7 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
             foreach (var cell in claims.Cells)
             {
                 claim.Value = cell;
-                await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                await insert.ExecuteNonQueryAsync(ct);
             }
         }
         catch (SqliteException e) when (e.IsUniqueViolation())
@@ -218,7 +218,7 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
         {
             using var taken = connection.Command("SELECT claim FROM claims WHERE claim >= $low AND claim < $high", transaction)
                 .With("$low", $"{family.Prefix}|").With("$high", $"{family.Prefix}}}");
-            held.UnionWith(await taken.ListAsync(r => r.GetString(0), ct).ConfigureAwait(false));
+            held.UnionWith(await taken.ListAsync(r => r.GetString(0), ct));
         }
 
         var (seats, full) = ClaimKeys.PickSeats(claims.Caps, held);
@@ -230,7 +230,7 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
         foreach (var seat in seats)
         {
             claim.Value = seat;
-            await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            await insert.ExecuteNonQueryAsync(ct);
         }
 
         return null;

@@ -22,8 +22,8 @@ public sealed class SqliteCoachStore(SqliteDatabase database) : ICoachStore
     /// <inheritdoc />
     public async Task<CreateResult<Coach>> CreateCoachAsync(Coach coach, IdempotencyKey? key, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         try
         {
             using var insert = connection.Command(
@@ -35,18 +35,18 @@ public sealed class SqliteCoachStore(SqliteDatabase database) : ICoachStore
                 """, transaction);
             BindCoach(insert, coach)
                 .With("$request_scope", key?.Scope).With("$request_id", key?.RequestId).With("$request_fingerprint", key?.Fingerprint);
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            await WriteSpecialtiesAsync(connection, transaction, coach, cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+            await WriteSpecialtiesAsync(connection, transaction, coach, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
             return new CreateResult<Coach>(coach, true, key?.Fingerprint);
         }
         catch (SqliteException e) when (key is not null && e.IsUniqueViolation())
         {
-            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.RollbackAsync(cancellationToken);
             using var existing = connection.Command(
                 $"SELECT {CoachColumns}, c.request_fingerprint FROM coaches c WHERE c.request_scope = $scope AND c.request_id = $rid")
                 .With("$scope", key.Scope).With("$rid", key.RequestId);
-            var rows = await existing.ListAsync(r => (Coach: ReadCoach(r), Fingerprint: r.GetString(10)), cancellationToken).ConfigureAwait(false);
+            var rows = await existing.ListAsync(r => (Coach: ReadCoach(r), Fingerprint: r.GetString(10)), cancellationToken);
             return new CreateResult<Coach>(rows[0].Coach, false, rows[0].Fingerprint);
         }
     }
@@ -54,27 +54,27 @@ public sealed class SqliteCoachStore(SqliteDatabase database) : ICoachStore
     /// <inheritdoc />
     public async Task<Coach?> GetCoachAsync(string coachId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
         using var select = connection.Command($"SELECT {CoachColumns} FROM coaches c WHERE c.id = $id AND c.delete_time IS NULL")
             .With("$id", coachId);
-        var rows = await select.ListAsync(ReadCoach, cancellationToken).ConfigureAwait(false);
+        var rows = await select.ListAsync(ReadCoach, cancellationToken);
         return rows.Count == 0 ? null : rows[0];
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<Coach>> GetCoachesAsync(IReadOnlyCollection<string> coachIds, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
         using var select = connection.Command(
             $"SELECT {CoachColumns} FROM coaches c WHERE c.id IN (SELECT value FROM json_each($ids)) AND c.delete_time IS NULL ORDER BY c.id")
             .With("$ids", System.Text.Json.JsonSerializer.Serialize(coachIds));
-        return await select.ListAsync(ReadCoach, cancellationToken).ConfigureAwait(false);
+        return await select.ListAsync(ReadCoach, cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<Coach>> ListCoachesAsync(CoachQuery query, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
         // With a specialty, walk the (specialty, coach_id) primary key in order; otherwise the coaches primary key.
         var sql = query.Specialty is null
             ? $"SELECT {CoachColumns} FROM coaches c WHERE c.id > $after AND c.delete_time IS NULL AND (c.active = 1 OR $inactive = 1) ORDER BY c.id LIMIT $limit"
@@ -86,15 +86,15 @@ public sealed class SqliteCoachStore(SqliteDatabase database) : ICoachStore
         using var select = connection.Command(sql)
             .With("$after", query.AfterId ?? string.Empty).With("$inactive", query.IncludeInactive)
             .With("$specialty", query.Specialty).With("$limit", query.Limit);
-        return await select.ListAsync(ReadCoach, cancellationToken).ConfigureAwait(false);
+        return await select.ListAsync(ReadCoach, cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<Coach> UpdateCoachAsync(Coach coach, long expectedVersion, CancellationToken cancellationToken)
     {
         var stored = coach with { Version = checked(expectedVersion + 1) };
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         using var update = connection.Command(
             """
             UPDATE coaches SET display_name = $display_name, bio = $bio, email = $email, specialties = $specialties,
@@ -102,46 +102,46 @@ public sealed class SqliteCoachStore(SqliteDatabase database) : ICoachStore
             WHERE id = $id AND version = $expected AND delete_time IS NULL
             """, transaction);
         BindCoach(update, stored).With("$expected", expectedVersion);
-        if (await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+        if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
         {
-            await SqliteCommands.FailConditionalWriteAsync(connection, transaction, "coaches", coach.Id, coach.Name, cancellationToken).ConfigureAwait(false);
+            await SqliteCommands.FailConditionalWriteAsync(connection, transaction, "coaches", coach.Id, coach.Name, cancellationToken);
         }
 
         using (var clear = connection.Command("DELETE FROM coach_specialties WHERE coach_id = $id", transaction).With("$id", coach.Id))
         {
-            await clear.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await clear.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await WriteSpecialtiesAsync(connection, transaction, stored, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await WriteSpecialtiesAsync(connection, transaction, stored, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return stored;
     }
 
     /// <inheritdoc />
     public async Task DeleteCoachAsync(string coachId, long expectedVersion, Instant now, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         using var delete = connection.Command(
             "UPDATE coaches SET delete_time = $now, update_time = $now, active = 0, version = version + 1 WHERE id = $id AND version = $expected AND delete_time IS NULL",
             transaction).With("$id", coachId).With("$expected", expectedVersion).With("$now", now);
-        if (await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+        if (await delete.ExecuteNonQueryAsync(cancellationToken) == 0)
         {
-            await SqliteCommands.FailConditionalWriteAsync(connection, transaction, "coaches", coachId, ResourceNames.Coach(coachId), cancellationToken).ConfigureAwait(false);
+            await SqliteCommands.FailConditionalWriteAsync(connection, transaction, "coaches", coachId, ResourceNames.Coach(coachId), cancellationToken);
         }
 
         using (var clear = connection.Command("DELETE FROM coach_specialties WHERE coach_id = $id", transaction).With("$id", coachId))
         {
-            await clear.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await clear.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<CreateResult<Offering>> CreateOfferingAsync(Offering offering, IdempotencyKey? key, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
         try
         {
             // The coach's existence is part of the insert itself, so a coach deleted meanwhile cannot gain an offering.
@@ -157,7 +157,7 @@ public sealed class SqliteCoachStore(SqliteDatabase database) : ICoachStore
                 """);
             BindOffering(insert, offering)
                 .With("$request_scope", key?.Scope).With("$request_id", key?.RequestId).With("$request_fingerprint", key?.Fingerprint);
-            if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+            if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
                 Fail.NotFound(ResourceNames.Coach(offering.CoachId));
             }
@@ -169,7 +169,7 @@ public sealed class SqliteCoachStore(SqliteDatabase database) : ICoachStore
             using var existing = connection.Command(
                 $"SELECT {OfferingColumns}, o.request_fingerprint FROM offerings o WHERE o.request_scope = $scope AND o.request_id = $rid")
                 .With("$scope", key.Scope).With("$rid", key.RequestId);
-            var rows = await existing.ListAsync(r => (Offering: ReadOffering(r), Fingerprint: r.GetString(16)), cancellationToken).ConfigureAwait(false);
+            var rows = await existing.ListAsync(r => (Offering: ReadOffering(r), Fingerprint: r.GetString(16)), cancellationToken);
             return new CreateResult<Offering>(rows[0].Offering, false, rows[0].Fingerprint);
         }
     }
@@ -177,44 +177,44 @@ public sealed class SqliteCoachStore(SqliteDatabase database) : ICoachStore
     /// <inheritdoc />
     public async Task<Offering?> GetOfferingAsync(string coachId, string offeringId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
         using var select = connection.Command(
             $"""
              SELECT {OfferingColumns} FROM offerings o JOIN coaches c ON c.id = o.coach_id
              WHERE o.id = $id AND o.coach_id = $coach AND o.delete_time IS NULL AND c.delete_time IS NULL
              """).With("$id", offeringId).With("$coach", coachId);
-        var rows = await select.ListAsync(ReadOffering, cancellationToken).ConfigureAwait(false);
+        var rows = await select.ListAsync(ReadOffering, cancellationToken);
         return rows.Count == 0 ? null : rows[0];
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<Offering>> ListOfferingsAsync(string coachId, string? afterId, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
         using var select = connection.Command(
             $"""
              SELECT {OfferingColumns} FROM offerings o
              WHERE o.coach_id = $coach AND o.id > $after AND o.delete_time IS NULL
              ORDER BY o.id LIMIT $limit
              """).With("$coach", coachId).With("$after", afterId ?? string.Empty).With("$limit", limit);
-        return await select.ListAsync(ReadOffering, cancellationToken).ConfigureAwait(false);
+        return await select.ListAsync(ReadOffering, cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<Offering>> ListOfferingsOfCoachesAsync(IReadOnlyCollection<string> coachIds, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
         using var select = connection.Command(
             $"SELECT {OfferingColumns} FROM offerings o WHERE o.coach_id IN (SELECT value FROM json_each($ids)) AND o.delete_time IS NULL ORDER BY o.coach_id, o.id")
             .With("$ids", JsonSerializer.Serialize(coachIds));
-        return await select.ListAsync(ReadOffering, cancellationToken).ConfigureAwait(false);
+        return await select.ListAsync(ReadOffering, cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<Offering> UpdateOfferingAsync(Offering offering, long expectedVersion, CancellationToken cancellationToken)
     {
         var stored = offering with { Version = checked(expectedVersion + 1) };
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
         using var update = connection.Command(
             """
             UPDATE offerings SET title = $title, description = $description, duration_s = $duration, buffer_before_s = $buffer_before,
@@ -224,9 +224,9 @@ public sealed class SqliteCoachStore(SqliteDatabase database) : ICoachStore
             WHERE id = $id AND coach_id = $coach_id AND version = $expected AND delete_time IS NULL
             """);
         BindOffering(update, stored).With("$expected", expectedVersion);
-        if (await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+        if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
         {
-            await SqliteCommands.FailConditionalWriteAsync(connection, null, "offerings", offering.Id, offering.Name, cancellationToken).ConfigureAwait(false);
+            await SqliteCommands.FailConditionalWriteAsync(connection, null, "offerings", offering.Id, offering.Name, cancellationToken);
         }
 
         return stored;
@@ -235,13 +235,13 @@ public sealed class SqliteCoachStore(SqliteDatabase database) : ICoachStore
     /// <inheritdoc />
     public async Task DeleteOfferingAsync(string coachId, string offeringId, long expectedVersion, Instant now, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
         using var delete = connection.Command(
             "UPDATE offerings SET delete_time = $now, update_time = $now, version = version + 1 WHERE id = $id AND coach_id = $coach AND version = $expected AND delete_time IS NULL")
             .With("$id", offeringId).With("$coach", coachId).With("$expected", expectedVersion).With("$now", now);
-        if (await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+        if (await delete.ExecuteNonQueryAsync(cancellationToken) == 0)
         {
-            await SqliteCommands.FailConditionalWriteAsync(connection, null, "offerings", offeringId, ResourceNames.Offering(coachId, offeringId), cancellationToken).ConfigureAwait(false);
+            await SqliteCommands.FailConditionalWriteAsync(connection, null, "offerings", offeringId, ResourceNames.Offering(coachId, offeringId), cancellationToken);
         }
     }
 
@@ -265,7 +265,7 @@ public sealed class SqliteCoachStore(SqliteDatabase database) : ICoachStore
         {
             using var insert = connection.Command("INSERT INTO coach_specialties (specialty, coach_id) VALUES ($s, $c)", transaction)
                 .With("$s", specialty).With("$c", coach.Id);
-            await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            await insert.ExecuteNonQueryAsync(ct);
         }
     }
 

@@ -31,7 +31,7 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
     /// <inheritdoc />
     public async Task<CreateResult<Course>> CreateCourseAsync(Course course, IdempotencyKey? key, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
         try
         {
             using var insert = connection.Command(
@@ -39,14 +39,14 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
                 .With("$id", course.Id).With("$t", course.Title).With("$d", course.Description).With("$o", JsonSerializer.Serialize(course.Outcomes))
                 .With("$n", course.SessionCount).With("$c", course.CreateTime).With("$u", course.UpdateTime).With("$v", course.Version)
                 .With("$s", key?.Scope).With("$r", key?.RequestId).With("$f", key?.Fingerprint);
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
             return new CreateResult<Course>(course, true, key?.Fingerprint);
         }
         catch (SqliteException e) when (key is not null && e.IsUniqueViolation())
         {
             using var select = connection.Command($"SELECT {CourseColumns}, request_fingerprint FROM courses WHERE request_scope = $s AND request_id = $r")
                 .With("$s", key.Scope).With("$r", key.RequestId);
-            var rows = await select.ListAsync(r => (ReadCourse(r), r.GetString(8)), cancellationToken).ConfigureAwait(false);
+            var rows = await select.ListAsync(r => (ReadCourse(r), r.GetString(8)), cancellationToken);
             return new CreateResult<Course>(rows[0].Item1, false, rows[0].Item2);
         }
     }
@@ -54,43 +54,43 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
     /// <inheritdoc />
     public async Task<Course?> GetCourseAsync(string courseId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
         using var select = connection.Command($"SELECT {CourseColumns} FROM courses WHERE id = $id").With("$id", courseId);
-        return (await select.ListAsync(ReadCourse, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+        return (await select.ListAsync(ReadCourse, cancellationToken)).FirstOrDefault();
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<Course>> GetCoursesAsync(IReadOnlyCollection<string> courseIds, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
         using var select = connection.Command($"SELECT {CourseColumns} FROM courses WHERE id IN (SELECT value FROM json_each($ids)) ORDER BY id")
             .With("$ids", System.Text.Json.JsonSerializer.Serialize(courseIds));
-        return await select.ListAsync(ReadCourse, cancellationToken).ConfigureAwait(false);
+        return await select.ListAsync(ReadCourse, cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<Cohort>> GetCohortsAsync(IReadOnlyCollection<string> cohortIds, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
         using var select = connection.Command($"SELECT {CohortColumns} FROM cohorts c WHERE c.id IN (SELECT value FROM json_each($ids)) ORDER BY c.id")
             .With("$ids", System.Text.Json.JsonSerializer.Serialize(cohortIds));
-        return await select.ListAsync(ReadCohort, cancellationToken).ConfigureAwait(false);
+        return await select.ListAsync(ReadCohort, cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<Course>> ListCoursesAsync(string? afterId, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
         using var select = connection.Command($"SELECT {CourseColumns} FROM courses WHERE id > $after ORDER BY id LIMIT $limit")
             .With("$after", afterId ?? string.Empty).With("$limit", limit);
-        return await select.ListAsync(ReadCourse, cancellationToken).ConfigureAwait(false);
+        return await select.ListAsync(ReadCourse, cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<CohortWrite> CreateCohortAsync(Cohort cohort, IdempotencyKey? key, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         try
         {
             using var insert = connection.Command(
@@ -100,53 +100,53 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
                 VALUES ($id, $course, $name, $zone, $sessions, $coaches, $capacity, $open, $close, $state, $created, $updated, $version, $s, $r, $f)
                 """, transaction);
             BindCohort(insert, cohort).With("$s", key?.Scope).With("$r", key?.RequestId).With("$f", key?.Fingerprint);
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
         }
         catch (SqliteException e) when (key is not null && e.IsUniqueViolation())
         {
-            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.RollbackAsync(cancellationToken);
             using var select = connection.Command($"SELECT {CohortColumns}, c.request_fingerprint FROM cohorts c WHERE c.request_scope = $s AND c.request_id = $r")
                 .With("$s", key.Scope).With("$r", key.RequestId);
-            var rows = await select.ListAsync(r => (ReadCohort(r), r.GetString(15)), cancellationToken).ConfigureAwait(false);
+            var rows = await select.ListAsync(r => (ReadCohort(r), r.GetString(15)), cancellationToken);
             return new CohortWrite.RequestSeen(rows[0].Item1, rows[0].Item2);
         }
 
-        await WriteTeachingAsync(connection, transaction, cohort, cancellationToken).ConfigureAwait(false);
-        if (!await ClaimAsync(connection, transaction, cohort, cancellationToken).ConfigureAwait(false))
+        await WriteTeachingAsync(connection, transaction, cohort, cancellationToken);
+        if (!await ClaimAsync(connection, transaction, cohort, cancellationToken))
         {
             return new CohortWrite.SessionConflict();
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken);
         return new CohortWrite.Stored(cohort);
     }
 
     /// <inheritdoc />
     public async Task<Cohort?> GetCohortAsync(string courseId, string cohortId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await GetCohortAsync(connection, null, courseId, cohortId, cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await GetCohortAsync(connection, null, courseId, cohortId, cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<Cohort>> ListCohortsAsync(string? courseId, CohortState? state, string? afterId, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
         using var select = connection.Command(
             $"""
              SELECT {CohortColumns} FROM cohorts c
              WHERE ($course IS NULL OR c.course_id = $course) AND ($state IS NULL OR c.state = $state) AND c.id > $after
              ORDER BY c.id LIMIT $limit
              """).With("$course", courseId).With("$state", state is { } s ? (long)s : null).With("$after", afterId ?? string.Empty).With("$limit", limit);
-        return await select.ListAsync(ReadCohort, cancellationToken).ConfigureAwait(false);
+        return await select.ListAsync(ReadCohort, cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<CohortWrite> UpdateCohortAsync(Cohort updated, long expectedVersion, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var enrolled = await CountAsync(connection, transaction, updated.Id, EnrolmentState.Enrolled, cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        var enrolled = await CountAsync(connection, transaction, updated.Id, EnrolmentState.Enrolled, cancellationToken);
         if (updated.Capacity < enrolled)
         {
             return new CohortWrite.CapacityBelowEnrolment((int)enrolled);
@@ -159,42 +159,42 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
             WHERE id = $id AND version = $expected
             """, transaction);
         BindCohort(update, updated).With("$expected", expectedVersion);
-        if (await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+        if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
         {
-            return await GetCohortAsync(connection, transaction, updated.CourseId, updated.Id, cancellationToken).ConfigureAwait(false) is null
+            return await GetCohortAsync(connection, transaction, updated.CourseId, updated.Id, cancellationToken) is null
                 ? new CohortWrite.Missing()
                 : new CohortWrite.Stale();
         }
 
         using (var clear = connection.Command("DELETE FROM cohort_teaching WHERE cohort_id = $id", transaction).With("$id", updated.Id))
         {
-            await clear.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await clear.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await WriteTeachingAsync(connection, transaction, updated, cancellationToken).ConfigureAwait(false);
-        if (!await ClaimAsync(connection, transaction, updated, cancellationToken).ConfigureAwait(false))
+        await WriteTeachingAsync(connection, transaction, updated, cancellationToken);
+        if (!await ClaimAsync(connection, transaction, updated, cancellationToken))
         {
             return new CohortWrite.SessionConflict();
         }
 
-        var promotedAt = await OrderedTimeAsync(connection, transaction, updated.Id, updated.UpdateTime, cancellationToken).ConfigureAwait(false);
-        await PromoteAsync(connection, transaction, updated.Id, updated.Capacity - (int)enrolled, promotedAt, cancellationToken).ConfigureAwait(false);
-        var stored = await GetCohortAsync(connection, transaction, updated.CourseId, updated.Id, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        var promotedAt = await OrderedTimeAsync(connection, transaction, updated.Id, updated.UpdateTime, cancellationToken);
+        await PromoteAsync(connection, transaction, updated.Id, updated.Capacity - (int)enrolled, promotedAt, cancellationToken);
+        var stored = await GetCohortAsync(connection, transaction, updated.CourseId, updated.Id, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return new CohortWrite.Stored(stored!);
     }
 
     /// <inheritdoc />
     public async Task<EnrolOutcome> EnrolAsync(Enrolment candidate, IdempotencyKey key, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         using (var byKey = connection.Command(
             $"SELECT {EnrolmentColumns}, e.request_fingerprint FROM enrolments e WHERE e.request_scope = $s AND e.request_id = $r", transaction)
             .With("$s", key.Scope).With("$r", key.RequestId))
         {
             var seen = await byKey.ListAsync(r => (Enrolment: ReadEnrolment(r), Fingerprint: r.GetString(r.FieldCount - 1)), cancellationToken)
-                .ConfigureAwait(false);
+                ;
             if (seen.Count > 0)
             {
                 return new EnrolOutcome.RequestSeen(seen[0].Fingerprint, seen[0].Enrolment);
@@ -205,7 +205,7 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
             $"SELECT {EnrolmentColumns} FROM enrolments e WHERE e.cohort_id = $cohort AND e.client_id = $client AND e.state IN (1, 2)", transaction)
             .With("$cohort", candidate.CohortId).With("$client", candidate.ClientId))
         {
-            if ((await live.ListAsync(ReadEnrolment, cancellationToken).ConfigureAwait(false)).FirstOrDefault() is { } existing)
+            if ((await live.ListAsync(ReadEnrolment, cancellationToken)).FirstOrDefault() is { } existing)
             {
                 return new EnrolOutcome.AlreadyEnrolled(existing);
             }
@@ -215,14 +215,14 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
             "SELECT capacity, state, next_arrival, (SELECT count(*) FROM enrolments e WHERE e.cohort_id = c.id AND e.state = 1) FROM cohorts c WHERE c.id = $id",
             transaction).With("$id", candidate.CohortId);
         var cohort = (await seats.ListAsync(r => (Capacity: r.GetInt64(0), State: r.GetInt64(1), Next: r.GetInt64(2), Enrolled: r.GetInt64(3)), cancellationToken)
-            .ConfigureAwait(false)).FirstOrDefault();
+            ).FirstOrDefault();
         if (cohort.State != (long)CohortState.Open)
         {
             return new EnrolOutcome.NotOpen();
         }
 
         var state = cohort.Enrolled < cohort.Capacity ? EnrolmentState.Enrolled : EnrolmentState.Waitlisted;
-        var time = await OrderedTimeAsync(connection, transaction, candidate.CohortId, candidate.CreateTime, cancellationToken).ConfigureAwait(false);
+        var time = await OrderedTimeAsync(connection, transaction, candidate.CohortId, candidate.CreateTime, cancellationToken);
         using var insert = connection.Command(
             """
             INSERT INTO enrolments (id, course_id, cohort_id, client_id, state, arrival, create_time, update_time, version, request_scope, request_id,
@@ -233,22 +233,22 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
             .With("$state", (long)state).With("$arrival", cohort.Next).With("$t", time)
             .With("$s", key.Scope).With("$r", key.RequestId).With("$f", key.Fingerprint)
             .With("$name", candidate.ClientName).With("$email", candidate.ClientEmail);
-        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await insert.ExecuteNonQueryAsync(cancellationToken);
         using (var next = connection.Command("UPDATE cohorts SET next_arrival = next_arrival + 1 WHERE id = $id", transaction).With("$id", candidate.CohortId))
         {
-            await next.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await next.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        var stored = await GetEnrolmentAsync(connection, transaction, candidate.Id, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        var stored = await GetEnrolmentAsync(connection, transaction, candidate.Id, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return new EnrolOutcome.Joined(stored!);
     }
 
     /// <inheritdoc />
     public async Task<Enrolment?> GetEnrolmentAsync(string courseId, string cohortId, string enrolmentId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var enrolment = await GetEnrolmentAsync(connection, null, enrolmentId, cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var enrolment = await GetEnrolmentAsync(connection, null, enrolmentId, cancellationToken);
         return enrolment is not null && enrolment.CourseId == courseId && enrolment.CohortId == cohortId ? enrolment : null;
     }
 
@@ -256,7 +256,7 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
     public async Task<IReadOnlyList<Enrolment>> ListEnrolmentsAsync(EnrolmentQuery query, CancellationToken cancellationToken)
     {
         var after = (query.AfterKey ?? "0|0|").Split('|');
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
         using var select = connection.Command(
             $"""
              SELECT {EnrolmentColumns} FROM enrolments e
@@ -268,15 +268,15 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
             .With("$after_state", long.Parse(after[0], System.Globalization.CultureInfo.InvariantCulture))
             .With("$after_arrival", long.Parse(after[1], System.Globalization.CultureInfo.InvariantCulture))
             .With("$after_id", after.Length > 2 ? after[2] : string.Empty).With("$limit", query.Limit);
-        return await select.ListAsync(ReadEnrolment, cancellationToken).ConfigureAwait(false);
+        return await select.ListAsync(ReadEnrolment, cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<WithdrawOutcome> WithdrawAsync(Enrolment enrolment, long expectedVersion, Instant now, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var current = await GetEnrolmentAsync(connection, transaction, enrolment.Id, cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        var current = await GetEnrolmentAsync(connection, transaction, enrolment.Id, cancellationToken);
         if (current is null)
         {
             return new WithdrawOutcome.Missing();
@@ -292,23 +292,23 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
             return new WithdrawOutcome.Stale();
         }
 
-        now = await OrderedTimeAsync(connection, transaction, current.CohortId, now, cancellationToken).ConfigureAwait(false);
+        now = await OrderedTimeAsync(connection, transaction, current.CohortId, now, cancellationToken);
         using (var withdraw = connection.Command(
             "UPDATE enrolments SET state = 3, update_time = $t, version = version + 1 WHERE id = $id AND version = $expected", transaction)
             .With("$id", enrolment.Id).With("$t", now).With("$expected", expectedVersion))
         {
-            await withdraw.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await withdraw.ExecuteNonQueryAsync(cancellationToken);
         }
 
         Enrolment? promoted = null;
         if (current.State == EnrolmentState.Enrolled)
         {
-            var ids = await PromoteAsync(connection, transaction, current.CohortId, 1, now, cancellationToken).ConfigureAwait(false);
-            promoted = ids.Count == 0 ? null : await GetEnrolmentAsync(connection, transaction, ids[0], cancellationToken).ConfigureAwait(false);
+            var ids = await PromoteAsync(connection, transaction, current.CohortId, 1, now, cancellationToken);
+            promoted = ids.Count == 0 ? null : await GetEnrolmentAsync(connection, transaction, ids[0], cancellationToken);
         }
 
-        var withdrawn = await GetEnrolmentAsync(connection, transaction, enrolment.Id, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        var withdrawn = await GetEnrolmentAsync(connection, transaction, enrolment.Id, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return new WithdrawOutcome.Withdrawn(withdrawn!, promoted);
     }
 
@@ -316,7 +316,7 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
     public async Task<IReadOnlyList<TeachingSession>> ListTeachingAsync(IReadOnlyCollection<string> coachIds, Instant rangeStart,
         Instant rangeEnd, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
         using var select = connection.Command(
             """
             SELECT t.coach_id, t.start_time, t.end_time, c.course_id, c.id,
@@ -328,7 +328,7 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
             .With("$ids", JsonSerializer.Serialize(coachIds)).With("$start", rangeStart).With("$end", rangeEnd)
             .With("$lowest", rangeStart - Cohort.LongestSession);
         return await select.ListAsync(r => new TeachingSession(r.GetString(0), r.GetString(3), r.GetString(4), r.GetInt32(5),
-            new CohortSession(r.GetInstant(1), r.GetInstant(2) - r.GetInstant(1), string.Empty)), cancellationToken).ConfigureAwait(false);
+            new CohortSession(r.GetInstant(1), r.GetInstant(2) - r.GetInstant(1), string.Empty)), cancellationToken);
     }
 
     // Moves the first `seats` waitlisted people (by arrival) into the cohort; returns their ids.
@@ -340,7 +340,7 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
         CancellationToken cancellationToken)
     {
         using var latest = connection.Command("SELECT max(update_time) FROM enrolments WHERE cohort_id = $id", transaction).With("$id", cohortId);
-        return await latest.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long ms && Instant.FromUnixTimeMilliseconds(ms + 1) > at
+        return await latest.ExecuteScalarAsync(cancellationToken) is long ms && Instant.FromUnixTimeMilliseconds(ms + 1) > at
             ? Instant.FromUnixTimeMilliseconds(ms + 1)
             : at;
     }
@@ -355,12 +355,12 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
 
         using var first = connection.Command("SELECT id FROM enrolments WHERE cohort_id = $c AND state = 2 ORDER BY arrival LIMIT $n", transaction)
             .With("$c", cohortId).With("$n", seats);
-        var ids = await first.ListAsync(r => r.GetString(0), ct).ConfigureAwait(false);
+        var ids = await first.ListAsync(r => r.GetString(0), ct);
         foreach (var id in ids)
         {
             using var promote = connection.Command("UPDATE enrolments SET state = 1, update_time = $t, version = version + 1 WHERE id = $id", transaction)
                 .With("$id", id).With("$t", now);
-            await promote.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            await promote.ExecuteNonQueryAsync(ct);
         }
 
         return ids;
@@ -370,7 +370,7 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
     {
         using var count = connection.Command("SELECT count(*) FROM enrolments WHERE cohort_id = $c AND state = $s", transaction)
             .With("$c", cohortId).With("$s", (long)state);
-        return (long)(await count.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+        return (long)(await count.ExecuteScalarAsync(ct))!;
     }
 
     /// <summary>
@@ -381,7 +381,7 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
     {
         using (var release = connection.Command("DELETE FROM claims WHERE cohort_id = $id", transaction).With("$id", cohort.Id))
         {
-            await release.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            await release.ExecuteNonQueryAsync(ct);
         }
 
         using var insert = connection.Command("INSERT INTO claims (claim, cohort_id) VALUES ($claim, $cohort)", transaction);
@@ -392,7 +392,7 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
             foreach (var cell in cohort.TimeClaims)
             {
                 claim.Value = cell;
-                await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                await insert.ExecuteNonQueryAsync(ct);
             }
         }
         catch (SqliteException e) when (e.IsUniqueViolation())
@@ -411,7 +411,7 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
             {
                 using var insert = connection.Command("INSERT INTO cohort_teaching (coach_id, start_time, end_time, cohort_id) VALUES ($c, $s, $e, $id)", transaction)
                     .With("$c", coach).With("$s", session.Start).With("$e", session.End).With("$id", cohort.Id);
-                await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                await insert.ExecuteNonQueryAsync(ct);
             }
         }
     }
@@ -421,13 +421,13 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
     {
         using var select = connection.Command($"SELECT {CohortColumns} FROM cohorts c WHERE c.id = $id AND c.course_id = $course", transaction)
             .With("$id", cohortId).With("$course", courseId);
-        return (await select.ListAsync(ReadCohort, ct).ConfigureAwait(false)).FirstOrDefault();
+        return (await select.ListAsync(ReadCohort, ct)).FirstOrDefault();
     }
 
     private static async Task<Enrolment?> GetEnrolmentAsync(SqliteConnection connection, SqliteTransaction? transaction, string id, CancellationToken ct)
     {
         using var select = connection.Command($"SELECT {EnrolmentColumns} FROM enrolments e WHERE e.id = $id", transaction).With("$id", id);
-        return (await select.ListAsync(ReadEnrolment, ct).ConfigureAwait(false)).FirstOrDefault();
+        return (await select.ListAsync(ReadEnrolment, ct)).FirstOrDefault();
     }
 
     private static SqliteCommand BindCohort(SqliteCommand command, Cohort c) => command

@@ -9,7 +9,7 @@ public sealed class SqliteEnrolmentInviteStore(SqliteDatabase database) : IEnrol
     /// <inheritdoc />
     public async Task<bool> TryAppendAsync(string enrolmentId, string cohortId, Invite invite, string sessionsDigest, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
         using var insert = connection.Command(
             """
             INSERT INTO enrolment_invites (enrolment_id, ordinal, cohort_id, method, sequence, uid, content, create_time, sessions_digest)
@@ -17,17 +17,17 @@ public sealed class SqliteEnrolmentInviteStore(SqliteDatabase database) : IEnrol
             """)
             .With("$e", enrolmentId).With("$o", invite.Ordinal).With("$c", cohortId).With("$m", (long)invite.Method).With("$s", invite.Sequence)
             .With("$u", invite.Uid).With("$b", invite.Content).With("$t", invite.CreateTime).With("$d", sessionsDigest);
-        return await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        return await insert.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<Invite>> ListAsync(string enrolmentId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
         using var select = connection.Command(
             "SELECT ordinal, method, sequence, uid, content, create_time FROM enrolment_invites WHERE enrolment_id = $e ORDER BY ordinal").With("$e", enrolmentId);
         return await select.ListAsync(r => new Invite(r.GetInt32(0), (InviteMethod)r.GetInt64(1), r.GetInt32(2), r.GetString(3), (byte[])r.GetValue(4),
-            r.GetInstant(5)), cancellationToken).ConfigureAwait(false);
+            r.GetInstant(5)), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -40,14 +40,14 @@ public sealed class SqliteEnrolmentInviteStore(SqliteDatabase database) : IEnrol
 
     private async Task<IReadOnlyDictionary<string, LastInvite>> LatestWhereAsync(string where, string parameter, string value, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken);
         using var select = connection.Command(
             $"""
              SELECT i.enrolment_id, i.method, i.sequence, i.sessions_digest FROM enrolment_invites i
              WHERE {where} AND i.ordinal = (SELECT max(j.ordinal) FROM enrolment_invites j WHERE j.enrolment_id = i.enrolment_id)
              """).With(parameter, value);
         var rows = await select.ListAsync(r => (r.GetString(0), new LastInvite((InviteMethod)r.GetInt64(1), r.GetInt32(2), r.GetString(3))), cancellationToken)
-            .ConfigureAwait(false);
+            ;
         return rows.ToDictionary(r => r.Item1, r => r.Item2);
     }
 }
