@@ -11,12 +11,12 @@ namespace Coaching.Server.Availability;
 
 /// <summary>coaching.v1.AvailabilityService: translate, call one use case, translate back.</summary>
 [Authorize]
-public sealed class AvailabilityGrpcService(AvailabilityPlanner planner) : Proto.AvailabilityService.AvailabilityServiceBase
+public sealed class AvailabilityGrpcService(AvailabilityDesk desk) : Proto.AvailabilityService.AvailabilityServiceBase
 {
     public override async Task<Proto.WeeklySchedule> GetWeeklySchedule(Proto.GetWeeklyScheduleRequest request, ServerCallContext context)
     {
         _ = context.Caller();
-        var (coach, schedule) = await planner.GetWeeklyScheduleAsync(AvailabilityMapper.ParseScheduleName(request.Name), context.CancellationToken);
+        var (coach, schedule) = await desk.GetWeeklyScheduleAsync(AvailabilityMapper.ParseScheduleName(request.Name), context.CancellationToken);
         return AvailabilityMapper.ToProto(schedule, coach.TimeZoneId);
     }
 
@@ -29,7 +29,7 @@ public sealed class AvailabilityGrpcService(AvailabilityPlanner planner) : Proto
         }
 
         var coachId = AvailabilityMapper.ParseScheduleName(request.WeeklySchedule.Name);
-        var (coach, schedule) = await planner.UpdateWeeklyScheduleAsync(caller, coachId,
+        var (coach, schedule) = await desk.UpdateWeeklyScheduleAsync(caller, coachId,
             AvailabilityMapper.ToRawWindows(request.WeeklySchedule), request.WeeklySchedule.Etag, context.CancellationToken);
         return AvailabilityMapper.ToProto(schedule, coach.TimeZoneId);
     }
@@ -38,7 +38,7 @@ public sealed class AvailabilityGrpcService(AvailabilityPlanner planner) : Proto
     {
         var caller = context.Caller();
         var coachId = ResourceNames.ParseCoach(request.Parent, "parent");
-        var created = await planner.CreateDateOverrideAsync(caller, coachId, AvailabilityMapper.ToDraft(request.DateOverride),
+        var created = await desk.CreateDateOverrideAsync(caller, coachId, AvailabilityMapper.ToDraft(request.DateOverride),
             request.RequestId, context.CancellationToken);
         return AvailabilityMapper.ToProto(created);
     }
@@ -47,7 +47,7 @@ public sealed class AvailabilityGrpcService(AvailabilityPlanner planner) : Proto
     {
         var caller = context.Caller();
         var coachId = ResourceNames.ParseCoach(request.Parent, "parent");
-        var page = await planner.ListDateOverridesAsync(caller, coachId, request.PageSize, request.PageToken, context.CancellationToken);
+        var page = await desk.ListDateOverridesAsync(caller, coachId, request.PageSize, request.PageToken, context.CancellationToken);
         return new Proto.ListDateOverridesResponse
         {
             DateOverrides = { page.Items.Select(AvailabilityMapper.ToProto) },
@@ -59,7 +59,7 @@ public sealed class AvailabilityGrpcService(AvailabilityPlanner planner) : Proto
     {
         var caller = context.Caller();
         var (coachId, overrideId) = AvailabilityMapper.ParseOverrideName(request.Name);
-        await planner.DeleteDateOverrideAsync(caller, coachId, overrideId, context.CancellationToken);
+        await desk.DeleteDateOverrideAsync(caller, coachId, overrideId, context.CancellationToken);
         return new Empty();
     }
 
@@ -70,7 +70,7 @@ public sealed class AvailabilityGrpcService(AvailabilityPlanner planner) : Proto
         var viewer = AvailabilityMapper.ViewerZone(request.ViewerTimeZone);
         var start = TimeMapping.ToInstant(request.StartTime, "start_time");
         var end = TimeMapping.ToInstant(request.EndTime, "end_time");
-        var slots = await planner.ListAvailableSlotsAsync(coachId, offeringId, start, end, context.CancellationToken);
+        var slots = await desk.ListAvailableSlotsAsync(coachId, offeringId, start, end, context.CancellationToken);
 
         var coachZone = slots.Coach.TimeZone;
         return new Proto.ListAvailableSlotsResponse
@@ -95,7 +95,7 @@ public sealed class AvailabilityGrpcService(AvailabilityPlanner planner) : Proto
             request.SlotsPerOffering,
             request.PageSize,
             request.PageToken);
-        var page = await planner.SearchAsync(criteria, context.CancellationToken);
+        var page = await desk.SearchAsync(criteria, context.CancellationToken);
         return new Proto.SearchAvailabilityResponse
         {
             Results =

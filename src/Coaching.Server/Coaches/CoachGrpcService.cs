@@ -10,25 +10,25 @@ namespace Coaching.Server.Coaches;
 
 /// <summary>coaching.v1.CoachService: translate, call one use case, translate back.</summary>
 [Authorize]
-public sealed class CoachGrpcService(CoachCatalog catalog) : Proto.CoachService.CoachServiceBase
+public sealed class CoachGrpcService(CoachDesk desk) : Proto.CoachService.CoachServiceBase
 {
     public override async Task<Proto.Coach> CreateCoach(Proto.CreateCoachRequest request, ServerCallContext context)
     {
-        var coach = await catalog.CreateCoachAsync(context.Caller(), CoachMapper.ToNewCoach(request.Coach), request.RequestId, context.CancellationToken);
+        var coach = await desk.CreateCoachAsync(context.Caller(), CoachMapper.ToNewCoach(request.Coach), request.RequestId, context.CancellationToken);
         return CoachMapper.ToProto(coach);
     }
 
     public override async Task<Proto.Coach> GetCoach(Proto.GetCoachRequest request, ServerCallContext context)
     {
         _ = context.Caller();
-        var coach = await catalog.GetCoachAsync(ResourceNames.ParseCoach(request.Name, "name"), context.CancellationToken);
+        var coach = await desk.GetCoachAsync(ResourceNames.ParseCoach(request.Name, "name"), context.CancellationToken);
         return CoachMapper.ToProto(coach);
     }
 
     public override async Task<Proto.ListCoachesResponse> ListCoaches(Proto.ListCoachesRequest request, ServerCallContext context)
     {
         _ = context.Caller();
-        var page = await catalog.ListCoachesAsync(request.Specialty, request.IncludeInactive, request.PageSize, request.PageToken, context.CancellationToken);
+        var page = await desk.ListCoachesAsync(request.Specialty, request.IncludeInactive, request.PageSize, request.PageToken, context.CancellationToken);
         return new Proto.ListCoachesResponse { Coaches = { page.Items.Select(CoachMapper.ToProto) }, NextPageToken = page.NextPageToken };
     }
 
@@ -41,14 +41,14 @@ public sealed class CoachGrpcService(CoachCatalog catalog) : Proto.CoachService.
         }
 
         var coachId = ResourceNames.ParseCoach(request.Coach.Name, "coach.name");
-        var coach = await catalog.UpdateCoachAsync(caller, coachId, CoachMapper.ToChanges(request.Coach, request.UpdateMask),
+        var coach = await desk.UpdateCoachAsync(caller, coachId, CoachMapper.ToChanges(request.Coach, request.UpdateMask),
             request.Coach.Etag, context.CancellationToken);
         return CoachMapper.ToProto(coach);
     }
 
     public override async Task<Empty> DeleteCoach(Proto.DeleteCoachRequest request, ServerCallContext context)
     {
-        await catalog.DeleteCoachAsync(context.Caller(), ResourceNames.ParseCoach(request.Name, "name"), request.Etag, context.CancellationToken);
+        await desk.DeleteCoachAsync(context.Caller(), ResourceNames.ParseCoach(request.Name, "name"), request.Etag, context.CancellationToken);
         return new Empty();
     }
 
@@ -56,7 +56,7 @@ public sealed class CoachGrpcService(CoachCatalog catalog) : Proto.CoachService.
     {
         var caller = context.Caller();
         var coachId = ResourceNames.ParseCoach(request.Parent, "parent");
-        var offering = await catalog.CreateOfferingAsync(caller, coachId, CoachMapper.ToNewOffering(request.Offering), request.RequestId,
+        var offering = await desk.CreateOfferingAsync(caller, coachId, CoachMapper.ToNewOffering(request.Offering), request.RequestId,
             context.CancellationToken);
         return CoachMapper.ToProto(offering);
     }
@@ -65,14 +65,14 @@ public sealed class CoachGrpcService(CoachCatalog catalog) : Proto.CoachService.
     {
         _ = context.Caller();
         var (coachId, offeringId) = ResourceNames.ParseOffering(request.Name, "name");
-        return CoachMapper.ToProto(await catalog.GetOfferingAsync(coachId, offeringId, context.CancellationToken));
+        return CoachMapper.ToProto(await desk.GetOfferingAsync(coachId, offeringId, context.CancellationToken));
     }
 
     public override async Task<Proto.ListOfferingsResponse> ListOfferings(Proto.ListOfferingsRequest request, ServerCallContext context)
     {
         _ = context.Caller();
         var coachId = ResourceNames.ParseCoach(request.Parent, "parent");
-        var page = await catalog.ListOfferingsAsync(coachId, request.PageSize, request.PageToken, context.CancellationToken);
+        var page = await desk.ListOfferingsAsync(coachId, request.PageSize, request.PageToken, context.CancellationToken);
         return new Proto.ListOfferingsResponse { Offerings = { page.Items.Select(CoachMapper.ToProto) }, NextPageToken = page.NextPageToken };
     }
 
@@ -85,7 +85,7 @@ public sealed class CoachGrpcService(CoachCatalog catalog) : Proto.CoachService.
         }
 
         var (coachId, offeringId) = ResourceNames.ParseOffering(request.Offering.Name, "offering.name");
-        var offering = await catalog.UpdateOfferingAsync(caller, coachId, offeringId,
+        var offering = await desk.UpdateOfferingAsync(caller, coachId, offeringId,
             CoachMapper.ToChanges(request.Offering, request.UpdateMask), request.Offering.Etag, context.CancellationToken);
         return CoachMapper.ToProto(offering);
     }
@@ -94,7 +94,7 @@ public sealed class CoachGrpcService(CoachCatalog catalog) : Proto.CoachService.
     {
         var caller = context.Caller();
         var (coachId, offeringId) = ResourceNames.ParseOffering(request.Name, "name");
-        await catalog.DeleteOfferingAsync(caller, coachId, offeringId, request.Etag, context.CancellationToken);
+        await desk.DeleteOfferingAsync(caller, coachId, offeringId, request.Etag, context.CancellationToken);
         return new Empty();
     }
 }

@@ -37,9 +37,9 @@ public static class CoachingServerExtensions
 
         services.AddSingleton<IClock>(SystemClock.Instance);
         services.AddSingleton<IIdGenerator, UlidGenerator>();
-        services.AddSingleton<CoachCatalog>();
+        services.AddSingleton<CoachDesk>();
         services.AddSingleton<SlotContextLoader>();
-        services.AddSingleton<AvailabilityPlanner>();
+        services.AddSingleton<AvailabilityDesk>();
         services.AddSingleton<BookingDesk>();
         services.AddSingleton<FeedDesk>();
         services.AddSingleton<IBusyTimeReader, CommittedTime>();

@@ -19,7 +19,7 @@ public static class CohortUpdates
 
     /// <summary>
     /// Indexes of cohorts in the shared collection, each partial on <c>kind: "cohort"</c> so bookings do not fill them (and each
-    /// cohort query names the kind, which lets the planner use them). Every compound index has at most one array-valued path.
+    /// cohort query names the kind, which lets the desk use them). Every compound index has at most one array-valued path.
     /// The claims index is the bookings' <c>claims_unique</c>, shared on purpose.
     /// </summary>
     public static IReadOnlyList<CreateIndexModel<CohortDocument>> Indexes { get; } =

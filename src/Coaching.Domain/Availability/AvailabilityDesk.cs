@@ -12,7 +12,7 @@ public sealed record OfferingSlots(Coach Coach, Offering Offering, SlotListing L
 /// Use cases for weekly hours, date overrides, open slots and cross-coach search. A slot listing reads the
 /// coach, offering, schedule, overrides and busy time in parallel (one round trip of latency, one query each).
 /// </summary>
-public sealed class AvailabilityPlanner(ICoachStore coaches, IAvailabilityStore store, SlotContextLoader slotContexts, IClock clock, IIdGenerator ids)
+public sealed class AvailabilityDesk(ICoachStore coaches, IAvailabilityStore store, SlotContextLoader slotContexts, IClock clock, IIdGenerator ids)
 {
     /// <summary>Longest range of one ListAvailableSlots call.</summary>
     public static readonly Duration MaxSlotRange = Duration.FromDays(90);

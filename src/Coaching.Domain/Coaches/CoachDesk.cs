@@ -8,7 +8,7 @@ namespace Coaching.Domain.Coaches;
 /// Use cases for coach profiles and offerings: who may do what, validation, idempotency and etags.
 /// Each operation is at most two store round trips (read the current state, conditional write).
 /// </summary>
-public sealed class CoachCatalog(ICoachStore store, IClock clock, IIdGenerator ids)
+public sealed class CoachDesk(ICoachStore store, IClock clock, IIdGenerator ids)
 {
     /// <summary>Creates a coach (admins only), idempotent on the request id.</summary>
     public async Task<Coach> CreateCoachAsync(Caller caller, CoachDraft draft, string? requestId, CancellationToken ct)
