@@ -9,12 +9,6 @@ using MongoDB.Driver;
 
 namespace Coaching.Storage.Mongo;
 
-/// <summary>One index as the server receives it.</summary>
-public sealed record PlannedIndex(string Name, BsonDocument Keys, bool Unique, BsonDocument? PartialFilter);
-
-/// <summary>The indexes of one collection and the document classes stored in it (the shared one holds two kinds).</summary>
-public sealed record CollectionIndexes(string Collection, IReadOnlyList<Type> Documents, IReadOnlyList<PlannedIndex> Indexes);
-
 /// <summary>
 /// Every index the stores rely on, rendered once from the typed definitions. Start-up creates exactly these, and tests
 /// check exactly these against the server's rules (one array-valued path per compound index, judged from the document

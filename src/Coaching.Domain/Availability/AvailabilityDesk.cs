@@ -5,9 +5,6 @@ using NodaTime;
 
 namespace Coaching.Domain.Availability;
 
-/// <summary>Open slots of one offering, with what a client app needs to show them.</summary>
-public sealed record OfferingSlots(Coach Coach, Offering Offering, SlotListing Listing, Duration Step);
-
 /// <summary>
 /// Use cases for weekly hours, date overrides, open slots and cross-coach search. A slot listing reads the
 /// coach, offering, schedule, overrides and busy time in parallel (one round trip of latency, one query each).
@@ -187,14 +184,3 @@ public sealed class AvailabilityDesk(ICoachStore coaches, IAvailabilityStore sto
 
     private Instant Now() => Instants.TruncateToMilliseconds(clock.GetCurrentInstant());
 }
-
-/// <summary>What a client searches for.</summary>
-public sealed record SearchCriteria(
-    string? Specialty,
-    Duration? MinDuration,
-    Duration? MaxDuration,
-    Instant Start,
-    Instant End,
-    int SlotsPerOffering,
-    int PageSize,
-    string? PageToken);

@@ -12,13 +12,3 @@ namespace Coaching.Domain.Availability;
 /// <param name="OfferingId">The booking's offering, or null for other commitments.</param>
 /// <param name="BookingId">The booking, or null for other commitments (lets a reschedule ignore its own time).</param>
 public sealed record BusyInterval(Instant Start, Instant End, Instant SessionStart, string? OfferingId, string? BookingId = null);
-
-/// <summary>Reads a coach's committed time: active bookings and the cohort sessions they teach.</summary>
-public interface IBusyTimeReader
-{
-    /// <summary>
-    /// Every busy interval of the given coaches that overlaps <c>[rangeStart, rangeEnd)</c>, in one store query.
-    /// </summary>
-    Task<IReadOnlyList<(string CoachId, BusyInterval Busy)>> ListBusyAsync(IReadOnlyCollection<string> coachIds, Instant rangeStart, Instant rangeEnd,
-        CancellationToken cancellationToken);
-}

@@ -3,16 +3,6 @@ using NodaTime;
 
 namespace Coaching.Domain.Availability;
 
-/// <summary>How an override changes the weekly hours on its dates.</summary>
-public enum OverrideKind
-{
-    /// <summary>No hours at all (time off).</summary>
-    Unavailable = 1,
-
-    /// <summary>The override's windows replace the weekly hours.</summary>
-    ReplaceHours = 2,
-}
-
 /// <summary>
 /// An exception to the weekly schedule for the local dates <c>[StartDate, EndDate]</c> (inclusive, coach's
 /// zone, at most 366 days). Where overrides cover the same date, the most recently created one wins.
@@ -127,11 +117,3 @@ public sealed record DateOverride
         return new LocalDate(d.Year, d.Month, d.Day);
     }
 }
-
-/// <summary>A date override as requested.</summary>
-public sealed record OverrideDraft(
-    (int Year, int Month, int Day)? StartDate,
-    (int Year, int Month, int Day)? EndDate,
-    OverrideKind Kind,
-    IReadOnlyList<(int StartH, int StartM, int EndH, int EndM)> Windows,
-    string? Reason);

@@ -5,63 +5,6 @@ using NodaTime.TimeZones;
 
 namespace Coaching.Domain.Availability;
 
-/// <summary>What the calculator needs to know about one coach and one offering.</summary>
-/// <param name="Zone">The coach's time zone.</param>
-/// <param name="Schedule">Weekly hours.</param>
-/// <param name="Overrides">Overrides touching the range (any order; the latest created wins per date).</param>
-/// <param name="Offering">The offering slots are for.</param>
-/// <param name="Busy">Committed time touching the range (any order, may overlap), plus this offering's bookings in the
-/// weeks around it for caps.</param>
-public sealed record SlotQuery(
-    DateTimeZone Zone,
-    WeeklySchedule Schedule,
-    IReadOnlyList<DateOverride> Overrides,
-    Offering Offering,
-    IReadOnlyList<BusyInterval> Busy);
-
-/// <summary>Why a coach-local date has or lacks slots.</summary>
-public enum DayStatus
-{
-    /// <summary>At least one open slot.</summary>
-    Available = 1,
-
-    /// <summary>No published hours that day.</summary>
-    NoHours = 2,
-
-    /// <summary>Hours exist, but every start is taken, too soon or too far ahead.</summary>
-    FullyBooked = 3,
-
-    /// <summary>The offering's daily or weekly cap is reached.</summary>
-    CapReached = 4,
-}
-
-/// <summary>Whether one start is bookable, and if not, the first rule that refuses it.</summary>
-public enum SlotVerdict
-{
-    /// <summary>Bookable.</summary>
-    Open,
-
-    /// <summary>Not inside published hours, or not on the slot grid.</summary>
-    OutsideAvailability,
-
-    /// <summary>Sooner than the minimum notice.</summary>
-    NoticeTooShort,
-
-    /// <summary>Beyond the booking horizon.</summary>
-    BeyondHorizon,
-
-    /// <summary>Overlaps committed time.</summary>
-    Taken,
-
-    /// <summary>A daily or weekly cap is reached.</summary>
-    LimitReached,
-}
-
-/// <summary>The outcome of a slot computation.</summary>
-/// <param name="Slots">Open start instants in order.</param>
-/// <param name="Days">One status per coach-local date touched by the range.</param>
-public sealed record SlotListing(IReadOnlyList<Instant> Slots, IReadOnlyList<(LocalDate Date, DayStatus Status)> Days);
-
 /// <summary>
 /// Computes open slots. Hours are expanded per local date with the zone's rules (never by adding 24 h): a
 /// window on a date is the set of instants whose coach-local clock reading lies inside it, found per zone

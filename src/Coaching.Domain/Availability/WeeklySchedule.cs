@@ -3,9 +3,6 @@ using NodaTime;
 
 namespace Coaching.Domain.Availability;
 
-/// <summary>One weekly window: a weekday and a wall-clock window in the coach's zone.</summary>
-public readonly record struct WeeklyWindow(IsoDayOfWeek Day, DayWindow Window);
-
 /// <summary>
 /// A coach's recurring weekly hours. Invariant: windows of one weekday never overlap. Version 0 means the
 /// coach has never published hours (an empty schedule); every stored replacement increments it.

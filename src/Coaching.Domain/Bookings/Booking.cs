@@ -4,31 +4,6 @@ using NodaTime;
 
 namespace Coaching.Domain.Bookings;
 
-/// <summary>Lifecycle state of a booking. Pending and Confirmed bookings are active: they hold their time.</summary>
-public enum BookingState
-{
-    /// <summary>Awaiting the coach; already holds the time.</summary>
-    Pending = 1,
-
-    /// <summary>Confirmed; holds the time.</summary>
-    Confirmed = 2,
-
-    /// <summary>Declined by the coach.</summary>
-    Declined = 3,
-
-    /// <summary>Cancelled.</summary>
-    Cancelled = 4,
-
-    /// <summary>Held.</summary>
-    Completed = 5,
-
-    /// <summary>The client did not attend.</summary>
-    NoShow = 6,
-}
-
-/// <summary>One recorded state change: who, when, why (and, for a reschedule, from when and under which request id).</summary>
-public sealed record BookingEvent(BookingState State, string Actor, Instant Time, string Reason, Instant? PreviousStart, string? RequestId = null);
-
 /// <summary>
 /// A client's claim on one interval of a coach's time. The blocked time is the session plus the offering's
 /// buffers as they were when booked, <c>[Start - BufferBefore, End + BufferAfter)</c>; no two active bookings

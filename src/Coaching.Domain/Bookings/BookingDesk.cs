@@ -7,18 +7,6 @@ using NodaTime;
 
 namespace Coaching.Domain.Bookings;
 
-/// <summary>What a caller asks to book.</summary>
-/// <param name="CoachId">The offering's coach.</param>
-/// <param name="OfferingId">The offering.</param>
-/// <param name="Start">The requested start; must be an open slot.</param>
-/// <param name="Agenda">The client's questions, at most <see cref="BookingDesk.MaxAgendaLength"/> characters.</param>
-/// <param name="ClientId">For admins booking on a client's behalf; ignored (must be empty or the caller) for clients.</param>
-public sealed record BookingRequest(string CoachId, string OfferingId, Instant Start, string? Agenda, string? ClientId);
-
-/// <summary>A booking list request as the caller sent it.</summary>
-public sealed record BookingListRequest(string? CoachId, string? ClientId, IReadOnlyCollection<BookingState> States, Instant? StartFrom,
-    Instant? StartBefore, int PageSize, string? PageToken);
-
 /// <summary>
 /// Booking use cases. Creating a booking reads the coach, offering, hours and busy time in parallel (one round
 /// trip of latency), checks the start against the same rules as the slot listing, then makes one atomic store

@@ -51,11 +51,3 @@ public interface ICoachStore
     /// <exception cref="DomainException">NOT_FOUND when missing or deleted; ABORTED when the version moved on.</exception>
     Task DeleteOfferingAsync(string coachId, string offeringId, long expectedVersion, Instant now, CancellationToken cancellationToken);
 }
-
-/// <summary>A coach list query.</summary>
-/// <param name="Specialty">Normalised specialty to filter by, or null.</param>
-/// <param name="IncludeInactive">Whether inactive coaches are included.</param>
-/// <param name="AfterId">Cursor: only ids greater than this.</param>
-/// <param name="Limit">Most rows to return.</param>
-public sealed record CoachQuery(string? Specialty, bool IncludeInactive, string? AfterId, int Limit);
-

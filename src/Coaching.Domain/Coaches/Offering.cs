@@ -167,17 +167,3 @@ public sealed record Offering
         d.Days > 0 && d == Duration.FromDays(d.Days) ? $"{d.Days} days" :
         d.TotalMinutes >= 60 && d.TotalMinutes % 60 == 0 ? $"{d.TotalHours} hours" : $"{d.TotalMinutes} minutes";
 }
-
-/// <summary>Offering fields as given by a caller; on update, null means "leave unchanged".</summary>
-public sealed record OfferingDraft(
-    string? Title = null,
-    string? Description = null,
-    Duration? Duration = null,
-    Duration? BufferBefore = null,
-    Duration? BufferAfter = null,
-    Duration? MinimumNotice = null,
-    Duration? BookingHorizon = null,
-    int? DailyCap = null,
-    int? WeeklyCap = null,
-    bool? RequiresConfirmation = null,
-    Duration? CancellationCutoff = null);

@@ -4,29 +4,6 @@ using NodaTime;
 
 namespace Coaching.Domain.Courses;
 
-/// <summary>Lifecycle of a cohort.</summary>
-public enum CohortState
-{
-    /// <summary>Being prepared; only admins see it.</summary>
-    Draft = 1,
-
-    /// <summary>Accepting enrolments inside its window.</summary>
-    Open = 2,
-
-    /// <summary>No longer accepting enrolments.</summary>
-    Closed = 3,
-
-    /// <summary>Cancelled; final.</summary>
-    Cancelled = 4,
-}
-
-/// <summary>One scheduled session of a cohort.</summary>
-public sealed record CohortSession(Instant Start, Duration Duration, string Title)
-{
-    /// <summary>End of the session.</summary>
-    public Instant End => Start + Duration;
-}
-
 /// <summary>
 /// One run of a course. Invariants, enforced whenever a cohort is made or changed (construction, <c>with</c>,
 /// <see cref="Create"/>, <see cref="Change"/>): a display name of 1..200 characters on one line; an IANA time zone;

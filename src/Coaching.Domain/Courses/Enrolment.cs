@@ -3,19 +3,6 @@ using NodaTime;
 
 namespace Coaching.Domain.Courses;
 
-/// <summary>State of an enrolment.</summary>
-public enum EnrolmentState
-{
-    /// <summary>Holds a seat.</summary>
-    Enrolled = 1,
-
-    /// <summary>Waiting in line for a seat.</summary>
-    Waitlisted = 2,
-
-    /// <summary>Left the cohort (or the cohort was cancelled).</summary>
-    Withdrawn = 3,
-}
-
 /// <summary>
 /// A client's place in a cohort. <see cref="Arrival"/> is the order in which the store accepted the request
 /// (the waitlist is FIFO on it); <see cref="WaitlistPosition"/> is 1-based while waitlisted and 0 otherwise.

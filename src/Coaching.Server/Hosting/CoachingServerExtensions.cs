@@ -16,7 +16,6 @@ using Coaching.Server.Identity;
 using Coaching.Storage.Mongo;
 using Coaching.Storage.Sqlite;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using NodaTime;
@@ -154,26 +153,5 @@ public static class CoachingServerExtensions
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapGrpcReflectionService().AllowAnonymous();
         return app;
-    }
-}
-
-/// <summary>Health of the store: SERVING only while it answers a ping.</summary>
-public sealed class StoreHealthCheck(IStoreHealth store) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(5));
-            await store.PingAsync(timeout.Token);
-            return HealthCheckResult.Healthy("The store answers.");
-        }
-#pragma warning disable CA1031 // Any failure to ping means "not serving", reported rather than thrown.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            return HealthCheckResult.Unhealthy("The store does not answer.", e);
-        }
     }
 }

@@ -1,5 +1,4 @@
 using Coaching.Domain.Bookings;
-using Coaching.Domain.Calendar;
 using Coaching.Domain.Common;
 using NodaTime;
 
@@ -126,61 +125,4 @@ public sealed class BookingDocument
         UpdateTime = Instant.FromDateTimeUtc(UpdateTime),
         Version = Version,
     };
-}
-
-/// <summary>One state change inside a booking document.</summary>
-public sealed class BookingEventDocument
-{
-    public int State { get; set; }
-
-    public string Actor { get; set; } = string.Empty;
-
-    public DateTime Time { get; set; }
-
-    public string Reason { get; set; } = string.Empty;
-
-    public DateTime? PreviousStart { get; set; }
-
-    public string? RequestId { get; set; }
-
-    public static BookingEventDocument From(BookingEvent e) => new()
-    {
-        RequestId = e.RequestId,
-        State = (int)e.State,
-        Actor = e.Actor,
-        Time = e.Time.ToDateTimeUtc(),
-        Reason = e.Reason,
-        PreviousStart = e.PreviousStart?.ToDateTimeUtc(),
-    };
-
-    public BookingEvent ToDomain() => new((BookingState)State, Actor, Instant.FromDateTimeUtc(Time), Reason,
-        PreviousStart is { } p ? Instant.FromDateTimeUtc(p) : null, RequestId);
-}
-
-/// <summary>One emitted iCalendar message inside a booking document.</summary>
-public sealed class InviteDocument
-{
-    public int Ordinal { get; set; }
-
-    public int Method { get; set; }
-
-    public int Sequence { get; set; }
-
-    public string Uid { get; set; } = string.Empty;
-
-    public byte[] Content { get; set; } = [];
-
-    public DateTime CreateTime { get; set; }
-
-    public static InviteDocument From(Invite invite) => new()
-    {
-        Ordinal = invite.Ordinal,
-        Method = (int)invite.Method,
-        Sequence = invite.Sequence,
-        Uid = invite.Uid,
-        Content = invite.Content,
-        CreateTime = invite.CreateTime.ToDateTimeUtc(),
-    };
-
-    public Invite ToDomain() => new(Ordinal, (InviteMethod)Method, Sequence, Uid, Content, Instant.FromDateTimeUtc(CreateTime));
 }

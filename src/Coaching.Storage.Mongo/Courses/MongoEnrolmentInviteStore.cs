@@ -1,37 +1,8 @@
 using Coaching.Domain.Calendar;
 using Coaching.Domain.Courses;
 using MongoDB.Driver;
-using NodaTime;
 
 namespace Coaching.Storage.Mongo.Courses;
-
-/// <summary>One enrolment message in <c>enrolment_invites</c>; the id "{enrolment}:{ordinal}" makes each SEQUENCE unique.</summary>
-public sealed class EnrolmentInviteDocument
-{
-    public const string Collection = "enrolment_invites";
-
-    public string Id { get; set; } = string.Empty;
-
-    public string EnrolmentId { get; set; } = string.Empty;
-
-    public string CohortId { get; set; } = string.Empty;
-
-    public int Ordinal { get; set; }
-
-    public int Method { get; set; }
-
-    public int Sequence { get; set; }
-
-    public string Uid { get; set; } = string.Empty;
-
-    public byte[] Content { get; set; } = [];
-
-    public DateTime CreateTime { get; set; }
-
-    public string SessionsDigest { get; set; } = string.Empty;
-
-    public Invite ToDomain() => new(Ordinal, (InviteMethod)Method, Sequence, Uid, Content, Instant.FromDateTimeUtc(CreateTime));
-}
 
 /// <summary>Enrolment messages in MongoDB.</summary>
 public sealed class MongoEnrolmentInviteStore(MongoStore store) : IEnrolmentInviteStore

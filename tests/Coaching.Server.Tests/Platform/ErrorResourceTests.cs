@@ -16,7 +16,7 @@ public class ErrorResourceTests(ServerFixture server) : ServerTest(server)
         var src = Path.Combine(RepoRoot(), "src");
         var offenders = Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
-            .Where(f => !f.EndsWith($"Common{Path.DirectorySeparatorChar}DomainException.cs", StringComparison.Ordinal))
+            .Where(f => !f.EndsWith($"Common{Path.DirectorySeparatorChar}Fail.cs", StringComparison.Ordinal))
             .Where(f => System.Text.RegularExpressions.Regex.IsMatch(File.ReadAllText(f), @"new(\s+DomainException)?\(\s*ErrorKind\.FailedPrecondition"))
             .Select(f => Path.GetRelativePath(src, f))
             .ToList();

@@ -5,42 +5,6 @@ using NodaTime.Text;
 
 namespace Coaching.Storage.Mongo.Availability;
 
-/// <summary>A coach's weekly schedule in <c>weekly_schedules</c>; the id is the coach id.</summary>
-public sealed class ScheduleDocument
-{
-    public const string Collection = "weekly_schedules";
-
-    public string CoachId { get; set; } = string.Empty;
-
-    public List<WindowDocument> Windows { get; set; } = [];
-
-    public DateTime UpdateTime { get; set; }
-
-    public long Version { get; set; }
-
-    public static ScheduleDocument From(WeeklySchedule schedule) => new()
-    {
-        CoachId = schedule.CoachId,
-        Windows = [.. schedule.Windows.Select(w => new WindowDocument { Day = (int)w.Day, Start = w.Window.StartMinute, End = w.Window.EndMinute })],
-        UpdateTime = (schedule.UpdateTime ?? Instant.MinValue).ToDateTimeUtc(),
-        Version = schedule.Version,
-    };
-
-    public WeeklySchedule ToDomain() => new(CoachId,
-        [.. Windows.Select(w => new WeeklyWindow((IsoDayOfWeek)w.Day, new DayWindow(w.Start, w.End)))],
-        Instant.FromDateTimeUtc(UpdateTime), Version);
-}
-
-/// <summary>One window; <see cref="Day"/> is the ISO weekday for weekly windows and 0 inside overrides.</summary>
-public sealed class WindowDocument
-{
-    public int Day { get; set; }
-
-    public int Start { get; set; }
-
-    public int End { get; set; }
-}
-
 /// <summary>A date override in <c>date_overrides</c>; dates as ISO strings so string order is date order.</summary>
 public sealed class OverrideDocument
 {

@@ -3,13 +3,6 @@ using NodaTime;
 
 namespace Coaching.Domain.Common;
 
-/// <summary>Creates resource ids.</summary>
-public interface IIdGenerator
-{
-    /// <summary>A new id: 26 lower-case Crockford base32 characters, unique, sortable by creation time.</summary>
-    string NewId();
-}
-
 /// <summary>
 /// ULID-style ids: 48 bits of milliseconds from the injected clock followed by 80 random bits, so ids
 /// sort roughly by creation time (stable list order) and cannot be guessed.

@@ -1,50 +1,8 @@
 using Coaching.Domain.Common;
 using Coaching.Domain.Courses;
-using MongoDB.Bson;
 using NodaTime;
 
 namespace Coaching.Storage.Mongo.Courses;
-
-/// <summary>A course in <c>courses</c>.</summary>
-public sealed class CourseDocument
-{
-    public const string Collection = "courses";
-
-    public string Id { get; set; } = string.Empty;
-
-    public string Title { get; set; } = string.Empty;
-
-    public string Description { get; set; } = string.Empty;
-
-    public List<string> Outcomes { get; set; } = [];
-
-    public int SessionCount { get; set; }
-
-    public DateTime CreateTime { get; set; }
-
-    public DateTime UpdateTime { get; set; }
-
-    public long Version { get; set; }
-
-    public string? RequestScope { get; set; }
-
-    public string? RequestId { get; set; }
-
-    public string? RequestFingerprint { get; set; }
-
-    public static CourseDocument From(Course c, IdempotencyKey? key) => new()
-    {
-        Id = c.Id, Title = c.Title, Description = c.Description, Outcomes = [.. c.Outcomes], SessionCount = c.SessionCount,
-        CreateTime = c.CreateTime.ToDateTimeUtc(), UpdateTime = c.UpdateTime.ToDateTimeUtc(), Version = c.Version,
-        RequestScope = key?.Scope, RequestId = key?.RequestId, RequestFingerprint = key?.Fingerprint,
-    };
-
-    public Course ToDomain() => new()
-    {
-        Id = Id, Title = Title, Description = Description, Outcomes = Outcomes, SessionCount = SessionCount,
-        CreateTime = Instant.FromDateTimeUtc(CreateTime), UpdateTime = Instant.FromDateTimeUtc(UpdateTime), Version = Version,
-    };
-}
 
 /// <summary>
 /// A cohort, with its enrolments embedded: <see cref="Enrolled"/> (≤ capacity), <see cref="Waitlist"/> (FIFO, in the
@@ -147,64 +105,4 @@ public sealed class CohortDocument
         Enrolled.OrderBy(e => e.Arrival).Select(e => e.ToDomain(this, EnrolmentState.Enrolled, 0))
             .Concat(Waitlist.Select((e, i) => e.ToDomain(this, EnrolmentState.Waitlisted, i + 1)))
             .Concat(Withdrawn.OrderBy(e => e.Arrival).Select(e => e.ToDomain(this, EnrolmentState.Withdrawn, 0)));
-}
-
-/// <summary>A cohort session inside a cohort document.</summary>
-public sealed class SessionDocument
-{
-    public DateTime Start { get; set; }
-
-    public DateTime End { get; set; }
-
-    public string Title { get; set; } = string.Empty;
-
-    public static SessionDocument From(CohortSession s) => new() { Start = s.Start.ToDateTimeUtc(), End = s.End.ToDateTimeUtc(), Title = s.Title };
-
-    public CohortSession ToDomain() => new(Instant.FromDateTimeUtc(Start), Instant.FromDateTimeUtc(End) - Instant.FromDateTimeUtc(Start), Title);
-}
-
-/// <summary>One enrolment inside a cohort document; which array holds it is its state.</summary>
-public sealed class EntryDocument
-{
-    public string Id { get; set; } = string.Empty;
-
-    public string Client { get; set; } = string.Empty;
-
-    public string ClientName { get; set; } = string.Empty;
-
-    public string ClientEmail { get; set; } = string.Empty;
-
-    public long Arrival { get; set; }
-
-    public DateTime CreateTime { get; set; }
-
-    public DateTime UpdateTime { get; set; }
-
-    public long Version { get; set; }
-
-    public string? RequestScope { get; set; }
-
-    public string? RequestId { get; set; }
-
-    public Enrolment ToDomain(CohortDocument cohort, EnrolmentState state, int position) => new()
-    {
-        Id = Id, CourseId = cohort.CourseId, CohortId = cohort.Id, ClientId = Client, ClientName = ClientName, ClientEmail = ClientEmail,
-        State = state, Arrival = Arrival, WaitlistPosition = position,
-        CreateTime = Instant.FromDateTimeUtc(CreateTime), UpdateTime = Instant.FromDateTimeUtc(UpdateTime), Version = Version,
-    };
-
-    /// <summary>A new entry as a pipeline expression: the arrival is the cohort's counter at the moment of the update.</summary>
-    public static BsonDocument NewEntryExpression(Enrolment candidate, IdempotencyKey key) => new()
-    {
-        { "id", new BsonDocument("$literal", candidate.Id) },
-        { "client", new BsonDocument("$literal", candidate.ClientId) },
-        { "client_name", new BsonDocument("$literal", candidate.ClientName) },
-        { "client_email", new BsonDocument("$literal", candidate.ClientEmail) },
-        { "arrival", "$next_arrival" },
-        { "create_time", CohortUpdates.OrderedTime(candidate.CreateTime.ToDateTimeUtc()) },
-        { "update_time", CohortUpdates.OrderedTime(candidate.CreateTime.ToDateTimeUtc()) },
-        { "version", 1L },
-        { "request_scope", new BsonDocument("$literal", key.Scope) },
-        { "request_id", new BsonDocument("$literal", key.RequestId) },
-    };
 }
