@@ -143,7 +143,7 @@ public abstract class AvailabilityStoreContract : IAsyncLifetime
         }
 
         var page1 = await Store.ListOverridesAsync(coach, null, 2, default);
-        var page2 = await Store.ListOverridesAsync(coach, (page1[^1].StartDate, page1[^1].Id), 2, default);
+        var page2 = await Store.ListOverridesAsync(coach, OverrideCursor.After(page1[^1]), 2, default);
 
         Assert.Equal([early.Id, middle.Id, late.Id], page1.Concat(page2).Select(o => o.Id));
         Assert.Equal(early with { Windows = [] }, page1[0] with { Windows = [] });

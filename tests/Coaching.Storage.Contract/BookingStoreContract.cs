@@ -212,7 +212,7 @@ public abstract class BookingStoreContract : IAsyncLifetime
 
         var anns = await Store.ListAsync(new BookingQuery(null, "ann", [], null, null, null, 10), default);
         var active = await Store.ListAsync(new BookingQuery(coach.Id, null, [BookingState.Confirmed], null, null, null, 10), default);
-        var page2 = await Store.ListAsync(new BookingQuery(coach.Id, null, [], null, null, (a.Start, a.Id), 10), default);
+        var page2 = await Store.ListAsync(new BookingQuery(coach.Id, null, [], null, null, BookingCursor.After(a), 10), default);
         var window = await Store.ListAsync(new BookingQuery(coach.Id, null, [], Nine + Duration.FromHours(1), Nine + Duration.FromHours(3), null, 10), default);
 
         Assert.Equal([a.Id, c.Id], anns.Select(x => x.Id));

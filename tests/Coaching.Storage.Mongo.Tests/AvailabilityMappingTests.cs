@@ -63,7 +63,7 @@ public class AvailabilityMappingTests
     [Fact]
     public void Filter_OverridesAfterCursor_IsKeysetOnStartDateThenId()
     {
-        var filter = Render(AvailabilityQueries.OverridesAfter("c1", (new LocalDate(2026, 12, 5), "o9")));
+        var filter = Render(AvailabilityQueries.OverridesAfter("c1", new OverrideCursor(new LocalDate(2026, 12, 5), "o9")));
 
         Assert.Equal(BsonDocument.Parse(
             "{ coach_id: 'c1', $or: [ { start_date: { $gt: '2026-12-05' } }, { start_date: '2026-12-05', _id: { $gt: 'o9' } } ] }"), filter);

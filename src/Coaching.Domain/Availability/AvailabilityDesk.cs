@@ -63,18 +63,11 @@ public sealed class AvailabilityDesk(ICoachStore coaches, IAvailabilityStore sto
         caller.RequireActsFor(coachId, "see this coach's date overrides");
         var filter = $"overrides|{coachId}";
         var page = PageRequest.Parse(pageSize, pageToken, filter);
-        (LocalDate, string)? after = null;
-        if (page.After is { } cursor)
-        {
-            var parts = cursor.Split('|');
-            after = parts.Length == 2 && NodaTime.Text.LocalDatePattern.Iso.Parse(parts[0]) is { Success: true } date
-                ? (date.Value, parts[1])
-                : Fail.Invalid<(LocalDate, string)>("page_token", "is not a token returned by this list");
-        }
+        var after = page.After is { } cursor ? OverrideCursor.Parse(cursor) : (OverrideCursor?)null;
 
         _ = await GetCoachAsync(coachId, ct);
         var rows = await store.ListOverridesAsync(coachId, after, page.Size + 1, ct);
-        return Page.FromFetched(rows, page, o => $"{NodaTime.Text.LocalDatePattern.Iso.Format(o.StartDate)}|{o.Id}", filter);
+        return Page.FromFetched(rows, page, o => OverrideCursor.After(o).Format(), filter);
     }
 
     /// <summary>Deletes an override (the coach or an admin).</summary>

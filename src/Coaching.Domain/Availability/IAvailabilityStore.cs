@@ -23,7 +23,7 @@ public interface IAvailabilityStore
     Task<CreateResult<DateOverride>> CreateOverrideAsync(DateOverride dateOverride, IdempotencyKey? key, CancellationToken cancellationToken);
 
     /// <summary>A coach's overrides ordered by (start date, id), after the cursor, at most <paramref name="limit"/>.</summary>
-    Task<IReadOnlyList<DateOverride>> ListOverridesAsync(string coachId, (LocalDate StartDate, string Id)? after, int limit,
+    Task<IReadOnlyList<DateOverride>> ListOverridesAsync(string coachId, OverrideCursor? after, int limit,
         CancellationToken cancellationToken);
 
     /// <summary>Every override of the given coaches covering any date in <c>[first, last]</c>, in one query.</summary>

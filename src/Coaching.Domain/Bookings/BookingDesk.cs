@@ -96,19 +96,10 @@ public sealed class BookingDesk(ICoachStore coaches, SlotContextLoader slotConte
         var states = request.States.Distinct().Order().ToList();
         var filter = $"bookings|{coachId}|{clientId}|{string.Join(',', states)}|{request.StartFrom}|{request.StartBefore}";
         var page = PageRequest.Parse(request.PageSize, request.PageToken, filter);
-        (Instant, string)? after = null;
-        if (page.After is { } cursor)
-        {
-            var parts = cursor.Split('|');
-            after = parts.Length == 2 && long.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks)
-                ? (Instant.FromUnixTimeTicks(ticks), parts[1])
-                : Fail.Invalid<(Instant, string)>("page_token", "is not a token returned by this list");
-        }
+        var after = page.After is { } cursor ? BookingCursor.Parse(cursor) : (BookingCursor?)null;
 
-        var rows = await store.ListAsync(new BookingQuery(coachId, clientId, states, request.StartFrom, request.StartBefore, after, page.Size + 1), ct)
-            ;
-        return Page.FromFetched(rows, page,
-            b => $"{b.Start.ToUnixTimeTicks().ToString(System.Globalization.CultureInfo.InvariantCulture)}|{b.Id}", filter);
+        var rows = await store.ListAsync(new BookingQuery(coachId, clientId, states, request.StartFrom, request.StartBefore, after, page.Size + 1), ct);
+        return Page.FromFetched(rows, page, b => BookingCursor.After(b).Format(), filter);
     }
 
     /// <summary>Confirms a pending booking (the coach or an admin).</summary>

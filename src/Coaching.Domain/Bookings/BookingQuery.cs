@@ -9,5 +9,5 @@ public sealed record BookingQuery(
     IReadOnlyCollection<BookingState> States,
     Instant? StartFrom,
     Instant? StartBefore,
-    (Instant Start, string Id)? After,
+    BookingCursor? After,
     int Limit);

@@ -33,8 +33,7 @@ public sealed class CoachDesk(ICoachStore store, IClock clock, IIdGenerator ids)
         var normalised = Specialty.Filter(specialty, "specialty");
         var filter = $"coaches|{normalised}|{includeInactive}";
         var page = PageRequest.Parse(pageSize, pageToken, filter);
-        var rows = await store.ListCoachesAsync(new CoachQuery(normalised, includeInactive, page.After, page.Size + 1), ct)
-            ;
+        var rows = await store.ListCoachesAsync(new CoachQuery(normalised, includeInactive, page.After, page.Size + 1), ct);
         return Page.FromFetched(rows, page, c => c.Id, filter);
     }
 

@@ -224,13 +224,9 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBookedT
 
         var filter = $"enrolments|{cohortId}|{clientId}|{state}";
         var page = PageRequest.Parse(pageSize, pageToken, filter);
-        if (page.After is { } cursor && !EnrolmentOrder.IsKey(cursor))
-        {
-            Fail.Invalid("page_token", "is not a token returned by this list");
-        }
-
-        var rows = await store.ListEnrolmentsAsync(new EnrolmentQuery(cohortId, clientId, state, page.After, page.Size + 1), ct);
-        return Page.FromFetched(rows, page, EnrolmentOrder.Key, filter);
+        var after = page.After is { } cursor ? EnrolmentCursor.Parse(cursor) : (EnrolmentCursor?)null;
+        var rows = await store.ListEnrolmentsAsync(new EnrolmentQuery(cohortId, clientId, state, after, page.Size + 1), ct);
+        return Page.FromFetched(rows, page, e => EnrolmentCursor.Of(e).Format(), filter);
     }
 
     /// <summary>Withdraws an enrolment (its client or an admin); the first waitlisted person takes the seat atomically.</summary>

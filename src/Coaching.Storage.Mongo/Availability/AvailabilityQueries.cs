@@ -1,3 +1,4 @@
+using Coaching.Domain.Availability;
 using Coaching.Storage.Mongo.Coaches;
 using MongoDB.Driver;
 using NodaTime;
@@ -30,7 +31,7 @@ public static class AvailabilityQueries
             .Set(d => d.UpdateTime, next.UpdateTime)
             .Set(d => d.Version, next.Version);
 
-    public static FilterDefinition<OverrideDocument> OverridesAfter(string coachId, (LocalDate StartDate, string Id)? after)
+    public static FilterDefinition<OverrideDocument> OverridesAfter(string coachId, OverrideCursor? after)
     {
         var mine = O.Eq(d => d.CoachId, coachId);
         if (after is not { } a)

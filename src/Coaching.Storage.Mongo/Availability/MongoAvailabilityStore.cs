@@ -61,7 +61,7 @@ public sealed class MongoAvailabilityStore(MongoStore store) : IAvailabilityStor
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<DateOverride>> ListOverridesAsync(string coachId, (LocalDate StartDate, string Id)? after, int limit,
+    public async Task<IReadOnlyList<DateOverride>> ListOverridesAsync(string coachId, OverrideCursor? after, int limit,
         CancellationToken cancellationToken)
     {
         var documents = await store.Overrides.Find(AvailabilityQueries.OverridesAfter(coachId, after))
@@ -83,8 +83,7 @@ public sealed class MongoAvailabilityStore(MongoStore store) : IAvailabilityStor
     /// <inheritdoc />
     public async Task<bool> DeleteOverrideAsync(string coachId, string overrideId, CancellationToken cancellationToken)
     {
-        var result = await store.Overrides.DeleteOneAsync(AvailabilityQueries.Override(coachId, overrideId), cancellationToken)
-            ;
+        var result = await store.Overrides.DeleteOneAsync(AvailabilityQueries.Override(coachId, overrideId), cancellationToken);
         return result.DeletedCount == 1;
     }
 }

@@ -212,8 +212,8 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
         var cohorts = await store.Cohorts.Find(filter).ToListAsync(cancellationToken);
         return [.. cohorts.SelectMany(c => c.Enrolments())
             .Where(e => (query.ClientId is null || e.ClientId == query.ClientId) && (query.State is null || e.State == query.State))
-            .OrderBy(EnrolmentOrder.Key, StringComparer.Ordinal)
-            .Where(e => query.AfterKey is null || string.CompareOrdinal(EnrolmentOrder.Key(e), query.AfterKey) > 0)
+            .OrderBy(EnrolmentCursor.Of)
+            .Where(e => query.After is not { } after || EnrolmentCursor.Of(e) > after)
             .Take(query.Limit)];
     }
 

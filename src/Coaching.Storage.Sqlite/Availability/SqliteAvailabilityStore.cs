@@ -80,7 +80,7 @@ public sealed class SqliteAvailabilityStore(SqliteDatabase database) : IAvailabi
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<DateOverride>> ListOverridesAsync(string coachId, (LocalDate StartDate, string Id)? after, int limit,
+    public async Task<IReadOnlyList<DateOverride>> ListOverridesAsync(string coachId, OverrideCursor? after, int limit,
         CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

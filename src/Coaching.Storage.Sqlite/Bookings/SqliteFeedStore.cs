@@ -21,8 +21,7 @@ public sealed class SqliteFeedStore(SqliteDatabase database) : IFeedStore
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         using var select = connection.Command("SELECT owner, generation, token_hash, rotate_time FROM feeds WHERE owner = $o").With("$o", owner);
-        var rows = await select.ListAsync(r => new FeedRecord(r.GetString(0), r.GetInt32(1), r.GetString(2), r.GetInstant(3)), cancellationToken)
-            ;
+        var rows = await select.ListAsync(r => new FeedRecord(r.GetString(0), r.GetInt32(1), r.GetString(2), r.GetInstant(3)), cancellationToken);
         return rows.Count == 0 ? null : rows[0];
     }
 

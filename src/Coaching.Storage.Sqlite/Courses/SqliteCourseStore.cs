@@ -193,8 +193,7 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
             $"SELECT {EnrolmentColumns}, e.request_fingerprint FROM enrolments e WHERE e.request_scope = $s AND e.request_id = $r", transaction)
             .With("$s", key.Scope).With("$r", key.RequestId))
         {
-            var seen = await byKey.ListAsync(r => (Enrolment: ReadEnrolment(r), Fingerprint: r.GetString(r.FieldCount - 1)), cancellationToken)
-                ;
+            var seen = await byKey.ListAsync(r => (Enrolment: ReadEnrolment(r), Fingerprint: r.GetString(r.FieldCount - 1)), cancellationToken);
             if (seen.Count > 0)
             {
                 return new EnrolOutcome.RequestSeen(seen[0].Fingerprint, seen[0].Enrolment);
@@ -255,7 +254,6 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
     /// <inheritdoc />
     public async Task<IReadOnlyList<Enrolment>> ListEnrolmentsAsync(EnrolmentQuery query, CancellationToken cancellationToken)
     {
-        var after = (query.AfterKey ?? "0|0|").Split('|');
         await using var connection = await database.OpenAsync(cancellationToken);
         using var select = connection.Command(
             $"""
@@ -265,9 +263,8 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
              ORDER BY e.state, e.arrival, e.id LIMIT $limit
              """)
             .With("$cohort", query.CohortId).With("$client", query.ClientId).With("$state", query.State is { } s ? (long)s : null)
-            .With("$after_state", long.Parse(after[0], System.Globalization.CultureInfo.InvariantCulture))
-            .With("$after_arrival", long.Parse(after[1], System.Globalization.CultureInfo.InvariantCulture))
-            .With("$after_id", after.Length > 2 ? after[2] : string.Empty).With("$limit", query.Limit);
+            .With("$after_state", (long)(query.After?.State ?? 0)).With("$after_arrival", query.After?.Arrival ?? 0)
+            .With("$after_id", query.After?.Id ?? string.Empty).With("$limit", query.Limit);
         return await select.ListAsync(ReadEnrolment, cancellationToken);
     }
 

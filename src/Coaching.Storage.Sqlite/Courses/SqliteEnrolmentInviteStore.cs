@@ -46,8 +46,7 @@ public sealed class SqliteEnrolmentInviteStore(SqliteDatabase database) : IEnrol
              SELECT i.enrolment_id, i.method, i.sequence, i.sessions_digest FROM enrolment_invites i
              WHERE {where} AND i.ordinal = (SELECT max(j.ordinal) FROM enrolment_invites j WHERE j.enrolment_id = i.enrolment_id)
              """).With(parameter, value);
-        var rows = await select.ListAsync(r => (r.GetString(0), new LastInvite((InviteMethod)r.GetInt64(1), r.GetInt32(2), r.GetString(3))), cancellationToken)
-            ;
+        var rows = await select.ListAsync(r => (r.GetString(0), new LastInvite((InviteMethod)r.GetInt64(1), r.GetInt32(2), r.GetString(3))), cancellationToken);
         return rows.ToDictionary(r => r.Item1, r => r.Item2);
     }
 }
