@@ -6,8 +6,9 @@ using NodaTime;
 namespace Coaching.Domain.Availability;
 
 /// <summary>
-/// Use cases for weekly hours, date overrides, open slots and cross-coach search. A slot listing reads the
-/// coach, offering, schedule, overrides and busy time in parallel (one round trip of latency, one query each).
+/// Use cases for weekly hours, date overrides, open slots and cross-coach search. A slot listing reads the coach and the
+/// offering together, then the schedule, overrides and committed time together (<see cref="SlotContextLoader"/>): two round
+/// trips of latency, one query each.
 /// </summary>
 public sealed class AvailabilityDesk(ICoachStore coaches, IAvailabilityStore store, SlotContextLoader slotContexts, IClock clock, IIdGenerator ids)
 {
@@ -30,7 +31,7 @@ public sealed class AvailabilityDesk(ICoachStore coaches, IAvailabilityStore sto
 
     /// <summary>Replaces the coach's weekly hours (the coach or an admin).</summary>
     public async Task<(Coach Coach, WeeklySchedule Schedule)> UpdateWeeklyScheduleAsync(Caller caller, string coachId,
-        IReadOnlyList<(int Weekday, int StartH, int StartM, int EndH, int EndM)> windows, string? etag, CancellationToken ct)
+        IReadOnlyList<WindowInput> windows, string? etag, CancellationToken ct)
     {
         caller.RequireActsFor(coachId, "change this coach's hours");
         var validated = WeeklySchedule.Validate(windows);

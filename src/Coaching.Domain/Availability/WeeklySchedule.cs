@@ -33,7 +33,7 @@ public sealed record WeeklySchedule(string CoachId, IReadOnlyList<WeeklyWindow> 
 
     /// <summary>Validates raw windows (weekday 1..7 = Monday..Sunday) and builds the replacement schedule.</summary>
     /// <exception cref="DomainException">INVALID_ARGUMENT naming each bad window.</exception>
-    public static IReadOnlyList<WeeklyWindow> Validate(IReadOnlyList<(int Weekday, int StartH, int StartM, int EndH, int EndM)> raw)
+    public static IReadOnlyList<WeeklyWindow> Validate(IReadOnlyList<WindowInput> raw)
     {
         const string field = "weekly_schedule.windows";
         var v = new Violations();

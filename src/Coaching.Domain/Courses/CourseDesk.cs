@@ -175,7 +175,6 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBookedT
         return enrolment;
     }
 
-    /// <summary>A cohort's enrolments (admins), or the caller's own across cohorts (<paramref name="cohortId"/> null).</summary>
     /// <summary>Every iCalendar message sent for an enrolment (its client or an admin).</summary>
     /// <remarks>A coach who teaches the cohort is a party to its sessions and may read them too.</remarks>
     public async Task<IReadOnlyList<Calendar.Invite>> ListInvitesAsync(Caller caller, string courseId, string cohortId, string enrolmentId, CancellationToken ct)

@@ -41,8 +41,8 @@ internal static class AvailabilityMapper
         return DateTimeZoneProviders.Tzdb.GetZoneOrNull(id) ?? Fail.Invalid<DateTimeZone>("viewer_time_zone", $"'{Text.Excerpt(id)}' is not an IANA time zone id");
     }
 
-    public static IReadOnlyList<(int, int, int, int, int)> ToRawWindows(Proto.WeeklySchedule schedule) =>
-        [.. schedule.Windows.Select(w => ((int)w.Weekday, w.StartTime?.Hours ?? -1, w.StartTime?.Minutes ?? -1, w.EndTime?.Hours ?? -1, w.EndTime?.Minutes ?? -1))];
+    public static IReadOnlyList<WindowInput> ToRawWindows(Proto.WeeklySchedule schedule) =>
+        [.. schedule.Windows.Select(w => new WindowInput((int)w.Weekday, w.StartTime?.Hours ?? -1, w.StartTime?.Minutes ?? -1, w.EndTime?.Hours ?? -1, w.EndTime?.Minutes ?? -1))];
 
     public static Proto.WeeklySchedule ToProto(WeeklySchedule schedule, string timeZone) => new()
     {
