@@ -6,9 +6,9 @@ using NodaTime;
 namespace Coaching.Domain.Availability;
 
 /// <summary>
-/// Use cases for weekly hours, date overrides, open slots and cross-coach search. A slot listing reads the coach and the
-/// offering together, then the schedule, overrides and committed time together (<see cref="SlotContextLoader"/>): two round
-/// trips of latency, one query each.
+/// Use cases for weekly hours, date overrides, open slots and cross-coach search. A slot listing reads the coach, the offering,
+/// the schedule, the overrides and the committed time together (<see cref="SlotContextLoader"/>): one round trip of latency,
+/// one query each.
 /// </summary>
 public sealed class AvailabilityDesk(ICoachStore coaches, IAvailabilityStore store, SlotContextLoader slotContexts, IClock clock, IIdGenerator ids)
 {
@@ -87,14 +87,12 @@ public sealed class AvailabilityDesk(ICoachStore coaches, IAvailabilityStore sto
         CheckRange(start, end, MaxSlotRange);
         var coachTask = GetCoachAsync(coachId, ct);
         var offeringTask = coaches.GetOfferingAsync(coachId, offeringId, ct);
+        var contextTask = slotContexts.LoadAsync([coachId], start, end, ct);
         var coach = await coachTask;
         var offering = await offeringTask ?? Fail.NotFound<Offering>(ResourceNames.Offering(coachId, offeringId));
-        if (!coach.Active)
-        {
-            throw Fail.Precondition("COACH_INACTIVE", $"{coach.Name} does not take bookings at the moment.", coach.Name);
-        }
+        coach.EnsureTakesBookings();
 
-        var context = await slotContexts.LoadAsync([coach.Id], start, end, ct);
+        var context = await contextTask;
         var step = SlotCalculator.DefaultStep(offering);
         var result = SlotCalculator.Compute(context.QueryFor(coach, offering), start, end, clock.GetCurrentInstant(), step);
         return new OfferingSlots(coach, offering, result, step);

@@ -221,10 +221,7 @@ public sealed class BookingDesk(ICoachStore coaches, SlotContextLoader slotConte
         var contextTask = slotContexts.LoadAsync([coachId], start, start + Duration.FromMinutes(1), ct);
         var coach = await coachTask ?? Fail.NotFound<Coach>(ResourceNames.Coach(coachId));
         var offering = await offeringTask ?? Fail.NotFound<Offering>(ResourceNames.Offering(coachId, offeringId));
-        if (!coach.Active)
-        {
-            throw BookingErrors.CoachInactive(coach.Name);
-        }
+        coach.EnsureTakesBookings();
 
         return (coach, offering, (await contextTask).QueryFor(coach, offering));
     }

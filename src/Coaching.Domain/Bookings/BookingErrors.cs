@@ -37,9 +37,5 @@ public static class BookingErrors
     public static DomainException NotStartedYet(string bookingName) => Precondition("SESSION_NOT_STARTED",
         "The session has not started yet.", bookingName);
 
-    /// <summary>The coach takes no bookings at the moment.</summary>
-    public static DomainException CoachInactive(string coachName) => Precondition("COACH_INACTIVE",
-        "The coach does not take bookings at the moment.", coachName);
-
     private static DomainException Precondition(string reason, string message, string resource) => Fail.Precondition(reason, message, resource);
 }

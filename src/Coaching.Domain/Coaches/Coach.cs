@@ -103,4 +103,14 @@ public sealed record Coach
             coach.TimeZoneId.Length == 0 ? "is required" : $"'{Text.Excerpt(coach.TimeZoneId)}' is not an IANA time zone id");
         v.ThrowIfAny();
     }
+
+    /// <summary>Refuses slots and bookings while the coach is inactive.</summary>
+    /// <exception cref="DomainException">FAILED_PRECONDITION COACH_INACTIVE.</exception>
+    public void EnsureTakesBookings()
+    {
+        if (!Active)
+        {
+            throw Fail.Precondition("COACH_INACTIVE", $"{Name} does not take bookings at the moment.", Name);
+        }
+    }
 }
