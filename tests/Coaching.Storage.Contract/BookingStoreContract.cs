@@ -70,8 +70,8 @@ public abstract class BookingStoreContract : IAsyncLifetime
         Assert.Equal(booking with { History = [] }, read! with { History = [] });
         Assert.Equal(booking.History, read.History);
         var interval = Assert.Single(busy).Busy;
-        Assert.Equal(Nine - Duration.FromMinutes(10), interval.Start);
-        Assert.Equal(Nine + Duration.FromMinutes(65), interval.End);
+        Assert.Equal(Nine - Duration.FromMinutes(10), interval.Block.Start);
+        Assert.Equal(Nine + Duration.FromMinutes(65), interval.Block.End);
         Assert.Equal(booking.Id, interval.BookingId);
     }
 

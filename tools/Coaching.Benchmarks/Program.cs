@@ -52,7 +52,7 @@ public class SlotBenchmarks
             var day = Start.InZone(London).Date.PlusDays(random.Next(90));
             var local = day.At(new LocalTime(9 + random.Next(8), random.Next(4) * 15));
             var start = local.InZoneLeniently(London).ToInstant();
-            busy.Add(new BusyInterval(start - Duration.FromMinutes(10), start + Duration.FromMinutes(DurationMinutes + 5), start,
+            busy.Add(new BusyInterval(new Interval(start - Duration.FromMinutes(10), start + Duration.FromMinutes(DurationMinutes + 5)), start,
                 i % 3 == 0 ? "o1" : "o2"));
         }
 

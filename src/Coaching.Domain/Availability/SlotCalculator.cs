@@ -136,7 +136,7 @@ public static class SlotCalculator
             }
 
             _stretches = Merge(hours);
-            _busy = Merge([.. query.Busy.Select(b => (b.Start, b.End))]);
+            _busy = Merge([.. query.Busy.Select(b => (b.Block.Start, b.Block.End))]);
             (_days, _weeks) = CountSessions(query, zone);
             _earliest = now + query.Offering.MinimumNotice;
             _latest = now + query.Offering.BookingHorizon;

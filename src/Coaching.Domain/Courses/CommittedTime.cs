@@ -15,6 +15,6 @@ public sealed class CommittedTime(IBookedTimeReader bookings, ICourseStore cours
         var teaching = courses.ListTeachingAsync(coachIds, rangeStart, rangeEnd, cancellationToken);
         await Task.WhenAll(booked, teaching);
         return [.. await booked,
-            .. (await teaching).Select(t => (t.CoachId, new BusyInterval(t.Session.Start, t.Session.End, t.Session.Start, null)))];
+            .. (await teaching).Select(t => (t.CoachId, new BusyInterval(new Interval(t.Session.Start, t.Session.End), t.Session.Start, null)))];
     }
 }

@@ -269,7 +269,7 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBookedT
         var busy = await bookingsBusy.ListBookedAsync(cohort.CoachIds, from, to, ct);
         foreach (var (coachId, interval) in busy)
         {
-            if (cohort.Sessions.Any(s => s.Start < interval.End && interval.Start < s.End))
+            if (cohort.Sessions.Any(s => s.Start < interval.Block.End && interval.Block.Start < s.End))
             {
                 throw CourseErrors.SessionConflict(cohort.Name, coachId);
             }

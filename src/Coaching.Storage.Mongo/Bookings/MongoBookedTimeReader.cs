@@ -15,7 +15,7 @@ public sealed class MongoBookedTimeReader(MongoStore store) : IBookedTimeReader
         var documents = await store.Bookings.Find(BookingQueries.Busy(coachIds, rangeStart, rangeEnd))
             .Project(d => new { d.Id, d.CoachId, d.BlockStart, d.BlockEnd, d.StartTime, d.OfferingId })
             .ToListAsync(cancellationToken);
-        return documents.ConvertAll(d => (d.CoachId, new BusyInterval(Instant.FromDateTimeUtc(d.BlockStart),
-            Instant.FromDateTimeUtc(d.BlockEnd), Instant.FromDateTimeUtc(d.StartTime), (string?)d.OfferingId, (string?)d.Id)));
+        return documents.ConvertAll(d => (d.CoachId, new BusyInterval(new Interval(Instant.FromDateTimeUtc(d.BlockStart),
+            Instant.FromDateTimeUtc(d.BlockEnd)), Instant.FromDateTimeUtc(d.StartTime), (string?)d.OfferingId, (string?)d.Id)));
     }
 }

@@ -23,6 +23,6 @@ public sealed class SqliteBookedTimeReader(SqliteDatabase database) : IBookedTim
             .With("$ids", JsonSerializer.Serialize(coachIds)).With("$start", rangeStart).With("$end", rangeEnd)
             .With("$lowest", rangeStart - Offering.LongestBlock); // bounds the index range scan
         return await select.ListAsync(r => (r.GetString(0),
-            new BusyInterval(r.GetInstant(1), r.GetInstant(2), r.GetInstant(3), r.GetString(4), r.GetString(5))), cancellationToken);
+            new BusyInterval(new Interval(r.GetInstant(1), r.GetInstant(2)), r.GetInstant(3), r.GetString(4), r.GetString(5))), cancellationToken);
     }
 }

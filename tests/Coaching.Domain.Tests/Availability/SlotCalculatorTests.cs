@@ -52,7 +52,7 @@ public class SlotCalculatorTests
     public void BusyTime_BlocksSlotsWhoseBufferedIntervalOverlaps()
     {
         // Existing booking 10:00-11:00 with its buffers blocks 09:50-11:10; the new offering has 10 min buffers too.
-        var busy = new BusyInterval(Instant.FromUtc(2026, 12, 7, 9, 50), Instant.FromUtc(2026, 12, 7, 11, 10), Instant.FromUtc(2026, 12, 7, 10, 0), "other");
+        var busy = new BusyInterval(new Interval(Instant.FromUtc(2026, 12, 7, 9, 50), Instant.FromUtc(2026, 12, 7, 11, 10)), Instant.FromUtc(2026, 12, 7, 10, 0), "other");
         var query = Query("Europe/London", Weekly((IsoDayOfWeek.Monday, "09:00", "13:00")), Offering(30, 10, 10), busy: [busy]);
 
         var slots = LocalSlots(query, Monday, 15);
@@ -89,8 +89,8 @@ public class SlotCalculatorTests
     [Fact]
     public void DailyCap_RemovesTheDayAndSaysSo_OtherOfferingsDoNotCount()
     {
-        var mine = new BusyInterval(Instant.FromUtc(2026, 12, 7, 9, 0), Instant.FromUtc(2026, 12, 7, 10, 0), Instant.FromUtc(2026, 12, 7, 9, 0), "o1");
-        var other = new BusyInterval(Instant.FromUtc(2026, 12, 8, 9, 0), Instant.FromUtc(2026, 12, 8, 10, 0), Instant.FromUtc(2026, 12, 8, 9, 0), "o2");
+        var mine = new BusyInterval(new Interval(Instant.FromUtc(2026, 12, 7, 9, 0), Instant.FromUtc(2026, 12, 7, 10, 0)), Instant.FromUtc(2026, 12, 7, 9, 0), "o1");
+        var other = new BusyInterval(new Interval(Instant.FromUtc(2026, 12, 8, 9, 0), Instant.FromUtc(2026, 12, 8, 10, 0)), Instant.FromUtc(2026, 12, 8, 9, 0), "o2");
         var query = Query("Europe/London", Every("09:00", "12:00"), Offering(60, dailyCap: 1), busy: [mine, other]);
 
         var result = SlotCalculator.Compute(query, Instant.FromUtc(2026, 12, 7, 0, 0), Instant.FromUtc(2026, 12, 9, 0, 0), LongAgo, Duration.FromMinutes(60));
@@ -103,7 +103,7 @@ public class SlotCalculatorTests
     public void WeeklyCap_CountsTheWholeIsoWeek()
     {
         // Two sessions on Monday 7 Dec; cap 2 per week closes Tue..Sun of that week, and the next week is open again.
-        var busy = new[] { 9, 10 }.Select(h => new BusyInterval(Instant.FromUtc(2026, 12, 7, h, 0), Instant.FromUtc(2026, 12, 7, h + 1, 0),
+        var busy = new[] { 9, 10 }.Select(h => new BusyInterval(new Interval(Instant.FromUtc(2026, 12, 7, h, 0), Instant.FromUtc(2026, 12, 7, h + 1, 0)),
             Instant.FromUtc(2026, 12, 7, h, 0), "o1")).ToList();
         var query = Query("Europe/London", Every("09:00", "12:00"), Offering(60, weeklyCap: 2), busy: busy);
 
@@ -116,7 +116,7 @@ public class SlotCalculatorTests
     [Fact]
     public void DayStatuses_NoHoursAndFullyBooked()
     {
-        var busy = new BusyInterval(Instant.FromUtc(2026, 12, 7, 9, 0), Instant.FromUtc(2026, 12, 7, 10, 0), Instant.FromUtc(2026, 12, 7, 9, 0), "o2");
+        var busy = new BusyInterval(new Interval(Instant.FromUtc(2026, 12, 7, 9, 0), Instant.FromUtc(2026, 12, 7, 10, 0)), Instant.FromUtc(2026, 12, 7, 9, 0), "o2");
         var query = Query("Europe/London", Weekly((IsoDayOfWeek.Monday, "09:00", "10:00")), Offering(60), busy: [busy]);
 
         var result = SlotCalculator.Compute(query, Instant.FromUtc(2026, 12, 7, 0, 0), Instant.FromUtc(2026, 12, 9, 0, 0), LongAgo, Duration.FromMinutes(60));

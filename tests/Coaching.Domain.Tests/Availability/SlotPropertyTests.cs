@@ -113,7 +113,7 @@ public class SlotPropertyTests
         gen.Sample((c, busyHours, dailyCap, weeklyCap) =>
         {
             var busy = busyHours.Select((h, i) => c.Start + Duration.FromHours((i * 7) + h))
-                .Select(b => new BusyInterval(b, b + Duration.FromMinutes(50), b, "o1")).ToList();
+                .Select(b => new BusyInterval(new Interval(b, b + Duration.FromMinutes(50)), b, "o1")).ToList();
             var query = Query(c.ZoneId, c.Schedule, Offering(c.DurationMinutes, noticeMinutes: c.NoticeMinutes, horizonDays: c.HorizonDays,
                 dailyCap: dailyCap, weeklyCap: weeklyCap), busy: busy);
             var step = SlotCalculator.DefaultStep(query.Offering);
