@@ -157,6 +157,16 @@ public sealed record Booking
     /// <exception cref="DomainException">INVALID_STATE_TRANSITION unless CONFIRMED; SESSION_NOT_STARTED before its start.</exception>
     public Booking MarkNoShow(string actor, Instant at) => Attended(BookingState.NoShow, "marked as a no-show", actor, at);
 
+    /// <summary>Refuses a client's own cancel or move once <paramref name="cutoff"/> before the start has passed.</summary>
+    /// <exception cref="DomainException">FAILED_PRECONDITION CANCELLATION_WINDOW_CLOSED.</exception>
+    public void EnsureClientMayChange(Duration cutoff, Instant now)
+    {
+        if (now > Start - cutoff)
+        {
+            throw BookingErrors.CancellationWindowClosed(Name);
+        }
+    }
+
     /// <summary>Refuses a move unless the booking still holds its time.</summary>
     /// <exception cref="DomainException">INVALID_STATE_TRANSITION unless PENDING or CONFIRMED.</exception>
     public void EnsureMovable() => RequireState("rescheduled", BookingState.Pending, BookingState.Confirmed);

@@ -333,18 +333,12 @@ public sealed class BookingDesk(ICoachStore coaches, SlotContextLoader slotConte
 
     private static void RequireCoachSide(Caller caller, Booking booking, string action) => caller.RequireActsFor(booking.CoachId, action);
 
-    // A deleted offering keeps no cut-off; clients may then still change the booking until it starts.
+    // Only clients are held to the cut-off; a deleted offering keeps none, so they may then change the booking until it starts.
     private static void RequireClientCutoff(Caller caller, Booking booking, Offering? offering, Instant now)
     {
-        if (caller.Role != Role.Client)
+        if (caller.Role == Role.Client)
         {
-            return;
-        }
-
-        var cutoff = offering?.CancellationCutoff ?? Duration.Zero;
-        if (now > booking.Start - cutoff)
-        {
-            throw BookingErrors.CancellationWindowClosed(booking.Name);
+            booking.EnsureClientMayChange(offering?.CancellationCutoff ?? Duration.Zero, now);
         }
     }
 

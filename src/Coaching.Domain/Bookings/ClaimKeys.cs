@@ -25,13 +25,13 @@ public static class ClaimKeys
         var date = booking.Start.InZone(coachZone).Date;
         if (offering.DailyCap > 0)
         {
-            caps.Add(new CapFamily($"{offering.Id}|day|{Date.Format(date)}", offering.DailyCap, "BOOKING_LIMIT_REACHED"));
+            caps.Add(new CapFamily($"{offering.Id}|day|{Date.Format(date)}", offering.DailyCap));
         }
 
         if (offering.WeeklyCap > 0)
         {
             var (year, week) = IsoWeeks.Of(date);
-            caps.Add(new CapFamily($"{offering.Id}|week|{year}-W{week:D2}", offering.WeeklyCap, "BOOKING_LIMIT_REACHED"));
+            caps.Add(new CapFamily($"{offering.Id}|week|{year}-W{week:D2}", offering.WeeklyCap));
         }
 
         return new BookingClaims(cells, caps);

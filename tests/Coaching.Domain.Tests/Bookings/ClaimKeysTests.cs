@@ -102,7 +102,7 @@ public class ClaimKeysTests
     [Fact]
     public void PickSeats_FirstFreeSeatPerFamily_OrTheFullFamily()
     {
-        CapFamily day = new("o1|day|2026-12-07", 2, "BOOKING_LIMIT_REACHED"), week = new("o1|week|2026-W50", 3, "BOOKING_LIMIT_REACHED");
+        CapFamily day = new("o1|day|2026-12-07", 2), week = new("o1|week|2026-W50", 3);
 
         var (seats, full) = ClaimKeys.PickSeats([day, week], new HashSet<string> { "o1|day|2026-12-07|0", "o1|week|2026-W50|1" });
         var (none, which) = ClaimKeys.PickSeats([day, week], new HashSet<string> { "o1|day|2026-12-07|0", "o1|day|2026-12-07|1" });
