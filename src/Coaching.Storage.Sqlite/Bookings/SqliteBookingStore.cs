@@ -186,28 +186,14 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
         return null;
     }
 
-    private static async Task ReleaseAsync(SqliteConnection connection, SqliteTransaction transaction, string bookingId, CancellationToken ct)
-    {
-        using var release = connection.Command("DELETE FROM claims WHERE booking_id = $id", transaction).With("$id", bookingId);
-        await release.ExecuteNonQueryAsync(ct);
-    }
+    private static Task ReleaseAsync(SqliteConnection connection, SqliteTransaction transaction, string bookingId, CancellationToken ct) =>
+        ClaimRows.ReleaseAsync(connection, transaction, ClaimRows.Owner.Booking, bookingId, ct);
 
     /// <summary>Inserts the cells and one free seat per cap family; SlotTaken or CapFull (nothing committed) when refused.</summary>
     private static async Task<BookingWrite?> ClaimAsync(SqliteConnection connection, SqliteTransaction transaction, Booking booking, BookingClaims claims,
         CancellationToken ct)
     {
-        using var insert = connection.Command("INSERT INTO claims (claim, booking_id) VALUES ($claim, $booking)", transaction);
-        var claim = insert.Parameters.AddWithValue("$claim", string.Empty);
-        insert.Parameters.AddWithValue("$booking", booking.Id);
-        try
-        {
-            foreach (var cell in claims.Cells)
-            {
-                claim.Value = cell;
-                await insert.ExecuteNonQueryAsync(ct);
-            }
-        }
-        catch (SqliteException e) when (e.IsUniqueViolation())
+        if (!await ClaimRows.TryInsertAsync(connection, transaction, ClaimRows.Owner.Booking, booking.Id, claims.Cells, ct))
         {
             return new BookingWrite.SlotTaken();
         }
@@ -227,13 +213,10 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
             return new BookingWrite.CapFull(full!);
         }
 
-        foreach (var seat in seats)
-        {
-            claim.Value = seat;
-            await insert.ExecuteNonQueryAsync(ct);
-        }
-
-        return null;
+        // The seats were free under the write lock; a failure here would be a bug, not a race.
+        return await ClaimRows.TryInsertAsync(connection, transaction, ClaimRows.Owner.Booking, booking.Id, seats, ct)
+            ? null
+            : throw new InvalidOperationException($"A free cap seat of {booking.Name} was taken under the write lock.");
     }
 
     private static SqliteCommand Bind(SqliteCommand command, Booking b) => command

@@ -376,28 +376,8 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
     /// </summary>
     private static async Task<bool> ClaimAsync(SqliteConnection connection, SqliteTransaction transaction, Cohort cohort, CancellationToken ct)
     {
-        using (var release = connection.Command("DELETE FROM claims WHERE cohort_id = $id", transaction).With("$id", cohort.Id))
-        {
-            await release.ExecuteNonQueryAsync(ct);
-        }
-
-        using var insert = connection.Command("INSERT INTO claims (claim, cohort_id) VALUES ($claim, $cohort)", transaction);
-        var claim = insert.Parameters.AddWithValue("$claim", string.Empty);
-        insert.Parameters.AddWithValue("$cohort", cohort.Id);
-        try
-        {
-            foreach (var cell in cohort.TimeClaims)
-            {
-                claim.Value = cell;
-                await insert.ExecuteNonQueryAsync(ct);
-            }
-        }
-        catch (SqliteException e) when (e.IsUniqueViolation())
-        {
-            return false;
-        }
-
-        return true;
+        await ClaimRows.ReleaseAsync(connection, transaction, ClaimRows.Owner.Cohort, cohort.Id, ct);
+        return await ClaimRows.TryInsertAsync(connection, transaction, ClaimRows.Owner.Cohort, cohort.Id, cohort.TimeClaims, ct);
     }
 
     private static async Task WriteTeachingAsync(SqliteConnection connection, SqliteTransaction transaction, Cohort cohort, CancellationToken ct)
