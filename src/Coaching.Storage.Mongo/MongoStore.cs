@@ -60,16 +60,30 @@ public sealed class MongoStore : IStoreHealth, IStoreInitializer
     internal IMongoCollection<EnrolmentRequestDocument> EnrolmentRequests { get; }
 
     /// <summary>Connects from a URI whose path names the database (default database "coaching").</summary>
-    public static MongoStore Connect(string uri)
+    public static MongoStore Connect(string uri, string? databaseName = null)
     {
         var url = MongoUrl.Create(uri);
+        var client = new MongoClient(ClientSettings(url));
+        return new MongoStore(client.GetDatabase(databaseName ?? (string.IsNullOrEmpty(url.DatabaseName) ? "coaching" : url.DatabaseName)));
+    }
+
+    /// <summary>
+    /// The client settings every store uses. Writes wait for a majority of the replica set, journaled, so a change acknowledged
+    /// to a caller survives a primary step-down, and are retried once by the driver on a network error or election (each create
+    /// carries a request id, so a retried insert is answered with the original). Reads go to the primary with read concern
+    /// <c>local</c>: a read that decides a write, or follows a duplicate-key error, must see what the unique indexes already
+    /// hold, and a <c>majority</c> read on the primary can lag behind that. (Causally consistent sessions would also do, but
+    /// would have to be threaded through every call; every read here is a primary read anyway.)
+    /// </summary>
+    public static MongoClientSettings ClientSettings(MongoUrl url)
+    {
         var settings = MongoClientSettings.FromUrl(url);
-        // Majority writes and reads: a booking acknowledged to a client survives a primary failover.
-        settings.WriteConcern = WriteConcern.WMajority;
-        settings.ReadConcern = ReadConcern.Majority;
+        settings.WriteConcern = new WriteConcern(WriteConcern.WValue.Parse("majority"), journal: true);
+        settings.ReadConcern = ReadConcern.Local;
+        settings.ReadPreference = ReadPreference.Primary;
         settings.RetryWrites = true;
-        var client = new MongoClient(settings);
-        return new MongoStore(client.GetDatabase(string.IsNullOrEmpty(url.DatabaseName) ? "coaching" : url.DatabaseName));
+        settings.RetryReads = true;
+        return settings;
     }
 
     /// <inheritdoc />

@@ -2,7 +2,6 @@ using Coaching.Domain.Coaches;
 using Coaching.Domain.Courses;
 using Coaching.Storage.Contract;
 using Coaching.Storage.Mongo.Coaches;
-using MongoDB.Driver;
 
 namespace Coaching.Storage.Mongo.Tests;
 
@@ -49,7 +48,8 @@ internal static class MongoTestServer
 
     public static async Task<MongoStore> CreateDatabaseAsync()
     {
-        var store = new MongoStore(new MongoClient(Uri).GetDatabase($"coaching_test_{Guid.NewGuid():N}"));
+        // The production client settings (majority writes, primary local reads), on a database of its own.
+        var store = MongoStore.Connect(Uri!, $"coaching_test_{Guid.NewGuid():N}");
         await store.EnsureIndexesAsync(default);
         return store;
     }

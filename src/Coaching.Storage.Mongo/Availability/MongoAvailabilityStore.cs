@@ -33,7 +33,7 @@ public sealed class MongoAvailabilityStore(MongoStore store) : IAvailabilityStor
                 await store.Schedules.InsertOneAsync(document, cancellationToken: cancellationToken);
                 return schedule;
             }
-            catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
+            catch (MongoWriteException e) when (MongoErrors.IsDuplicateKey(e))
             {
                 throw Fail.StaleEtagError(schedule.Name);
             }
@@ -52,7 +52,7 @@ public sealed class MongoAvailabilityStore(MongoStore store) : IAvailabilityStor
             await store.Overrides.InsertOneAsync(OverrideDocument.From(dateOverride, key), cancellationToken: cancellationToken);
             return new CreateResult<DateOverride>(dateOverride, true, key?.Fingerprint);
         }
-        catch (MongoWriteException e) when (key is not null && e.WriteError.Category == ServerErrorCategory.DuplicateKey)
+        catch (MongoWriteException e) when (key is not null && MongoErrors.IsDuplicateKey(e))
         {
             var original = await store.Overrides.Find(AvailabilityQueries.OverrideByRequestKey(key.Scope, key.RequestId))
                 .FirstAsync(cancellationToken);

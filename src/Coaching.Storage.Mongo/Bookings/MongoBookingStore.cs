@@ -44,7 +44,7 @@ public sealed class MongoBookingStore(MongoStore store) : IBookingStore
                 await store.Bookings.InsertOneAsync(document, cancellationToken: cancellationToken);
                 return new BookingWrite.Stored(booking);
             }
-            catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
+            catch (MongoWriteException e) when (MongoErrors.IsDuplicateKey(e))
             {
                 if (await FindByRequestKeyAsync(key, cancellationToken) is { } original)
                 {
@@ -107,7 +107,7 @@ public sealed class MongoBookingStore(MongoStore store) : IBookingStore
                     BookingQueries.Move(moved, [.. claims.Cells, .. seats], invite), ReturnAfter, cancellationToken);
                 return stored is not null ? new BookingWrite.Stored(stored.ToDomain()) : await LostWriteAsync(moved, cancellationToken);
             }
-            catch (MongoCommandException e) when (e.Code == 11000)
+            catch (MongoCommandException e) when (MongoErrors.IsDuplicateKey(e))
             {
                 if (await ExplainConflictAsync(claims, moved.Id, attempt, cancellationToken) is { } refused)
                 {

@@ -36,7 +36,7 @@ public sealed class MongoFeedStore(MongoStore store) : IFeedStore
             await store.Feeds.InsertOneAsync(FeedDocument.From(feed), cancellationToken: cancellationToken);
             return feed;
         }
-        catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
+        catch (MongoWriteException e) when (MongoErrors.IsDuplicateKey(e))
         {
             return (await GetAsync(feed.Owner, cancellationToken))!;
         }

@@ -23,7 +23,7 @@ public sealed class MongoCoachStore(MongoStore store) : ICoachStore
             await store.Coaches.InsertOneAsync(CoachDocument.From(coach, key), cancellationToken: cancellationToken);
             return new CreateResult<Coach>(coach, true, key?.Fingerprint);
         }
-        catch (MongoWriteException e) when (key is not null && e.WriteError.Category == ServerErrorCategory.DuplicateKey)
+        catch (MongoWriteException e) when (key is not null && MongoErrors.IsDuplicateKey(e))
         {
             var original = await store.Coaches.Find(CoachQueries.ByRequestKey(key.Scope, key.RequestId))
                 .FirstAsync(cancellationToken);
@@ -92,7 +92,7 @@ public sealed class MongoCoachStore(MongoStore store) : ICoachStore
             await store.Offerings.InsertOneAsync(OfferingDocument.From(offering, key), cancellationToken: cancellationToken);
             return new CreateResult<Offering>(offering, true, key?.Fingerprint);
         }
-        catch (MongoWriteException e) when (key is not null && e.WriteError.Category == ServerErrorCategory.DuplicateKey)
+        catch (MongoWriteException e) when (key is not null && MongoErrors.IsDuplicateKey(e))
         {
             var original = await store.Offerings.Find(CoachQueries.OfferingByRequestKey(key.Scope, key.RequestId))
                 .FirstAsync(cancellationToken);

@@ -23,7 +23,7 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
             await store.Courses.InsertOneAsync(CourseDocument.From(course, key), cancellationToken: cancellationToken);
             return new CreateResult<Course>(course, true, key?.Fingerprint);
         }
-        catch (MongoWriteException e) when (key is not null && e.WriteError.Category == ServerErrorCategory.DuplicateKey)
+        catch (MongoWriteException e) when (key is not null && MongoErrors.IsDuplicateKey(e))
         {
             var original = await store.Courses.Find(d => d.RequestScope == key.Scope && d.RequestId == key.RequestId).FirstAsync(cancellationToken);
             return new CreateResult<Course>(original.ToDomain(), false, original.RequestFingerprint);
@@ -66,7 +66,7 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
             await store.Cohorts.InsertOneAsync(CohortDocument.From(cohort, key), cancellationToken: cancellationToken);
             return new CohortWrite.Stored(cohort);
         }
-        catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
+        catch (MongoWriteException e) when (MongoErrors.IsDuplicateKey(e))
         {
             // Either the request key (a retry: the original exists) or a claim (another commitment holds the time).
             var original = key is null ? null : await store.Cohorts.WithReadConcern(ReadConcern.Local)
@@ -109,7 +109,7 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
             stored = await store.Cohorts.FindOneAndUpdateAsync(CohortUpdates.Resizable(updated.Id, expectedVersion, updated.Capacity), CohortUpdates.Update(updated),
                 new FindOneAndUpdateOptions<CohortDocument> { ReturnDocument = ReturnDocument.After }, cancellationToken);
         }
-        catch (MongoCommandException e) when (e.Code == 11000)
+        catch (MongoCommandException e) when (MongoErrors.IsDuplicateKey(e))
         {
             return new CohortWrite.SessionConflict();
         }
@@ -140,7 +140,7 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
         {
             await store.EnrolmentRequests.InsertOneAsync(claim, cancellationToken: cancellationToken);
         }
-        catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
+        catch (MongoWriteException e) when (MongoErrors.IsDuplicateKey(e))
         {
             // Read what won on the primary: a majority read could still miss a claim the unique key already saw.
             var seen = await store.EnrolmentRequests.WithReadConcern(ReadConcern.Local).Find(d => d.Id == claim.Id)

@@ -26,7 +26,7 @@ public sealed class MongoEnrolmentInviteStore(MongoStore store) : IEnrolmentInvi
             }, cancellationToken: cancellationToken);
             return true;
         }
-        catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
+        catch (MongoWriteException e) when (MongoErrors.IsDuplicateKey(e))
         {
             return false;
         }
