@@ -165,6 +165,18 @@ public class CourseMappingTests
         Assert.Equal(Now, new CohortDocument { Id = "h2" }.OrderedTime(Now));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void JoinAndWithdraw_LeaveTheCohortVersion_SoEtagsMeanWhatTheyMeanOnSqlite(bool waitlist)
+    {
+        var join = Stage(CohortUpdates.Join(Candidate("c"), IdempotencyKey.Create("u", "r1", true, "x")!, waitlist))["$set"].AsBsonDocument;
+        var withdraw = Stage(CohortUpdates.Withdraw("e1", Now, waitlist))["$set"].AsBsonDocument;
+
+        Assert.False(join.Contains("version"));
+        Assert.False(withdraw.Contains("version"));
+    }
+
     [Fact]
     public void Withdraw_FromSeats_PromotesHeadOfWaitlistInTheSameStage()
     {

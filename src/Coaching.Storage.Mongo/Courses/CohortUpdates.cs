@@ -55,7 +55,10 @@ public static class CohortUpdates
         & F.Not(F.ElemMatch(d => d.Waitlist, e => e.Client == clientId))
         & new BsonDocument("$expr", new BsonDocument(toWaitlist ? "$gte" : "$lt", new BsonArray { new BsonDocument("$size", "$enrolled"), "$capacity" }));
 
-    /// <summary>Appends the candidate to <c>enrolled</c> or <c>waitlist</c>, stamping the arrival counter in the same write.</summary>
+    /// <summary>
+    /// Appends the candidate to <c>enrolled</c> or <c>waitlist</c>, stamping the arrival counter in the same write. The cohort's own
+    /// version (its etag) is left alone: enrolments are not edits of the cohort, as on SQLite.
+    /// </summary>
     public static PipelineDefinition<CohortDocument, CohortDocument> Join(Enrolment candidate, IdempotencyKey key, bool toWaitlist)
     {
         var line = toWaitlist ? "waitlist" : "enrolled";
@@ -65,7 +68,6 @@ public static class CohortUpdates
             {
                 { line, new BsonDocument("$concatArrays", new BsonArray { $"${line}", new BsonArray { EntryDocument.NewEntryExpression(candidate, key) } }) },
                 { "next_arrival", new BsonDocument("$add", new BsonArray { "$next_arrival", 1 }) },
-                { "version", new BsonDocument("$add", new BsonArray { "$version", 1 }) },
             }),
         };
     }
@@ -87,7 +89,6 @@ public static class CohortUpdates
         var set = new BsonDocument
         {
             { "withdrawn", new BsonDocument("$concatArrays", new BsonArray { "$withdrawn", Touch(Select(source, enrolmentId, equal: true), OrderedTime(at)) }) },
-            { "version", new BsonDocument("$add", new BsonArray { "$version", 1 }) },
         };
         if (fromWaitlist)
         {
