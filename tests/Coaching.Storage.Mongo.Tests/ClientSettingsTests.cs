@@ -49,3 +49,13 @@ public class ClientSettingsTests
             .Single(c => c.GetParameters().Length == args.Length)
             .Invoke(args);
 }
+
+public class BackoffTests
+{
+    [Fact]
+    public void Ceiling_GrowsExponentially_AndIsCapped()
+    {
+        Assert.Equal([5, 10, 20, 40, 80, 160, 200, 200], Enumerable.Range(0, 8).Select(a => (int)Backoff.Ceiling(a).TotalMilliseconds));
+        Assert.Equal(200, (int)Backoff.Ceiling(int.MaxValue).TotalMilliseconds);
+    }
+}

@@ -55,6 +55,8 @@ public sealed class MongoBookingStore(MongoStore store) : IBookingStore
                 {
                     return refused;
                 }
+
+                await Backoff.DelayAsync(attempt, cancellationToken);
             }
         }
     }
@@ -113,6 +115,8 @@ public sealed class MongoBookingStore(MongoStore store) : IBookingStore
                 {
                     return refused;
                 }
+
+                await Backoff.DelayAsync(attempt, cancellationToken);
             }
         }
     }

@@ -190,6 +190,7 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
             }
 
             // The seat count or the client's presence changed between the read and the update: read again and retry.
+            await Backoff.DelayAsync(attempt, cancellationToken);
         }
 
         throw CourseErrors.Contention(ResourceNames.Cohort(candidate.CourseId, candidate.CohortId), "The cohort is changing too fast; retry the request.");
