@@ -27,7 +27,7 @@ done < <(sed -n 's/^.*\(Passed\|Failed\)!  - Failed: *\([0-9]*\), Passed: *\([0-
 rm -f "$log"
 
 if [ "$skipped" -gt 0 ]; then
-  echo "$skipped skipped (MongoDB contract tests run only when COACHING_MONGODB_URI is set)"
+  echo "$skipped skipped (the MongoDB legs run only against COACHING_MONGODB_URI or where Docker can start a replica set)"
 fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   # A build or runner failure produced no failing test; count it so the summary cannot read green.
