@@ -281,6 +281,26 @@ public abstract class CourseStoreContract : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task Waitlist_IsCappedAtMaxWaitlist_ASeatStillAdmits()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        var cohort = await SeedAsync(1);
+        var seated = await JoinAsync(cohort, "seated");
+        for (var i = 0; i < Cohort.MaxWaitlist; i++)
+        {
+            Assert.Equal(EnrolmentState.Waitlisted, (await JoinAsync(cohort, $"w{i}")).State);
+        }
+
+        var full = await EnrolAsync(cohort, "one-too-many");
+        await WithdrawAsync(seated);
+        var afterPromotion = await EnrolAsync(cohort, "next");
+
+        Assert.IsType<EnrolOutcome.WaitlistFull>(full);
+        Assert.Equal(EnrolmentState.Waitlisted, Assert.IsType<EnrolOutcome.Joined>(afterPromotion).Enrolment.State);
+        Assert.Equal((1, Cohort.MaxWaitlist), (await Store.GetCohortAsync(cohort.CourseId, cohort.Id, default)) is { } c ? (c.EnrolledCount, c.WaitlistCount) : default);
+    }
+
+    [SkippableFact]
     public async Task Withdraw_Seated_PromotesFirstInLine_Once()
     {
         Skip.If(SkipReason is not null, SkipReason);

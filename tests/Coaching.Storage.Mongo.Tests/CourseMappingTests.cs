@@ -124,7 +124,10 @@ public class CourseMappingTests
         Assert.Equal((int)CohortState.Open, filter["state"].AsInt32);
         Assert.Equal(BsonDocument.Parse("{ $not: { $elemMatch: { client: 'ann' } } }"), filter["enrolled"].AsBsonDocument);
         Assert.Equal(BsonDocument.Parse("{ $not: { $elemMatch: { client: 'ann' } } }"), filter["waitlist"].AsBsonDocument);
-        Assert.Equal(BsonDocument.Parse($"{{ {comparison}: [ {{ $size: '$enrolled' }}, '$capacity' ] }}"), filter["$expr"].AsBsonDocument);
+        var seats = BsonDocument.Parse($"{{ {comparison}: [ {{ $size: '$enrolled' }}, '$capacity' ] }}");
+        Assert.Equal(toWaitlist
+            ? new BsonDocument("$and", new BsonArray { seats, BsonDocument.Parse($"{{ $lt: [ {{ $size: '$waitlist' }}, {Coaching.Domain.Courses.Cohort.MaxWaitlist} ] }}") })
+            : seats, filter["$expr"].AsBsonDocument);
     }
 
     [Fact]

@@ -86,6 +86,12 @@ public sealed record Cohort
     /// <summary>The etag.</summary>
     public string Etag => Etags.Of(Version);
 
+    /// <summary>
+    /// Most people waiting for a seat of one cohort. Beyond this a seat is too unlikely to be worth the wait, and the line (kept in
+    /// the cohort's own document on MongoDB) stays small.
+    /// </summary>
+    public const int MaxWaitlist = 500;
+
     /// <summary>Longest cohort session.</summary>
     public static readonly Duration LongestSession = Duration.FromHours(8);
 

@@ -157,6 +157,8 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBookedT
                 return existing;
             case EnrolOutcome.NotOpen:
                 throw CourseErrors.CohortNotOpen(cohort.Name);
+            case EnrolOutcome.WaitlistFull:
+                throw CourseErrors.WaitlistFull(cohort.Name);
             default:
                 throw CourseErrors.Contention(cohort.Name, "The enrolment request is still being processed; retry it.");
         }

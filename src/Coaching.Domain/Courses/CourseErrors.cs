@@ -12,6 +12,10 @@ public static class CourseErrors
     public static DomainException CohortNotOpen(string cohortName) =>
         Fail.Precondition("COHORT_NOT_OPEN", "The cohort is not open for enrolment.", cohortName);
 
+    /// <summary>Every seat is taken and the waitlist is full.</summary>
+    public static DomainException WaitlistFull(string cohortName) => Fail.Precondition("WAITLIST_FULL",
+        $"Every seat is taken and {Cohort.MaxWaitlist} people are already waiting; the waitlist is full.", cohortName);
+
     /// <summary>The enrolment window has not opened.</summary>
     public static DomainException EnrolmentNotOpenYet(string cohortName) =>
         Fail.Precondition("ENROLMENT_NOT_OPEN_YET", "Enrolment for this cohort has not opened yet.", cohortName);

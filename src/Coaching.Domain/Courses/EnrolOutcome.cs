@@ -19,6 +19,9 @@ public abstract record EnrolOutcome
     /// <summary>The client already holds a live (enrolled or waitlisted) enrolment in the cohort.</summary>
     public sealed record AlreadyEnrolled(Enrolment Existing) : EnrolOutcome;
 
+    /// <summary>No seat is free and <see cref="Cohort.MaxWaitlist"/> people already wait.</summary>
+    public sealed record WaitlistFull : EnrolOutcome;
+
     /// <summary>The cohort is missing or not open.</summary>
     public sealed record NotOpen : EnrolOutcome;
 }

@@ -45,7 +45,8 @@ public static class CohortUpdates
         });
 
     /// <summary>
-    /// The open cohort, with the client in neither line, and a seat free (<paramref name="toWaitlist"/> false) or none free (true).
+    /// The open cohort, with the client in neither line, and a seat free (<paramref name="toWaitlist"/> false) or none free and room
+    /// in the waitlist (true).
     /// Each condition is checked by the server in the same operation as the push, so the two updates can never over-fill.
     /// </summary>
     public static FilterDefinition<CohortDocument> CanJoin(string cohortId, string clientId, bool toWaitlist) =>
@@ -53,7 +54,13 @@ public static class CohortUpdates
         & F.Eq(d => d.State, (int)CohortState.Open)
         & F.Not(F.ElemMatch(d => d.Enrolled, e => e.Client == clientId))
         & F.Not(F.ElemMatch(d => d.Waitlist, e => e.Client == clientId))
-        & new BsonDocument("$expr", new BsonDocument(toWaitlist ? "$gte" : "$lt", new BsonArray { new BsonDocument("$size", "$enrolled"), "$capacity" }));
+        & new BsonDocument("$expr", toWaitlist
+            ? new BsonDocument("$and", new BsonArray
+            {
+                new BsonDocument("$gte", new BsonArray { new BsonDocument("$size", "$enrolled"), "$capacity" }),
+                new BsonDocument("$lt", new BsonArray { new BsonDocument("$size", "$waitlist"), Cohort.MaxWaitlist }),
+            })
+            : new BsonDocument("$lt", new BsonArray { new BsonDocument("$size", "$enrolled"), "$capacity" }));
 
     /// <summary>
     /// Appends the candidate to <c>enrolled</c> or <c>waitlist</c>, stamping the arrival counter in the same write. The cohort's own

@@ -181,6 +181,11 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
             }
 
             var toWaitlist = cohort.Enrolled.Count >= cohort.Capacity;
+            if (toWaitlist && cohort.Waitlist.Count >= Cohort.MaxWaitlist)
+            {
+                return new EnrolOutcome.WaitlistFull();
+            }
+
             var joined = await store.Cohorts.FindOneAndUpdateAsync(CohortUpdates.CanJoin(candidate.CohortId, candidate.ClientId, toWaitlist),
                 CohortUpdates.Join(candidate, key, toWaitlist), new FindOneAndUpdateOptions<CohortDocument> { ReturnDocument = ReturnDocument.After },
                 cancellationToken);

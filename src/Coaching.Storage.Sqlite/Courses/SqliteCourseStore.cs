@@ -211,16 +211,26 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
         }
 
         using var seats = connection.Command(
-            "SELECT capacity, state, next_arrival, (SELECT count(*) FROM enrolments e WHERE e.cohort_id = c.id AND e.state = 1) FROM cohorts c WHERE c.id = $id",
+            """
+            SELECT capacity, state, next_arrival,
+                (SELECT count(*) FROM enrolments e WHERE e.cohort_id = c.id AND e.state = 1),
+                (SELECT count(*) FROM enrolments e WHERE e.cohort_id = c.id AND e.state = 2)
+            FROM cohorts c WHERE c.id = $id
+            """,
             transaction).With("$id", candidate.CohortId);
-        var cohort = (await seats.ListAsync(r => (Capacity: r.GetInt64(0), State: r.GetInt64(1), Next: r.GetInt64(2), Enrolled: r.GetInt64(3)), cancellationToken)
-            ).FirstOrDefault();
+        var cohort = (await seats.ListAsync(r => (Capacity: r.GetInt64(0), State: r.GetInt64(1), Next: r.GetInt64(2), Enrolled: r.GetInt64(3),
+            Waiting: r.GetInt64(4)), cancellationToken)).FirstOrDefault();
         if (cohort.State != (long)CohortState.Open)
         {
             return new EnrolOutcome.NotOpen();
         }
 
         var state = cohort.Enrolled < cohort.Capacity ? EnrolmentState.Enrolled : EnrolmentState.Waitlisted;
+        if (state == EnrolmentState.Waitlisted && cohort.Waiting >= Cohort.MaxWaitlist)
+        {
+            return new EnrolOutcome.WaitlistFull();
+        }
+
         var time = await OrderedTimeAsync(connection, transaction, candidate.CohortId, candidate.CreateTime, cancellationToken);
         using var insert = connection.Command(
             """

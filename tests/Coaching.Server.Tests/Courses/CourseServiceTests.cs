@@ -41,6 +41,19 @@ public class CourseServiceTests(ServerFixture server) : ServerTest(server)
     }
 
     [Fact]
+    public async Task Enrol_WaitlistFull_FailedPrecondition_WaitlistFull_NothingStored()
+    {
+        var s = await CreateAsync(server, capacity: 1);
+        await s.EnrolAsync("wf-seat");
+        await Task.WhenAll(Enumerable.Range(0, Coaching.Domain.Courses.Cohort.MaxWaitlist).Select(i => s.EnrolAsync($"wf-{i}")));
+
+        var error = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => s.EnrolAsync("wf-late"));
+
+        Assert.Equal(("WAITLIST_FULL", s.Cohort.Name), (error.ErrorInfo().Reason, error.ErrorInfo().Metadata["resource"]));
+        Assert.Equal((1, Coaching.Domain.Courses.Cohort.MaxWaitlist), (await s.ReadAsync()) is var c ? (c.EnrolledCount, c.WaitlistCount) : default);
+    }
+
+    [Fact]
     public async Task Enrol_RequestIdReusedForAnotherCohort_AlreadyExists_RequestIdReused_NothingStored()
     {
         var january = await CreateAsync(server, capacity: 3);
