@@ -35,18 +35,94 @@ public static class IndexPlan
         ];
     }
 
-    /// <summary>Creates every planned index (idempotent: the server keeps an identical index as it is).</summary>
+    /// <summary>
+    /// Makes every collection's indexes exactly the plan's, matched by name: an index that is missing is built, one whose keys,
+    /// uniqueness or partial filter differ from the plan is dropped and built again, one the plan no longer names is dropped. Safe
+    /// when several servers start at once: building an identical index is a no-op, and dropping an index another server has just
+    /// dropped is ignored. On a replica set the builds wait for a majority of the data-bearing voting members (commit quorum
+    /// <c>majority</c>), not all of them, so a secondary that is down does not hold start-up.
+    /// </summary>
     public static async Task EnsureAsync(IMongoDatabase database, CancellationToken cancellationToken)
     {
+        await database.RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1), cancellationToken: cancellationToken);
+        var replicaSet = database.Client.Cluster.Description.Type == MongoDB.Driver.Core.Clusters.ClusterType.ReplicaSet;
         foreach (var collection in All)
         {
-            var models = collection.Indexes.Select(i => new CreateIndexModel<BsonDocument>(i.Keys, new CreateIndexOptions<BsonDocument>
+            var indexes = database.GetCollection<BsonDocument>(collection.Collection).Indexes;
+            var changes = Reconcile(await ExistingAsync(indexes, cancellationToken), collection.Indexes);
+            foreach (var name in changes.Drop)
             {
-                Name = i.Name,
-                Unique = i.Unique ? true : null,
-                PartialFilterExpression = i.PartialFilter,
-            }));
-            await database.GetCollection<BsonDocument>(collection.Collection).Indexes.CreateManyAsync(models, cancellationToken);
+                try
+                {
+                    await indexes.DropOneAsync(name, cancellationToken);
+                }
+                catch (MongoCommandException e) when (e.Code == IndexNotFound)
+                {
+                    // Another server dropped it first.
+                }
+            }
+
+            if (changes.Create.Count > 0)
+            {
+                var models = changes.Create.Select(i => new CreateIndexModel<BsonDocument>(i.Keys, new CreateIndexOptions<BsonDocument>
+                {
+                    Name = i.Name,
+                    Unique = i.Unique ? true : null,
+                    PartialFilterExpression = i.PartialFilter,
+                }));
+                var options = new CreateManyIndexesOptions { CommitQuorum = replicaSet ? CreateIndexCommitQuorum.Majority : null };
+                await indexes.CreateManyAsync(models, options, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// What to drop and what to build so that indexes <paramref name="existing"/> (as <c>listIndexes</c> reports them) become
+    /// <paramref name="planned"/>. The <c>_id</c> index is never touched.
+    /// </summary>
+    public static IndexChanges Reconcile(IReadOnlyList<BsonDocument> existing, IReadOnlyList<PlannedIndex> planned)
+    {
+        var byName = planned.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        var drop = new List<string>();
+        var kept = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var index in existing)
+        {
+            var name = index.GetValue("name", BsonString.Empty).AsString;
+            if (name == "_id_")
+            {
+                continue;
+            }
+
+            if (byName.TryGetValue(name, out var wanted) && Same(index, wanted))
+            {
+                kept.Add(name);
+            }
+            else
+            {
+                drop.Add(name);
+            }
+        }
+
+        return new IndexChanges(drop, [.. planned.Where(p => !kept.Contains(p.Name))]);
+    }
+
+    private const int IndexNotFound = 27;
+    private const int NamespaceNotFound = 26;
+
+    private static bool Same(BsonDocument existing, PlannedIndex wanted) =>
+        existing.GetValue("key", new BsonDocument()).Equals(wanted.Keys)
+        && existing.GetValue("unique", false).ToBoolean() == wanted.Unique
+        && Equals(existing.GetValue("partialFilterExpression", BsonNull.Value), (BsonValue?)wanted.PartialFilter ?? BsonNull.Value);
+
+    private static async Task<List<BsonDocument>> ExistingAsync(IMongoIndexManager<BsonDocument> indexes, CancellationToken ct)
+    {
+        try
+        {
+            return await (await indexes.ListAsync(ct)).ToListAsync(ct);
+        }
+        catch (MongoCommandException e) when (e.Code == NamespaceNotFound)
+        {
+            return [];
         }
     }
 

@@ -126,3 +126,63 @@ public class IndexRulesTests
         return array ? Kind.Array : Kind.Scalar;
     }
 }
+
+/// <summary>Index migrations decided from what the server lists, without a server.</summary>
+public class IndexReconcileTests
+{
+    private static readonly PlannedIndex Claims = new("claims_unique", BsonDocument.Parse("{ claims: 1 }"), true, BsonDocument.Parse("{ claims: { $exists: true } }"));
+    private static readonly PlannedIndex ByCoach = new("by_coach", BsonDocument.Parse("{ coach_id: 1, start_time: 1, _id: 1 }"), false, null);
+
+    private static BsonDocument Listed(string name, string keys, bool unique = false, string? partial = null)
+    {
+        var index = new BsonDocument { { "v", 2 }, { "key", BsonDocument.Parse(keys) }, { "name", name } };
+        if (unique)
+        {
+            index["unique"] = true;
+        }
+
+        if (partial is not null)
+        {
+            index["partialFilterExpression"] = BsonDocument.Parse(partial);
+        }
+
+        return index;
+    }
+
+    [Fact]
+    public void EmptyCollection_BuildsEverything_ButNeverTouchesId()
+    {
+        var changes = IndexPlan.Reconcile([Listed("_id_", "{ _id: 1 }")], [Claims, ByCoach]);
+
+        Assert.Empty(changes.Drop);
+        Assert.Equal(["claims_unique", "by_coach"], changes.Create.Select(i => i.Name));
+    }
+
+    [Fact]
+    public void IdenticalIndexes_AreLeftAlone()
+    {
+        var changes = IndexPlan.Reconcile(
+            [Listed("_id_", "{ _id: 1 }"), Listed("claims_unique", "{ claims: 1 }", true, "{ claims: { $exists: true } }"), Listed("by_coach", "{ coach_id: 1, start_time: 1, _id: 1 }")],
+            [Claims, ByCoach]);
+
+        Assert.Empty(changes.Drop);
+        Assert.Empty(changes.Create);
+    }
+
+    [Fact]
+    public void ChangedDefinition_IsDroppedAndRebuilt_UnplannedIsDropped()
+    {
+        // The old cohort index over two arrays, an index whose keys changed order, and one that lost its uniqueness.
+        var changes = IndexPlan.Reconcile(
+            [
+                Listed("_id_", "{ _id: 1 }"),
+                Listed("teaching", "{ coach_ids: 1, 'sessions.start': 1 }"),
+                Listed("by_coach", "{ start_time: 1, coach_id: 1, _id: 1 }"),
+                Listed("claims_unique", "{ claims: 1 }", false, "{ claims: { $exists: true } }"),
+            ],
+            [Claims, ByCoach]);
+
+        Assert.Equal(["teaching", "by_coach", "claims_unique"], changes.Drop);
+        Assert.Equal(["claims_unique", "by_coach"], changes.Create.Select(i => i.Name));
+    }
+}
