@@ -41,7 +41,7 @@ public static class SlotCalculator
                 continue;
             }
 
-            switch (plan.Judge(candidate))
+            switch (plan.Judge(candidate, localDate))
             {
                 case SlotVerdict.Open:
                     slots.Add(candidate);
@@ -115,6 +115,8 @@ public static class SlotCalculator
         private readonly Dictionary<(int Year, int Week), int> _weeks;
         private readonly Instant _earliest;
         private readonly Instant _latest;
+        private int _hint;
+        private Instant? _lastQuery;
 
         public Plan(SlotQuery query, Instant from, Instant to, Instant now, Duration step)
         {
@@ -163,7 +165,7 @@ public static class SlotCalculator
         }
 
         /// <summary>The rules after the hours, for a candidate start: notice, horizon, busy time (buffers included), caps.</summary>
-        public SlotVerdict Judge(Instant start)
+        public SlotVerdict Judge(Instant start, LocalDate? localDate = null)
         {
             var offering = _query.Offering;
             if (start < _earliest)
@@ -185,13 +187,33 @@ public static class SlotCalculator
                 return SlotVerdict.Taken;
             }
 
-            return CapReached(start.InZone(_query.Zone).Date) ? SlotVerdict.LimitReached : SlotVerdict.Open;
+            return CapReached(localDate ?? start.InZone(_query.Zone).Date) ? SlotVerdict.LimitReached : SlotVerdict.Open;
         }
 
         /// <summary>True when a new session of the offering on <paramref name="date"/> would exceed a cap.</summary>
         public bool CapReached(LocalDate date) => SlotCalculator.CapReached(_query.Offering, date, _days, _weeks);
 
+        // Candidates are judged in ascending order when listing, so the answer only moves forward: walk on from the last one
+        // (amortised O(1) per candidate); a start out of order (a single booking check) falls back to a binary search.
         private int FirstEndingAfter(Instant instant)
+        {
+            if (_lastQuery is not { } last || instant < last)
+            {
+                _hint = BinarySearch(instant);
+            }
+            else
+            {
+                while (_hint < _busy.Count && _busy[_hint].End <= instant)
+                {
+                    _hint++;
+                }
+            }
+
+            _lastQuery = instant;
+            return _hint;
+        }
+
+        private int BinarySearch(Instant instant)
         {
             int low = 0, high = _busy.Count;
             while (low < high)
