@@ -25,7 +25,7 @@ public static class CohortUpdates
     public static IReadOnlyList<CreateIndexModel<CohortDocument>> Indexes { get; } =
     [
         CohortIndex(Builders<CohortDocument>.IndexKeys.Ascending($"{CohortDocument.RequestPrefix}request_scope").Ascending($"{CohortDocument.RequestPrefix}request_id"),
-            $"{CohortDocument.RequestPrefix}request_key_unique", unique: true),
+            "request_key_unique", unique: true),
         CohortIndex(Builders<CohortDocument>.IndexKeys.Ascending("course_id").Ascending("_id"), "by_course"),
         CohortIndex(Builders<CohortDocument>.IndexKeys.Ascending("coach_ids"), "teaching"),
         CohortIndex(Builders<CohortDocument>.IndexKeys.Ascending("enrolled.id"), "enrolled_id"),
