@@ -32,6 +32,7 @@ public static class IndexPlan
             new(FeedDocument.Collection, [typeof(FeedDocument)], Render(MongoFeedStore.Indexes)),
             new(CourseDocument.Collection, [typeof(CourseDocument)], Render([CoachIndexes.RequestKey<CourseDocument>()])),
             new(EnrolmentInviteDocument.Collection, [typeof(EnrolmentInviteDocument)], Render(MongoEnrolmentInviteStore.Indexes)),
+            new(EnrolmentRecordDocument.Collection, [typeof(EnrolmentRecordDocument)], Render(CohortUpdates.RecordIndexes)),
         ];
     }
 

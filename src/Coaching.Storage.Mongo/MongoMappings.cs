@@ -202,10 +202,20 @@ public static class MongoMappings
                 map.MapMember(d => d.Enrolled).SetElementName("enrolled");
                 map.MapMember(d => d.Waitlist).SetElementName("waitlist");
                 map.MapMember(d => d.Withdrawn).SetElementName("withdrawn");
+                map.MapMember(d => d.LastEntryTime).SetElementName("last_entry_time").SetIgnoreIfNull(true)
+                    .SetSerializer(new NullableSerializer<DateTime>(UtcDate));
                 MapTimes(map, d => d.CreateTime, d => d.UpdateTime);
                 map.MapMember(d => d.Version).SetElementName("version");
                 // Bookings in the same collection own the plain request_* names and their unique index.
                 MapRequestKey(map, d => d.RequestScope, d => d.RequestId, d => d.RequestFingerprint, CohortDocument.RequestPrefix);
+            });
+
+            BsonClassMap.RegisterClassMap<EnrolmentRecordDocument>(map =>
+            {
+                map.MapIdMember(d => d.Id);
+                map.MapMember(d => d.CourseId).SetElementName("course_id");
+                map.MapMember(d => d.CohortId).SetElementName("cohort_id");
+                map.MapMember(d => d.Entry).SetElementName("entry");
             });
 
             BsonClassMap.RegisterClassMap<EnrolmentRequestDocument>(map =>

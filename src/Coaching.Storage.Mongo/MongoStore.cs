@@ -31,6 +31,7 @@ public sealed class MongoStore : IStoreHealth, IStoreInitializer
         Cohorts = database.GetCollection<CohortDocument>(CohortDocument.Collection);
         EnrolmentInvites = database.GetCollection<EnrolmentInviteDocument>(EnrolmentInviteDocument.Collection);
         EnrolmentRequests = database.GetCollection<EnrolmentRequestDocument>(EnrolmentRequestDocument.Collection);
+        EnrolmentRecords = database.GetCollection<EnrolmentRecordDocument>(EnrolmentRecordDocument.Collection);
     }
 
     /// <summary>The database.</summary>
@@ -58,6 +59,9 @@ public sealed class MongoStore : IStoreHealth, IStoreInitializer
 
     /// <summary>Enrolment request ids; read after a duplicate-key error, so reads see the primary's latest state.</summary>
     internal IMongoCollection<EnrolmentRequestDocument> EnrolmentRequests { get; }
+
+    /// <summary>Withdrawn enrolments moved out of their cohort documents.</summary>
+    internal IMongoCollection<EnrolmentRecordDocument> EnrolmentRecords { get; }
 
     /// <summary>Connects from a URI whose path names the database (default database "coaching").</summary>
     public static MongoStore Connect(string uri, string? databaseName = null)

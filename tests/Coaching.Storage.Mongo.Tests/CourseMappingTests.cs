@@ -79,6 +79,24 @@ public class CourseMappingTests
     }
 
     [Fact]
+    public void WithdrawnEntries_LeaveAsRecords_ThenArePulledFromTheCohort()
+    {
+        var cohort = CohortDocument.From(Cohort(CohortState.Open), null);
+        var entry = Entry("e4", "d", 4);
+        entry.Version = 3;
+
+        var record = EnrolmentRecordDocument.From(cohort, entry).ToBsonDocument();
+        var pull = CohortUpdates.ForgetWithdrawn(["e4", "e7"])
+            .Render(new RenderArgs<CohortDocument>(BsonSerializer.LookupSerializer<CohortDocument>(), BsonSerializer.SerializerRegistry)).AsBsonDocument;
+        var back = BsonSerializer.Deserialize<EnrolmentRecordDocument>(record).ToDomain();
+
+        Assert.Equal(["_id", "course_id", "cohort_id", "entry"], record.Names);
+        Assert.Equal(("e4", "d", 4L), (record["_id"].AsString, record["entry"]["client"].AsString, record["entry"]["arrival"].AsInt64));
+        Assert.Equal(BsonDocument.Parse("{ $pull: { withdrawn: { id: { $in: ['e4', 'e7'] } } } }"), pull);
+        Assert.Equal((EnrolmentState.Withdrawn, "h1", "k1", 3L), (back.State, back.CohortId, back.CourseId, back.Version));
+    }
+
+    [Fact]
     public void EnrolmentRequest_IsKeyedByScopeAndRequestIdAcrossCohorts()
     {
         var key = IdempotencyKey.Create("client-1", "req-7", true, "k1", "h1", "client-1")!;
@@ -149,8 +167,8 @@ public class CourseMappingTests
     public void EntryTimes_AreStampedInsideTheWrite_OneMillisecondAfterTheLatestEntryChange()
     {
         var ordered = BsonDocument.Parse(
-            "{ $max: [ISODate('2026-12-01T09:00:00Z'), { $add: [{ $reduce: { input: { $concatArrays: ['$enrolled.update_time', '$waitlist.update_time', '$withdrawn.update_time'] }, " +
-            "initialValue: null, in: { $max: ['$$value', '$$this'] } } }, 1] }] }");
+            "{ $max: [ISODate('2026-12-01T09:00:00Z'), { $add: [{ $ifNull: ['$last_entry_time', { $reduce: { input: { $concatArrays: " +
+            "['$enrolled.update_time', '$waitlist.update_time', '$withdrawn.update_time'] }, initialValue: null, in: { $max: ['$$value', '$$this'] } } }] }, 1] }] }");
 
         var join = Stage(CohortUpdates.Join(Candidate("c"), IdempotencyKey.Create("u", "r1", true, "x")!, toWaitlist: false))["$set"]["enrolled"]["$concatArrays"][1][0];
         var withdraw = Stage(CohortUpdates.Withdraw("e1", Now, fromWaitlist: false))["$set"].AsBsonDocument;
@@ -159,6 +177,8 @@ public class CourseMappingTests
         Assert.Equal(ordered, join["update_time"]);
         Assert.Equal(ordered, withdraw["withdrawn"]["$concatArrays"][1]["$map"]["in"]["$mergeObjects"][1]["update_time"]);
         Assert.Equal(ordered, withdraw["enrolled"]["$concatArrays"][1]["$map"]["in"]["$mergeObjects"][1]["update_time"]);
+        Assert.Equal(ordered, withdraw["last_entry_time"]);
+        Assert.Equal(ordered, Stage(CohortUpdates.Join(Candidate("c"), IdempotencyKey.Create("u", "r1", true, "x")!, toWaitlist: false))["$set"]["last_entry_time"]);
 
         var later = Now.Plus(Duration.FromMinutes(5)).ToDateTimeUtc();
         var document = new CohortDocument { Id = "h1", Withdrawn = [Entry("e1", "a", 0)], Enrolled = [] };
@@ -166,6 +186,8 @@ public class CourseMappingTests
         Assert.Equal(Instant.FromDateTimeUtc(later) + Duration.FromMilliseconds(1), document.OrderedTime(Now));
         Assert.Equal(Now + Duration.FromHours(1), document.OrderedTime(Now + Duration.FromHours(1)));
         Assert.Equal(Now, new CohortDocument { Id = "h2" }.OrderedTime(Now));
+        var kept = new CohortDocument { Id = "h3", LastEntryTime = later };
+        Assert.Equal(Instant.FromDateTimeUtc(later) + Duration.FromMilliseconds(1), kept.OrderedTime(Now));
     }
 
     [Theory]

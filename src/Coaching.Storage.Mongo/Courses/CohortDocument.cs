@@ -59,6 +59,9 @@ public sealed class CohortDocument
 
     public List<EntryDocument> Withdrawn { get; set; } = [];
 
+    /// <summary>The time of the latest entry change (join, withdrawal, promotion); null on documents from before it was kept.</summary>
+    public DateTime? LastEntryTime { get; set; }
+
     public DateTime CreateTime { get; set; }
 
     public DateTime UpdateTime { get; set; }
@@ -94,7 +97,7 @@ public sealed class CohortDocument
     /// <summary>What <see cref="CohortUpdates.OrderedTime"/> evaluates to for a write applied to this document.</summary>
     public Instant OrderedTime(Instant at)
     {
-        var latest = Enrolled.Concat(Waitlist).Concat(Withdrawn).Select(e => (DateTime?)e.UpdateTime).Max();
+        var latest = LastEntryTime ?? Enrolled.Concat(Waitlist).Concat(Withdrawn).Select(e => (DateTime?)e.UpdateTime).Max();
         return latest is { } l && Instant.FromDateTimeUtc(DateTime.SpecifyKind(l, DateTimeKind.Utc)).PlusTicks(TimeSpan.TicksPerMillisecond) > at
             ? Instant.FromDateTimeUtc(DateTime.SpecifyKind(l, DateTimeKind.Utc)).PlusTicks(TimeSpan.TicksPerMillisecond)
             : at;

@@ -36,6 +36,13 @@ public static class CohortUpdates
         CohortIndex(Builders<CohortDocument>.IndexKeys.Ascending("withdrawn.client"), "withdrawn_client"),
     ];
 
+    /// <summary>Indexes of withdrawn-enrolment records: a cohort's, and a client's, in list order.</summary>
+    public static IReadOnlyList<CreateIndexModel<EnrolmentRecordDocument>> RecordIndexes { get; } =
+    [
+        new(Builders<EnrolmentRecordDocument>.IndexKeys.Ascending("cohort_id").Ascending("entry.arrival").Ascending("_id"), new CreateIndexOptions { Name = "by_cohort" }),
+        new(Builders<EnrolmentRecordDocument>.IndexKeys.Ascending("entry.client").Ascending("entry.arrival").Ascending("_id"), new CreateIndexOptions { Name = "by_client" }),
+    ];
+
     private static CreateIndexModel<CohortDocument> CohortIndex(IndexKeysDefinition<CohortDocument> keys, string name, bool unique = false) =>
         new(keys, new CreateIndexOptions<CohortDocument>
         {
@@ -75,6 +82,7 @@ public static class CohortUpdates
             {
                 { line, new BsonDocument("$concatArrays", new BsonArray { $"${line}", new BsonArray { EntryDocument.NewEntryExpression(candidate, key) } }) },
                 { "next_arrival", new BsonDocument("$add", new BsonArray { "$next_arrival", 1 }) },
+                { "last_entry_time", OrderedTime(candidate.CreateTime.ToDateTimeUtc()) },
             }),
         };
     }
@@ -96,6 +104,7 @@ public static class CohortUpdates
         var set = new BsonDocument
         {
             { "withdrawn", new BsonDocument("$concatArrays", new BsonArray { "$withdrawn", Touch(Select(source, enrolmentId, equal: true), OrderedTime(at)) }) },
+            { "last_entry_time", OrderedTime(at) },
         };
         if (fromWaitlist)
         {
@@ -150,6 +159,7 @@ public static class CohortUpdates
                 { "version", updated.Version },
                 { "claims", CohortDocument.ClaimsOf(updated) is { } claims ? new BsonDocument("$literal", new BsonArray(claims)) : "$$REMOVE" },
                 { "enrolled", new BsonDocument("$concatArrays", new BsonArray { "$enrolled", Touch(promoted, OrderedTime(updated.UpdateTime.ToDateTimeUtc())) }) },
+                { "last_entry_time", OrderedTime(updated.UpdateTime.ToDateTimeUtc()) },
                 { "waitlist", new BsonDocument("$cond", new BsonArray { new BsonDocument("$gt", new BsonArray { free, 0 }), Rest("$waitlist", free), "$waitlist" }) },
             }),
         };
@@ -162,25 +172,38 @@ public static class CohortUpdates
     });
 
     /// <summary>
-    /// The time stamped on entries a write changes: <paramref name="at"/>, or 1 ms after the latest entry change in the document
-    /// as it was before this write when that is later, so entry times follow the order the cohort's writes commit in.
-    /// <see cref="CohortDocument.OrderedTime"/> computes the same from a before-image.
+    /// The time stamped on entries a write changes: <paramref name="at"/>, or 1 ms after the cohort's latest entry change
+    /// (<c>last_entry_time</c>, which every entry-changing write sets to this same value) when that is later, so entry times
+    /// follow the order the cohort's writes commit in, even after withdrawn entries leave the document. A document written
+    /// before that field existed falls back to its entries' times. <see cref="CohortDocument.OrderedTime"/> computes the same
+    /// from a before-image.
     /// </summary>
     public static BsonDocument OrderedTime(DateTime at) => new("$max", new BsonArray
     {
         at,
         new BsonDocument("$add", new BsonArray
         {
-            // $reduce with a two-operand $max: BSON comparison of dates, nulls ignored, on every server version.
-            new BsonDocument("$reduce", new BsonDocument
+            new BsonDocument("$ifNull", new BsonArray
             {
-                { "input", new BsonDocument("$concatArrays", new BsonArray { "$enrolled.update_time", "$waitlist.update_time", "$withdrawn.update_time" }) },
-                { "initialValue", BsonNull.Value },
-                { "in", new BsonDocument("$max", new BsonArray { "$$value", "$$this" }) },
+                "$last_entry_time",
+                // $reduce with a two-operand $max: BSON comparison of dates, nulls ignored, on every server version.
+                new BsonDocument("$reduce", new BsonDocument
+                {
+                    { "input", new BsonDocument("$concatArrays", new BsonArray { "$enrolled.update_time", "$waitlist.update_time", "$withdrawn.update_time" }) },
+                    { "initialValue", BsonNull.Value },
+                    { "in", new BsonDocument("$max", new BsonArray { "$$value", "$$this" }) },
+                }),
             }),
             1,
         }),
     });
+
+    /// <summary>
+    /// Takes withdrawn entries out of the cohort document once they are safely kept in <c>enrolment_records</c>: the follow-up of a
+    /// withdrawal, idempotent (a pull of ids already gone changes nothing).
+    /// </summary>
+    public static UpdateDefinition<CohortDocument> ForgetWithdrawn(IEnumerable<string> enrolmentIds) =>
+        Builders<CohortDocument>.Update.PullFilter(d => d.Withdrawn, Builders<EntryDocument>.Filter.In(e => e.Id, enrolmentIds));
 
     // Entries that change line get a new update time and version.
     private static BsonDocument Touch(BsonValue entries, BsonValue at) => new("$map", new BsonDocument

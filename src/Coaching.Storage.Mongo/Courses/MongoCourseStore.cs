@@ -146,7 +146,8 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
             var seen = await store.EnrolmentRequests.WithReadConcern(ReadConcern.Local).Find(d => d.Id == claim.Id)
                 .FirstAsync(cancellationToken);
             var original = (await store.Cohorts.WithReadConcern(ReadConcern.Local).Find(F.Eq(d => d.Id, seen.CohortId) & CohortUpdates.IsCohort)
-                .FirstOrDefaultAsync(cancellationToken))?.Enrolments().FirstOrDefault(x => x.Id == seen.EnrolmentId);
+                .FirstOrDefaultAsync(cancellationToken))?.Enrolments().FirstOrDefault(x => x.Id == seen.EnrolmentId)
+                ?? await FindRecordAsync(seen.CohortId, seen.EnrolmentId, cancellationToken);
             if (original is not null || seen.Fingerprint != key.Fingerprint)
             {
                 return new EnrolOutcome.RequestSeen(seen.Fingerprint, original);
@@ -205,7 +206,8 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
     public async Task<Enrolment?> GetEnrolmentAsync(string courseId, string cohortId, string enrolmentId, CancellationToken cancellationToken)
     {
         var cohort = await FindCohortAsync(courseId, cohortId, cancellationToken);
-        return cohort?.Enrolments().FirstOrDefault(e => e.Id == enrolmentId);
+        return cohort?.Enrolments().FirstOrDefault(e => e.Id == enrolmentId)
+            ?? (cohort is null ? null : await FindRecordAsync(cohortId, enrolmentId, cancellationToken));
     }
 
     /// <inheritdoc />
@@ -215,12 +217,62 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
             ? F.Eq(d => d.Id, query.CohortId)
             : F.ElemMatch(d => d.Enrolled, e => e.Client == query.ClientId) | F.ElemMatch(d => d.Waitlist, e => e.Client == query.ClientId)
               | F.ElemMatch(d => d.Withdrawn, e => e.Client == query.ClientId));
-        var cohorts = await store.Cohorts.Find(filter).ToListAsync(cancellationToken);
-        return [.. cohorts.SelectMany(c => c.Enrolments())
+        var cohortsTask = store.Cohorts.Find(filter).ToListAsync(cancellationToken);
+        // Withdrawn enrolments also live as records once they left their cohort document; an entry seen in both (between the
+        // withdrawal and its follow-up) is the same enrolment.
+        var recordsTask = query.State is null or EnrolmentState.Withdrawn && query.After is not { State: > EnrolmentState.Withdrawn }
+            ? ListRecordsAsync(query, cancellationToken)
+            : Task.FromResult(new List<Enrolment>());
+        var inCohorts = (await cohortsTask).SelectMany(c => c.Enrolments());
+        return [.. inCohorts.Concat(await recordsTask)
             .Where(e => (query.ClientId is null || e.ClientId == query.ClientId) && (query.State is null || e.State == query.State))
+            .DistinctBy(e => e.Id)
             .OrderBy(EnrolmentCursor.Of)
             .Where(e => query.After is not { } after || EnrolmentCursor.Of(e) > after)
             .Take(query.Limit)];
+    }
+
+    private async Task<List<Enrolment>> ListRecordsAsync(EnrolmentQuery query, CancellationToken ct)
+    {
+        var r = Builders<EnrolmentRecordDocument>.Filter;
+        var filter = query.CohortId is not null ? r.Eq(d => d.CohortId, query.CohortId) : r.Eq(d => d.Entry.Client, query.ClientId);
+        if (query.After is { State: EnrolmentState.Withdrawn } after)
+        {
+            filter &= r.Gt(d => d.Entry.Arrival, after.Arrival) | (r.Eq(d => d.Entry.Arrival, after.Arrival) & r.Gt(d => d.Id, after.Id));
+        }
+
+        var records = await store.EnrolmentRecords.Find(filter).Sort(Builders<EnrolmentRecordDocument>.Sort.Ascending(d => d.Entry.Arrival).Ascending(d => d.Id))
+            .Limit(query.Limit).ToListAsync(ct);
+        return records.ConvertAll(d => d.ToDomain());
+    }
+
+    private async Task<Enrolment?> FindRecordAsync(string cohortId, string enrolmentId, CancellationToken ct) =>
+        (await store.EnrolmentRecords.Find(d => d.Id == enrolmentId && d.CohortId == cohortId).FirstOrDefaultAsync(ct))?.ToDomain();
+
+    // The follow-up of a withdrawal: keep the cohort's withdrawn entries as records (upserts by id), then take them out of the
+    // cohort document. Idempotent and safe to repeat; if it fails, the entries simply stay in the document until the next
+    // withdrawal's follow-up, and every read finds them there.
+    private async Task ArchiveWithdrawnAsync(string cohortId, CancellationToken ct)
+    {
+        try
+        {
+            var cohort = await store.Cohorts.Find(F.Eq(d => d.Id, cohortId) & CohortUpdates.IsCohort).FirstOrDefaultAsync(ct);
+            if (cohort is null || cohort.Withdrawn.Count == 0)
+            {
+                return;
+            }
+
+            await store.EnrolmentRecords.BulkWriteAsync(cohort.Withdrawn.Select(e => new ReplaceOneModel<EnrolmentRecordDocument>(
+                Builders<EnrolmentRecordDocument>.Filter.Eq(d => d.Id, e.Id), EnrolmentRecordDocument.From(cohort, e)) { IsUpsert = true }),
+                cancellationToken: ct);
+            await store.Cohorts.UpdateOneAsync(F.Eq(d => d.Id, cohortId) & CohortUpdates.IsCohort,
+                CohortUpdates.ForgetWithdrawn(cohort.Withdrawn.Select(e => e.Id)), cancellationToken: ct);
+        }
+#pragma warning disable CA1031 // A failed follow-up loses nothing (the entries stay in the cohort document); the withdrawal stands.
+        catch (MongoException)
+#pragma warning restore CA1031
+        {
+        }
     }
 
     /// <inheritdoc />
@@ -234,7 +286,8 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
         if (before is null)
         {
             var current = (await store.Cohorts.WithReadConcern(ReadConcern.Local).Find(F.Eq(d => d.Id, enrolment.CohortId) & CohortUpdates.IsCohort)
-                .FirstOrDefaultAsync(cancellationToken))?.Enrolments().FirstOrDefault(e => e.Id == enrolment.Id);
+                .FirstOrDefaultAsync(cancellationToken))?.Enrolments().FirstOrDefault(e => e.Id == enrolment.Id)
+                ?? await FindRecordAsync(enrolment.CohortId, enrolment.Id, cancellationToken);
             return current is null ? new WithdrawOutcome.Missing()
                 : current.State == EnrolmentState.Withdrawn ? new WithdrawOutcome.AlreadyWithdrawn()
                 : new WithdrawOutcome.Stale();
@@ -245,6 +298,7 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
         var withdrawn = left.ToDomain(before, EnrolmentState.Withdrawn, 0) with { UpdateTime = at, Version = left.Version + 1 };
         var head = fromWaitlist ? null : before.Waitlist.FirstOrDefault();
         var promoted = head is null ? null : head.ToDomain(before, EnrolmentState.Enrolled, 0) with { UpdateTime = at, Version = head.Version + 1 };
+        await ArchiveWithdrawnAsync(enrolment.CohortId, cancellationToken);
         return new WithdrawOutcome.Withdrawn(withdrawn, promoted);
     }
 
