@@ -33,6 +33,7 @@ public static class IndexPlan
             new(CourseDocument.Collection, [typeof(CourseDocument)], Render([CoachIndexes.RequestKey<CourseDocument>()])),
             new(EnrolmentInviteDocument.Collection, [typeof(EnrolmentInviteDocument)], Render(MongoEnrolmentInviteStore.Indexes)),
             new(EnrolmentRecordDocument.Collection, [typeof(EnrolmentRecordDocument)], Render(CohortUpdates.RecordIndexes)),
+            new(BookingRecordDocument.Collection, [typeof(BookingRecordDocument)], Render(BookingArchive.Indexes)),
         ];
     }
 

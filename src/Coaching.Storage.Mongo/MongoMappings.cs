@@ -138,6 +138,8 @@ public static class MongoMappings
                 map.MapMember(d => d.Invites).SetElementName("invites");
                 map.MapMember(d => d.State).SetElementName("state");
                 map.MapMember(d => d.History).SetElementName("history");
+                map.MapMember(d => d.HistoryArchived).SetElementName("history_archived");
+                map.MapMember(d => d.InvitesArchived).SetElementName("invites_archived");
                 map.MapMember(d => d.Claims).SetElementName("claims").SetIgnoreIfNull(true);
                 MapTimes(map, d => d.CreateTime, d => d.UpdateTime);
                 map.MapMember(d => d.Version).SetElementName("version");
@@ -208,6 +210,16 @@ public static class MongoMappings
                 map.MapMember(d => d.Version).SetElementName("version");
                 // Bookings in the same collection own the plain request_* names and their unique index.
                 MapRequestKey(map, d => d.RequestScope, d => d.RequestId, d => d.RequestFingerprint, CohortDocument.RequestPrefix);
+            });
+
+            BsonClassMap.RegisterClassMap<BookingRecordDocument>(map =>
+            {
+                map.MapIdMember(d => d.Id);
+                map.MapMember(d => d.BookingId).SetElementName("booking_id");
+                map.MapMember(d => d.Kind).SetElementName("kind");
+                map.MapMember(d => d.Seq).SetElementName("seq");
+                map.MapMember(d => d.Event).SetElementName("event").SetIgnoreIfNull(true);
+                map.MapMember(d => d.Invite).SetElementName("invite").SetIgnoreIfNull(true);
             });
 
             BsonClassMap.RegisterClassMap<EnrolmentRecordDocument>(map =>

@@ -32,6 +32,7 @@ public sealed class MongoStore : IStoreHealth, IStoreInitializer
         EnrolmentInvites = database.GetCollection<EnrolmentInviteDocument>(EnrolmentInviteDocument.Collection);
         EnrolmentRequests = database.GetCollection<EnrolmentRequestDocument>(EnrolmentRequestDocument.Collection);
         EnrolmentRecords = database.GetCollection<EnrolmentRecordDocument>(EnrolmentRecordDocument.Collection);
+        BookingRecords = database.GetCollection<BookingRecordDocument>(BookingRecordDocument.Collection);
     }
 
     /// <summary>The database.</summary>
@@ -62,6 +63,9 @@ public sealed class MongoStore : IStoreHealth, IStoreInitializer
 
     /// <summary>Withdrawn enrolments moved out of their cohort documents.</summary>
     internal IMongoCollection<EnrolmentRecordDocument> EnrolmentRecords { get; }
+
+    /// <summary>Old history events and invites moved out of booking documents.</summary>
+    internal IMongoCollection<BookingRecordDocument> BookingRecords { get; }
 
     /// <summary>Connects from a URI whose path names the database (default database "coaching").</summary>
     public static MongoStore Connect(string uri, string? databaseName = null)

@@ -167,6 +167,38 @@ public abstract class BookingStoreContract : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task AMuchMovedBooking_KeepsItsWholeHistoryAndEveryInvite_InOrder()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        var (coach, offering) = await SeedAsync();
+        var booking = await CreateAsync(coach, offering, Nine);
+        var sent = new List<int>();
+
+        // Enough moves that a store keeping only recent entries in the booking itself must have moved some out, several times.
+        for (var i = 1; i <= 40; i++)
+        {
+            var moved = booking.MoveTo(Nine + Duration.FromMinutes(15 * (i % 2)), offering, "users/ann", Clock.GetCurrentInstant(), $"move-{i}#f");
+            var invite = new Invite(i, InviteMethod.Request, i, "uid-m", [(byte)i], Clock.GetCurrentInstant());
+            booking = Assert.IsType<BookingWrite.Stored>(
+                await Store.RescheduleAsync(moved, booking.Version, ClaimKeys.For(moved, offering, coach.TimeZone), invite, default)).Booking;
+            sent.Add(i);
+            Assert.Equal(i + 1, booking.History.Count);
+        }
+
+        var read = (await Store.GetAsync(booking.Id, default))!;
+        var listed = Assert.Single(await Store.ListAsync(new BookingQuery(coach.Id, null, [], null, null, null, 10), default));
+        var invites = await Store.ListInvitesAsync(booking.Id, default);
+
+        Assert.Equal(41, read.History.Count);
+        Assert.Equal(booking.History[0], read.History[0]);
+        Assert.Equal(Enumerable.Range(1, 40).Select(i => $"move-{i}#f"), read.History.Skip(1).Select(e => e.RequestId));
+        Assert.Equal(read.History, listed.History);
+        Assert.Equal(41L, read.Version);
+        Assert.Equal(sent, invites.Select(v => v.Ordinal));
+        Assert.Equal(sent.Select(i => (byte)i), invites.Select(v => v.Content.Single()));
+    }
+
+    [SkippableFact]
     public async Task DailyCap_SeatsAreTakenAndFreed()
     {
         Skip.If(SkipReason is not null, SkipReason);

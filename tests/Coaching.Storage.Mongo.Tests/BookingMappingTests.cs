@@ -15,7 +15,7 @@ public class BookingMappingTests
 
     private static readonly Instant Start = Instant.FromUtc(2026, 12, 7, 9, 0);
 
-    private static Booking Sample(BookingState state = BookingState.Confirmed) => new()
+    internal static Booking Sample(BookingState state = BookingState.Confirmed) => new()
     {
         Id = "b1", CoachId = "c1", OfferingId = "o1", ClientId = "ann", Start = Start, End = Start + Duration.FromMinutes(60),
         BufferBefore = Duration.FromMinutes(10), BufferAfter = Duration.FromMinutes(5), CoachTimeZoneId = "Europe/London", Agenda = "CV", Title = "Career coaching", CoachName = "Ada", CoachEmail = "ada@example.org",

@@ -49,12 +49,19 @@ public sealed class BookingDocument
 
     public int InviteSequence { get; set; } = -1;
 
-    /// <summary>Every iCalendar message emitted, pushed in the same update as the change that emitted it.</summary>
+    /// <summary>The newest iCalendar messages emitted, each pushed in the same update as the change that emitted it.</summary>
     public List<InviteDocument> Invites { get; set; } = [];
 
     public int State { get; set; }
 
+    /// <summary>The newest history events; the older ones are records (see <see cref="BookingArchive"/>).</summary>
     public List<BookingEventDocument> History { get; set; } = [];
+
+    /// <summary>How many of the oldest history events live in <c>booking_records</c>.</summary>
+    public int HistoryArchived { get; set; }
+
+    /// <summary>How many of the oldest invites live in <c>booking_records</c>.</summary>
+    public int InvitesArchived { get; set; }
 
     public List<string>? Claims { get; set; }
 

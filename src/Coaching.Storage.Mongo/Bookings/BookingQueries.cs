@@ -69,7 +69,7 @@ public static class BookingQueries
         var update = Builders<BookingDocument>.Update
             .Set(d => d.State, (int)updated.State)
             .Set(d => d.InviteSequence, updated.InviteSequence)
-            .Set(d => d.History, [.. updated.History.Select(BookingEventDocument.From)])
+            .Push(d => d.History, NewEvent(updated))
             .Set(d => d.UpdateTime, updated.UpdateTime.ToDateTimeUtc())
             .Set(d => d.Version, updated.Version);
         update = invite is null ? update : update.Push(d => d.Invites, InviteDocument.From(invite));
@@ -87,12 +87,16 @@ public static class BookingQueries
             .Set(d => d.BufferBeforeSeconds, (long)moved.BufferBefore.TotalSeconds)
             .Set(d => d.BufferAfterSeconds, (long)moved.BufferAfter.TotalSeconds)
             .Set(d => d.Claims, [.. claims])
-            .Set(d => d.History, [.. moved.History.Select(BookingEventDocument.From)])
+            .Push(d => d.History, NewEvent(moved))
             .Set(d => d.InviteSequence, moved.InviteSequence)
             .Set(d => d.UpdateTime, moved.UpdateTime.ToDateTimeUtc())
             .Set(d => d.Version, moved.Version);
         return invite is null ? update : update.Push(d => d.Invites, InviteDocument.From(invite));
     }
+
+    // Every change of a booking appends exactly one event to its history (see Booking); the document may hold only the newest
+    // events, so the change pushes that one rather than setting the whole list.
+    private static BookingEventDocument NewEvent(Booking changed) => BookingEventDocument.From(changed.History[^1]);
 
     /// <summary>Reads of bookings leave the stored messages behind; only ListInvites needs them.</summary>
     public static ProjectionDefinition<BookingDocument, BookingDocument> WithoutInvites { get; } =

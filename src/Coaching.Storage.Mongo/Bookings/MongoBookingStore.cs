@@ -66,12 +66,13 @@ public sealed class MongoBookingStore(MongoStore store) : IBookingStore
     {
         var document = await store.Bookings.Find(BookingQueries.ByRequestKey(key.Scope, key.RequestId)).Project(BookingQueries.WithoutInvites)
             .FirstOrDefaultAsync(cancellationToken);
-        return document is null ? null : (document.ToDomain(), document.RequestFingerprint ?? string.Empty);
+        return document is null ? null : (await ToDomainAsync(document, cancellationToken), document.RequestFingerprint ?? string.Empty);
     }
 
     /// <inheritdoc />
     public async Task<Booking?> GetAsync(string bookingId, CancellationToken cancellationToken) =>
-        (await store.Bookings.Find(BookingQueries.ById(bookingId)).Project(BookingQueries.WithoutInvites).FirstOrDefaultAsync(cancellationToken))?.ToDomain();
+        await store.Bookings.Find(BookingQueries.ById(bookingId)).Project(BookingQueries.WithoutInvites).FirstOrDefaultAsync(cancellationToken)
+            is { } document ? await ToDomainAsync(document, cancellationToken) : null;
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<Booking>> ListAsync(BookingQuery query, CancellationToken cancellationToken)
@@ -81,6 +82,7 @@ public sealed class MongoBookingStore(MongoStore store) : IBookingStore
             .Sort(Builders<BookingDocument>.Sort.Ascending(d => d.StartTime).Ascending(d => d.Id))
             .Limit(query.Limit)
             .ToListAsync(cancellationToken);
+        await RestoreHistoryAsync(documents, cancellationToken);
         return documents.ConvertAll(d => d.ToDomain());
     }
 
@@ -89,7 +91,7 @@ public sealed class MongoBookingStore(MongoStore store) : IBookingStore
     {
         var stored = await store.Bookings.FindOneAndUpdateAsync(BookingQueries.AtVersion(updated.Id, expectedVersion),
             BookingQueries.Transition(updated, invite), ReturnAfter, cancellationToken);
-        return stored is not null ? new BookingWrite.Stored(stored.ToDomain()) : await LostWriteAsync(updated, cancellationToken);
+        return stored is not null ? await StoredAsync(stored, cancellationToken) : await LostWriteAsync(updated, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -107,7 +109,7 @@ public sealed class MongoBookingStore(MongoStore store) : IBookingStore
             {
                 var stored = await store.Bookings.FindOneAndUpdateAsync(BookingQueries.AtVersion(moved.Id, expectedVersion),
                     BookingQueries.Move(moved, [.. claims.Cells, .. seats], invite), ReturnAfter, cancellationToken);
-                return stored is not null ? new BookingWrite.Stored(stored.ToDomain()) : await LostWriteAsync(moved, cancellationToken);
+                return stored is not null ? await StoredAsync(stored, cancellationToken) : await LostWriteAsync(moved, cancellationToken);
             }
             catch (MongoCommandException e) when (MongoErrors.IsDuplicateKey(e))
             {
@@ -124,9 +126,68 @@ public sealed class MongoBookingStore(MongoStore store) : IBookingStore
     /// <inheritdoc />
     public async Task<IReadOnlyList<Invite>> ListInvitesAsync(string bookingId, CancellationToken cancellationToken)
     {
-        var invites = await store.Bookings.Find(BookingQueries.ById(bookingId)).Project(d => d.Invites)
+        var document = await store.Bookings.Find(BookingQueries.ById(bookingId))
+            .Project<BookingDocument>(Builders<BookingDocument>.Projection.Include(d => d.Invites).Include(d => d.InvitesArchived))
             .FirstOrDefaultAsync(cancellationToken);
-        return invites is null ? [] : [.. invites.OrderBy(i => i.Ordinal).Select(i => i.ToDomain())];
+        if (document is null)
+        {
+            return [];
+        }
+
+        var records = document.InvitesArchived == 0 ? []
+            : await store.BookingRecords.Find(BookingArchive.Archived([bookingId], BookingRecordDocument.InviteKind)).ToListAsync(cancellationToken);
+        return [.. BookingArchive.AllInvites(document, records).OrderBy(i => i.Ordinal).Select(i => i.ToDomain())];
+    }
+
+    private async Task<Booking> ToDomainAsync(BookingDocument document, CancellationToken ct)
+    {
+        await RestoreHistoryAsync([document], ct);
+        return document.ToDomain();
+    }
+
+    // One more query, only when some of the documents have moved events out.
+    private async Task RestoreHistoryAsync(IReadOnlyList<BookingDocument> documents, CancellationToken ct)
+    {
+        var archiving = documents.Where(d => d.HistoryArchived > 0).Select(d => d.Id).ToList();
+        if (archiving.Count > 0)
+        {
+            BookingArchive.Restore(documents,
+                await store.BookingRecords.Find(BookingArchive.Archived(archiving, BookingRecordDocument.HistoryKind)).ToListAsync(ct));
+        }
+    }
+
+    private async Task<BookingWrite> StoredAsync(BookingDocument stored, CancellationToken ct)
+    {
+        if (BookingArchive.IsDue(stored))
+        {
+            await ArchiveAsync(stored.Id, ct);
+        }
+
+        return new BookingWrite.Stored(await ToDomainAsync(stored, ct));
+    }
+
+    // The follow-up of a change that left many events in the document (see BookingArchive). It loses nothing if it fails or
+    // races: the trim is pinned to what was read, so the entries stay in the document until a later follow-up.
+    private async Task ArchiveAsync(string bookingId, CancellationToken ct)
+    {
+        try
+        {
+            var document = await Primary.Find(BookingQueries.ById(bookingId)).FirstOrDefaultAsync(ct);
+            if (document is null || !BookingArchive.IsDue(document))
+            {
+                return;
+            }
+
+            var (records, filter, trim) = BookingArchive.Plan(document);
+            await store.BookingRecords.BulkWriteAsync(records.Select(r => new ReplaceOneModel<BookingRecordDocument>(
+                Builders<BookingRecordDocument>.Filter.Eq(d => d.Id, r.Id), r) { IsUpsert = true }), cancellationToken: ct);
+            await store.Bookings.UpdateOneAsync(filter, trim, cancellationToken: ct);
+        }
+#pragma warning disable CA1031 // A failed follow-up loses nothing; the change it follows stands.
+        catch (MongoException)
+#pragma warning restore CA1031
+        {
+        }
     }
 
     // Seats are chosen by reading which are held; a concurrent writer taking the same seat makes our write fail on the
