@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using Coaching.Contracts.V1;
 using Grpc.Net.Client;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
@@ -30,7 +31,7 @@ public abstract class ServerTest
 /// Hosts the real server in memory on a fresh SQLite data directory with a fake clock, and hands out
 /// generated gRPC clients that carry tokens for a chosen identity.
 /// </summary>
-public sealed class ServerFixture : IAsyncLifetime
+public class ServerFixture : IAsyncLifetime
 {
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "coaching-server-tests", Guid.NewGuid().ToString("N"));
     private WebApplicationFactory<Program>? _factory;
@@ -42,16 +43,30 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public WebApplicationFactory<Program> Factory => _factory ?? throw new InvalidOperationException("Not started.");
 
-    public Task InitializeAsync()
+    /// <summary>Why this fixture's server cannot run here (tests then report themselves skipped); null when it runs.</summary>
+    public virtual string? SkipReason => null;
+
+    /// <summary>Skips the calling test (a <c>SkippableFact</c>) when this fixture's server cannot run here.</summary>
+    public void SkipIfAbsent() => Skip.If(SkipReason is not null, SkipReason);
+
+    public virtual Task InitializeAsync()
     {
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web
+        if (SkipReason is not null)
+        {
+            return Task.CompletedTask;
+        }
+
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web => Configure(web
             .UseSetting("Coaching:DataDirectory", _dataDirectory)
-            .ConfigureTestServices(services => services.AddSingleton<IClock>(Clock)));
+            .ConfigureTestServices(services => services.AddSingleton<IClock>(Clock))));
         _ = _factory.Server;
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
+    /// <summary>Settings a derived fixture adds, such as another store.</summary>
+    protected virtual IWebHostBuilder Configure(IWebHostBuilder web) => web;
+
+    public virtual async Task DisposeAsync()
     {
         if (_factory is not null)
         {
@@ -59,7 +74,10 @@ public sealed class ServerFixture : IAsyncLifetime
         }
 
         SqliteConnection.ClearAllPools();
-        Directory.Delete(_dataDirectory, recursive: true);
+        if (Directory.Exists(_dataDirectory))
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
     }
 
     /// <summary>A channel whose calls carry <paramref name="token"/> (none when null).</summary>
