@@ -10,7 +10,8 @@ using Microsoft.IdentityModel.Tokens;
 //   coaching token --sub alice --role admin [--coach-id ID] [--name N] [--email E] [--hours 8] [--data-dir DIR]
 //   coaching coaches list   [--server URL] [--token JWT]
 //   coaching coaches create --display-name N --email E --time-zone Z [--specialty S]... [--server URL] [--token JWT]
-// The token command signs with the local development key the server creates in its data directory.
+//   coaching load [--server URL] [--seconds 10] [--in-flight 64] [--coaches 8] [--data-dir DIR]
+// The token and load commands signs with the local development key the server creates in its data directory.
 var options = Options.Parse(args);
 try
 {
@@ -19,6 +20,7 @@ try
         ["token"] => Token(options),
         ["coaches", "list"] => await ListCoaches(options),
         ["coaches", "create"] => await CreateCoach(options),
+        ["load"] => await Load(options),
         _ => Usage(),
     };
 }
@@ -33,10 +35,11 @@ static int Usage()
     Console.Error.WriteLine("usage: coaching token --sub ID --role admin|coach|client [--coach-id ID] [--name N] [--email E] [--hours H] [--data-dir DIR]");
     Console.Error.WriteLine("       coaching coaches list [--server URL] [--token JWT]");
     Console.Error.WriteLine("       coaching coaches create --display-name N --email E --time-zone Z [--specialty S]... [--server URL] [--token JWT]");
+    Console.Error.WriteLine("       coaching load [--server URL] [--seconds 10] [--in-flight 64] [--coaches 8] [--data-dir DIR]");
     return 64;
 }
 
-static int Token(Options o)
+static string? KeyPath(Options o)
 {
     var dataDir = o.Get("data-dir") ?? Environment.GetEnvironmentVariable("Coaching__DataDirectory");
     if (string.IsNullOrWhiteSpace(dataDir))
@@ -45,42 +48,83 @@ static int Token(Options o)
     }
 
     var keyPath = Path.Combine(dataDir, "signing-key.json");
-    if (!File.Exists(keyPath))
+    if (File.Exists(keyPath))
     {
-        Console.Error.WriteLine($"No signing key at {keyPath}; start the server once (it creates the key), or pass --data-dir.");
-        return 1;
+        return keyPath;
     }
 
+    Console.Error.WriteLine($"No signing key at {keyPath}; start the server once (it creates the key), or pass --data-dir.");
+    return null;
+}
+
+static string Mint(string keyPath, string subject, string role, string? coachId, string? name, string? email, double hours)
+{
     using var json = JsonDocument.Parse(File.ReadAllText(keyPath));
     var root = json.RootElement;
-    var role = o.Get("role") ?? "client";
-    var claims = new List<Claim> { new("sub", o.Get("sub") ?? "dev-user"), new("role", role) };
-    if (o.Get("coach-id") is { } coachId)
+    var claims = new List<Claim> { new("sub", subject), new("role", role) };
+    if (coachId is not null)
     {
         claims.Add(new Claim("coach_id", coachId));
     }
 
-    if (o.Get("name") is { } name)
+    if (name is not null)
     {
         claims.Add(new Claim("name", name));
     }
 
-    if (o.Get("email") is { } email)
+    if (email is not null)
     {
         claims.Add(new Claim("email", email));
     }
 
     var key = new SymmetricSecurityKey(Convert.FromBase64String(root.GetProperty("key").GetString()!)) { KeyId = "local" };
-    var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
     {
         Issuer = root.GetProperty("issuer").GetString(),
         Audience = root.GetProperty("audience").GetString(),
         Subject = new ClaimsIdentity(claims),
-        Expires = DateTime.UtcNow.AddHours(double.Parse(o.Get("hours") ?? "8", System.Globalization.CultureInfo.InvariantCulture)),
+        Expires = DateTime.UtcNow.AddHours(hours),
         SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
     });
-    Console.WriteLine(token);
+}
+
+static int Token(Options o)
+{
+    if (KeyPath(o) is not { } keyPath)
+    {
+        return 1;
+    }
+
+    Console.WriteLine(Mint(keyPath, o.Get("sub") ?? "dev-user", o.Get("role") ?? "client", o.Get("coach-id"), o.Get("name"), o.Get("email"),
+        double.Parse(o.Get("hours") ?? "8", System.Globalization.CultureInfo.InvariantCulture)));
     return 0;
+}
+
+// Exits 0 only when no call failed; the figures go to stdout, the live progress line to stderr.
+static async Task<int> Load(Options o)
+{
+    if (KeyPath(o) is not { } keyPath)
+    {
+        return 1;
+    }
+
+    var settings = new Coaching.Cli.Load.LoadSettings(
+        o.Get("server") ?? "http://localhost:5000",
+        double.Parse(o.Get("seconds") ?? "10", System.Globalization.CultureInfo.InvariantCulture),
+        int.Parse(o.Get("in-flight") ?? "64", System.Globalization.CultureInfo.InvariantCulture),
+        int.Parse(o.Get("coaches") ?? "8", System.Globalization.CultureInfo.InvariantCulture),
+        (subject, role, coachId) => Mint(keyPath, subject, role, coachId, subject, $"{subject}@example.org", 2));
+    var stats = await new Coaching.Cli.Load.LoadTest(settings, Console.Error).RunAsync(CancellationToken.None);
+    foreach (var s in stats)
+    {
+        Console.WriteLine(s);
+        if (s.FirstError is { } error)
+        {
+            Console.WriteLine($"  first error: {error}");
+        }
+    }
+
+    return stats.Any(s => s.Errors > 0) ? 1 : 0;
 }
 
 static async Task<int> ListCoaches(Options o)

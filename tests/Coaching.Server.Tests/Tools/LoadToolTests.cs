@@ -1,0 +1,52 @@
+using Coaching.Cli.Load;
+using Coaching.Contracts.V1;
+using Grpc.Net.Client;
+
+namespace Coaching.Server.Tests.Tools;
+
+/// <summary>
+/// A short run of the load tool (<c>coaching load</c>) against a real server process: every call it drives succeeds, and
+/// every booking it counts is stored. Figures are printed, never asserted as times.
+/// </summary>
+public class LoadToolTests(RealServerFixture fixture, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<RealServerFixture>
+{
+    [Fact]
+    public async Task ShortRun_DrivesEveryCall_WithoutErrors_AndStoresEveryBookingItCounts()
+    {
+        const int inFlight = 8;
+        var settings = new LoadSettings(fixture.Server.Address, Seconds: 1.5, InFlight: inFlight, Coaches: 2,
+            (subject, role, coachId) => fixture.Server.Token(subject, role, coachId));
+        using var progress = new StringWriter();
+
+        var stats = await new LoadTest(settings, progress).RunAsync(CancellationToken.None);
+
+        foreach (var s in stats)
+        {
+            output.WriteLine(s.ToString());
+        }
+
+        Assert.Equal(["no-op (health Check)", "ListAvailableSlots 7 days", "CreateBooking"], stats.Select(s => s.Call));
+        Assert.All(stats, s => Assert.True(s.Count > 0 && s.Errors == 0, $"{s.Call}: {s.Count} calls, {s.Errors} errors ({s.FirstError})"));
+        Assert.All(stats, s => Assert.True(s.P50 <= s.P99 && s.P99 <= s.Max && s.Rate > 0, s.ToString()));
+        Assert.Equal(1.0, stats[0].Ratio);
+        Assert.Contains("CreateBooking", progress.ToString(), StringComparison.Ordinal);
+
+        using var channel = GrpcChannel.ForAddress(fixture.Server.Address);
+        var bookings = new BookingService.BookingServiceClient(channel);
+        var admin = ServerProcess.Headers(fixture.Server.Token("admin-1", "admin"));
+        var stored = 0;
+        for (var i = 0; i < inFlight; i++)
+        {
+            var token = string.Empty;
+            do
+            {
+                var page = await bookings.ListBookingsAsync(new ListBookingsRequest { Client = $"users/load-client-{i}", PageSize = 200, PageToken = token }, admin);
+                stored += page.Bookings.Count;
+                token = page.NextPageToken;
+            }
+            while (token.Length > 0);
+        }
+
+        Assert.Equal(stats[2].Count, stored);
+    }
+}

@@ -1,0 +1,11 @@
+namespace Coaching.Cli.Load;
+
+/// <summary>One call's figures from a load run; latencies in milliseconds, <see cref="Ratio"/> its rate over the no-op's.</summary>
+public sealed record CallStats(string Call, long Count, long Errors, double Rate, double P50, double P90, double P99, double Max, double Ratio)
+{
+    /// <summary>The first error seen, if any, for the report.</summary>
+    public string? FirstError { get; init; }
+
+    public override string ToString() => FormattableString.Invariant(
+        $"{Call,-28} {Count,8} calls {Rate,9:F0}/s  p50 {P50,7:F2}  p90 {P90,7:F2}  p99 {P99,7:F2}  max {Max,8:F2} ms  errors {Errors,4}  ratio {Ratio,5:F3}");
+}

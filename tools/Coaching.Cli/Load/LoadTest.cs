@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using Coaching.Contracts.V1;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using HdrHistogram;
+using Duration = Google.Protobuf.WellKnownTypes.Duration;
+
+namespace Coaching.Cli.Load;
+
+/// <summary>
+/// A closed-loop load run against any server: prepares its own coaches (open all week, 15-minute sessions, a year ahead)
+/// through the API, then drives a no-op call (gRPC health Check), ListAvailableSlots over 7 days and CreateBooking (each
+/// call a distinct slot), one after the other, each with <see cref="LoadSettings.InFlight"/> calls in flight, and reports
+/// rates and latency percentiles with each call's ratio to the no-op of the same run.
+/// </summary>
+public sealed class LoadTest(LoadSettings settings, TextWriter progress)
+{
+    private static readonly TimeSpan SlotLength = TimeSpan.FromMinutes(15);
+
+    /// <summary>Prepares the world and drives every call; the no-op first, so ratios refer to this run.</summary>
+    public async Task<IReadOnlyList<CallStats>> RunAsync(CancellationToken ct)
+    {
+        using var channel = GrpcChannel.ForAddress(settings.Server, new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+        });
+        var world = await PrepareAsync(channel, ct);
+        var health = new Health.HealthClient(channel);
+        var slots = new AvailabilityService.AvailabilityServiceClient(channel);
+        var bookings = new BookingService.BookingServiceClient(channel);
+        var clients = Enumerable.Range(0, settings.InFlight).Select(i => Bearer(settings.Token($"load-client-{i}", "client", null))).ToArray();
+        var from = world.FirstSlot;
+        long next = -1;
+
+        var noop = await DriveAsync("no-op (health Check)", _ => health.CheckAsync(new HealthCheckRequest(), cancellationToken: ct).ResponseAsync, ct);
+        var listing = await DriveAsync("ListAvailableSlots 7 days", worker => slots.ListAvailableSlotsAsync(new ListAvailableSlotsRequest
+        {
+            Offering = world.Offerings[worker % world.Offerings.Count],
+            StartTime = Timestamp.FromDateTime(from),
+            EndTime = Timestamp.FromDateTime(from.AddDays(7)),
+        }, clients[worker], cancellationToken: ct).ResponseAsync, ct);
+        var creating = await DriveAsync("CreateBooking", worker =>
+        {
+            var i = Interlocked.Increment(ref next);
+            var start = from + (SlotLength * (i / world.Offerings.Count));
+            return bookings.CreateBookingAsync(new CreateBookingRequest
+            {
+                Booking = new Booking { Offering = world.Offerings[(int)(i % world.Offerings.Count)], StartTime = Timestamp.FromDateTime(start), Agenda = "Load" },
+                RequestId = $"load-{world.RunId}-{i}",
+            }, clients[worker], cancellationToken: ct).ResponseAsync;
+        }, ct);
+
+        return [Relative(noop, noop.Rate), Relative(listing, noop.Rate), Relative(creating, noop.Rate)];
+    }
+
+    private static CallStats Relative(CallStats stats, double noopRate) => stats with { Ratio = noopRate > 0 ? stats.Rate / noopRate : 0 };
+
+    private static Metadata Bearer(string token) => new() { { "authorization", $"Bearer {token}" } };
+
+    private sealed record World(string RunId, IReadOnlyList<string> Offerings, DateTime FirstSlot);
+
+    private async Task<World> PrepareAsync(GrpcChannel channel, CancellationToken ct)
+    {
+        var runId = Guid.NewGuid().ToString("N")[..8];
+        var admin = Bearer(settings.Token("load-admin", "admin", null));
+        var coaches = new CoachService.CoachServiceClient(channel);
+        var availability = new AvailabilityService.AvailabilityServiceClient(channel);
+        var offerings = new List<string>();
+        for (var c = 0; c < settings.Coaches; c++)
+        {
+            var coach = await coaches.CreateCoachAsync(new CreateCoachRequest
+            {
+                Coach = new Coach { DisplayName = $"Load coach {c}", Email = $"load-{c}@example.org", TimeZone = "UTC", Specialties = { $"load-{runId}" } },
+                RequestId = $"load-{runId}-coach-{c}",
+            }, admin, cancellationToken: ct);
+            var own = Bearer(settings.Token($"load-coach-{c}", "coach", coach.Name.Split('/')[^1]));
+            var offering = await coaches.CreateOfferingAsync(new CreateOfferingRequest
+            {
+                Parent = coach.Name,
+                Offering = new Offering
+                {
+                    Title = "Load session", Duration = Duration.FromTimeSpan(SlotLength), BookingHorizon = Duration.FromTimeSpan(TimeSpan.FromDays(365)),
+                },
+            }, own, cancellationToken: ct);
+            await availability.UpdateWeeklyScheduleAsync(new UpdateWeeklyScheduleRequest
+            {
+                WeeklySchedule = new WeeklySchedule
+                {
+                    Name = $"{coach.Name}/weeklySchedule",
+                    Windows =
+                    {
+                        Enumerable.Range(1, 7).Select(d => new WeeklyWindow
+                        {
+                            Weekday = (Weekday)d, StartTime = new TimeOfDay { Hours = 0 }, EndTime = new TimeOfDay { Hours = 24 },
+                        }),
+                    },
+                },
+            }, own, cancellationToken: ct);
+            offerings.Add(offering.Name);
+        }
+
+        // From tomorrow's midnight (UTC): clear of any notice, and a year of 15-minute slots per coach.
+        return new World(runId, offerings, DateTime.UtcNow.Date.AddDays(2));
+    }
+
+    private async Task<CallStats> DriveAsync<T>(string call, Func<int, Task<T>> send, CancellationToken ct)
+    {
+        var histograms = Enumerable.Range(0, settings.InFlight).Select(_ => new LongHistogram(TimeStamp.Minutes(10), 3)).ToArray();
+        long calls = 0, errors = 0;
+        string? firstError = null;
+        var clock = Stopwatch.StartNew();
+        var until = TimeSpan.FromSeconds(settings.Seconds);
+        var workers = Enumerable.Range(0, settings.InFlight).Select(w => Task.Run(async () =>
+        {
+            while (clock.Elapsed < until && !ct.IsCancellationRequested)
+            {
+                var sent = Stopwatch.GetTimestamp();
+                try
+                {
+                    await send(w);
+                }
+                catch (RpcException e)
+                {
+                    Interlocked.Increment(ref errors);
+                    Interlocked.CompareExchange(ref firstError, $"{e.StatusCode}: {e.Status.Detail}", null);
+                }
+
+                histograms[w].RecordValue(Stopwatch.GetTimestamp() - sent);
+                Interlocked.Increment(ref calls);
+            }
+        }, ct)).ToList();
+
+        var all = Task.WhenAll(workers);
+        while (await Task.WhenAny(all, Task.Delay(1000, ct)) != all)
+        {
+            var done = Interlocked.Read(ref calls);
+            await progress.WriteAsync(FormattableString.Invariant(
+                $"\r{call}: {clock.Elapsed.TotalSeconds,5:F1}/{settings.Seconds:F0} s  {done,8} calls  {done / clock.Elapsed.TotalSeconds,8:F0}/s  errors {Interlocked.Read(ref errors)}   "));
+        }
+
+        await all;
+        var elapsed = clock.Elapsed.TotalSeconds;
+        await progress.WriteLineAsync();
+        var merged = new LongHistogram(TimeStamp.Minutes(10), 3);
+        foreach (var h in histograms)
+        {
+            merged.Add(h);
+        }
+
+        double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
+        return new CallStats(call, calls, errors, calls / elapsed, Ms(merged.GetValueAtPercentile(50)), Ms(merged.GetValueAtPercentile(90)),
+            Ms(merged.GetValueAtPercentile(99)), Ms(merged.GetMaxValue()), 0) { FirstError = firstError };
+    }
+}
