@@ -21,7 +21,8 @@ public sealed class SqliteDatabase : IStoreHealth, IStoreInitializer
             DataSource = path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
-            // Microsoft.Data.Sqlite retries SQLITE_BUSY until this many seconds pass; writers queue instead of failing.
+            // Writers queue instead of failing: SQLite's busy handler waits (busy_timeout, set per connection), and
+            // Microsoft.Data.Sqlite retries a busy statement until this many seconds pass.
             DefaultTimeout = 30,
         }.ToString();
     }
@@ -35,7 +36,7 @@ public sealed class SqliteDatabase : IStoreHealth, IStoreInitializer
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+        pragma.CommandText = "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000;";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }

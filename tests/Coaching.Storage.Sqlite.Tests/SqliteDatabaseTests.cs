@@ -24,6 +24,23 @@ public sealed class SqliteDatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task Connections_WaitInSqlitesBusyHandler_WithForeignKeysOn()
+    {
+        var database = new SqliteDatabase(DbPath);
+        await database.MigrateAsync(default);
+
+        await using var connection = await database.OpenAsync(default);
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA busy_timeout;";
+        var busy = await pragma.ExecuteScalarAsync();
+        pragma.CommandText = "PRAGMA foreign_keys;";
+        var keys = await pragma.ExecuteScalarAsync();
+
+        // SQLite's own handler waits for the lock in short steps; without it the driver retries with coarse sleeps of its own.
+        Assert.Equal((30000L, 1L), ((long)busy!, (long)keys!));
+    }
+
+    [Fact]
     public async Task Migrate_Twice_IsIdempotentAndKeepsData()
     {
         var database = new SqliteDatabase(DbPath);
