@@ -67,6 +67,14 @@ public sealed class MongoStore : IStoreHealth, IStoreInitializer
     /// <summary>Old history events and invites moved out of booking documents.</summary>
     internal IMongoCollection<BookingRecordDocument> BookingRecords { get; }
 
+    /// <summary>
+    /// Writes <paramref name="documents"/> whole, each replacing or creating the document with its id, in one bulk write: how the
+    /// follow-ups keep records, so writing the same records again changes nothing.
+    /// </summary>
+    internal static Task UpsertAsync<T>(IMongoCollection<T> collection, IEnumerable<T> documents, Func<T, string> id, CancellationToken ct) =>
+        collection.BulkWriteAsync(documents.Select(d => new ReplaceOneModel<T>(Builders<T>.Filter.Eq("_id", id(d)), d) { IsUpsert = true }),
+            cancellationToken: ct);
+
     /// <summary>Connects from a URI whose path names the database (default database "coaching").</summary>
     public static MongoStore Connect(string uri, string? databaseName = null)
     {

@@ -97,6 +97,19 @@ public class CourseMappingTests
     }
 
     [Fact]
+    public void Touched_StampsACopy_AsTheWithdrawUpdateDoes_AndLeavesTheImageAlone()
+    {
+        var entry = Entry("e4", "d", 4);
+        entry.Version = 3;
+
+        var touched = entry.Touched(Now + NodaTime.Duration.FromMinutes(5));
+
+        Assert.Equal(((Now + NodaTime.Duration.FromMinutes(5)).ToDateTimeUtc(), 4L), (touched.UpdateTime, touched.Version));
+        Assert.Equal(("e4", "d", 4L), (touched.Id, touched.Client, touched.Arrival));
+        Assert.Equal(3L, entry.Version);
+    }
+
+    [Fact]
     public void EnrolmentRequest_IsKeyedByScopeAndRequestIdAcrossCohorts()
     {
         var key = IdempotencyKey.Create("client-1", "req-7", true, "k1", "h1", "client-1")!;

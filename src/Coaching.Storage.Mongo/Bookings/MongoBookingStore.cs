@@ -179,8 +179,7 @@ public sealed class MongoBookingStore(MongoStore store) : IBookingStore
             }
 
             var (records, filter, trim) = BookingArchive.Plan(document);
-            await store.BookingRecords.BulkWriteAsync(records.Select(r => new ReplaceOneModel<BookingRecordDocument>(
-                Builders<BookingRecordDocument>.Filter.Eq(d => d.Id, r.Id), r) { IsUpsert = true }), cancellationToken: ct);
+            await MongoStore.UpsertAsync(store.BookingRecords, records, r => r.Id, ct);
             await store.Bookings.UpdateOneAsync(filter, trim, cancellationToken: ct);
         }
 #pragma warning disable CA1031 // A failed follow-up loses nothing; the change it follows stands.

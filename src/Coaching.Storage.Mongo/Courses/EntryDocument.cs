@@ -35,6 +35,15 @@ public sealed class EntryDocument
         CreateTime = Instant.FromDateTimeUtc(CreateTime), UpdateTime = Instant.FromDateTimeUtc(UpdateTime), Version = Version,
     };
 
+    /// <summary>This entry as an update that changes its line leaves it: stamped <paramref name="at"/>, one version on.</summary>
+    public EntryDocument Touched(Instant at)
+    {
+        var copy = (EntryDocument)MemberwiseClone();
+        copy.UpdateTime = at.ToDateTimeUtc();
+        copy.Version = Version + 1;
+        return copy;
+    }
+
     /// <summary>A new entry as a pipeline expression: the arrival is the cohort's counter at the moment of the update.</summary>
     public static BsonDocument NewEntryExpression(Enrolment candidate, IdempotencyKey key) => new()
     {

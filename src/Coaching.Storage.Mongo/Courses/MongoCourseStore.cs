@@ -249,24 +249,18 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
     private async Task<Enrolment?> FindRecordAsync(string cohortId, string enrolmentId, CancellationToken ct) =>
         (await store.EnrolmentRecords.Find(d => d.Id == enrolmentId && d.CohortId == cohortId).FirstOrDefaultAsync(ct))?.ToDomain();
 
-    // The follow-up of a withdrawal: keep the cohort's withdrawn entries as records (upserts by id), then take them out of the
-    // cohort document. Idempotent and safe to repeat; if it fails, the entries simply stay in the document until the next
-    // withdrawal's follow-up, and every read finds them there.
-    private async Task ArchiveWithdrawnAsync(string cohortId, CancellationToken ct)
+    // The follow-up of a withdrawal: keep the cohort's withdrawn entries (those left over from earlier follow-ups and the one just
+    // withdrawn, all known from the image before the update) as records, upserted by id, then pull them from the cohort document.
+    // Idempotent and safe to repeat; if it fails, the entries simply stay in the document until the next withdrawal's
+    // follow-up, and every read finds them there.
+    private async Task ArchiveWithdrawnAsync(CohortDocument before, EntryDocument withdrawn, CancellationToken ct)
     {
+        List<EntryDocument> entries = [.. before.Withdrawn, withdrawn];
         try
         {
-            var cohort = await store.Cohorts.Find(F.Eq(d => d.Id, cohortId) & CohortUpdates.IsCohort).FirstOrDefaultAsync(ct);
-            if (cohort is null || cohort.Withdrawn.Count == 0)
-            {
-                return;
-            }
-
-            await store.EnrolmentRecords.BulkWriteAsync(cohort.Withdrawn.Select(e => new ReplaceOneModel<EnrolmentRecordDocument>(
-                Builders<EnrolmentRecordDocument>.Filter.Eq(d => d.Id, e.Id), EnrolmentRecordDocument.From(cohort, e)) { IsUpsert = true }),
-                cancellationToken: ct);
-            await store.Cohorts.UpdateOneAsync(F.Eq(d => d.Id, cohortId) & CohortUpdates.IsCohort,
-                CohortUpdates.ForgetWithdrawn(cohort.Withdrawn.Select(e => e.Id)), cancellationToken: ct);
+            await MongoStore.UpsertAsync(store.EnrolmentRecords, entries.Select(e => EnrolmentRecordDocument.From(before, e)), r => r.Id, ct);
+            await store.Cohorts.UpdateOneAsync(F.Eq(d => d.Id, before.Id) & CohortUpdates.IsCohort,
+                CohortUpdates.ForgetWithdrawn(entries.Select(e => e.Id)), cancellationToken: ct);
         }
 #pragma warning disable CA1031 // A failed follow-up loses nothing (the entries stay in the cohort document); the withdrawal stands.
         catch (MongoException)
@@ -293,13 +287,11 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
                 : new WithdrawOutcome.Stale();
         }
 
-        var left = (fromWaitlist ? before.Waitlist : before.Enrolled).First(e => e.Id == enrolment.Id);
         var at = before.OrderedTime(now);
-        var withdrawn = left.ToDomain(before, EnrolmentState.Withdrawn, 0) with { UpdateTime = at, Version = left.Version + 1 };
-        var head = fromWaitlist ? null : before.Waitlist.FirstOrDefault();
-        var promoted = head is null ? null : head.ToDomain(before, EnrolmentState.Enrolled, 0) with { UpdateTime = at, Version = head.Version + 1 };
-        await ArchiveWithdrawnAsync(enrolment.CohortId, cancellationToken);
-        return new WithdrawOutcome.Withdrawn(withdrawn, promoted);
+        var left = (fromWaitlist ? before.Waitlist : before.Enrolled).First(e => e.Id == enrolment.Id).Touched(at);
+        var head = fromWaitlist ? null : before.Waitlist.FirstOrDefault()?.Touched(at);
+        await ArchiveWithdrawnAsync(before, left, cancellationToken);
+        return new WithdrawOutcome.Withdrawn(left.ToDomain(before, EnrolmentState.Withdrawn, 0), head?.ToDomain(before, EnrolmentState.Enrolled, 0));
     }
 
     /// <inheritdoc />

@@ -68,5 +68,17 @@ public sealed class CohortScenario(ServerFixture server, Course course, Cohort c
         return all;
     }
 
+    /// <summary>Reads the cohort over and over until <paramref name="stop"/>; the most enrolled it ever showed.</summary>
+    public Task<int> WatchEnrolledAsync(CancellationToken stop) => Task.Run(async () =>
+    {
+        var most = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            most = Math.Max(most, (await ReadAsync()).EnrolledCount);
+        }
+
+        return most;
+    });
+
     public Task<Cohort> ReadAsync() => AsAdmin.GetCohortAsync(new GetCohortRequest { Name = Cohort.Name }).ResponseAsync;
 }

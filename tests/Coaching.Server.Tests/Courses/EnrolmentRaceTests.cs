@@ -48,23 +48,15 @@ public abstract class EnrolmentRaceTests(ServerFixture server) : ServerTest(serv
             }
         }
 
-        var observedMax = 0;
         using var stop = new CancellationTokenSource();
-        var observer = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                var cohort = await s.ReadAsync();
-                observedMax = Math.Max(observedMax, cohort.EnrolledCount);
-            }
-        });
+        var observer = s.WatchEnrolledAsync(stop.Token);
 
         var withdrawals = seated.Take(4).Select(e => Task.Run(() =>
             s.AsClient(e.Client.Split('/')[1]).WithdrawEnrolmentAsync(new WithdrawEnrolmentRequest { Name = e.Name }).ResponseAsync));
         var newcomers = Enumerable.Range(0, 10).Select(i => Task.Run(() => s.EnrolAsync($"late-{i}")));
         await Task.WhenAll(withdrawals.Cast<Task>().Concat(newcomers));
         await stop.CancelAsync();
-        await observer;
+        var observedMax = await observer;
 
         var all = await s.AllAsync();
         var enrolled = all.Where(e => e.State == EnrolmentState.Enrolled).ToList();
@@ -92,15 +84,8 @@ public abstract class EnrolmentRaceTests(ServerFixture server) : ServerTest(serv
         }
 
         var before = await s.ReadAsync();
-        var observedMax = 0;
         using var stop = new CancellationTokenSource();
-        var observer = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                observedMax = Math.Max(observedMax, (await s.ReadAsync()).EnrolledCount);
-            }
-        });
+        var observer = s.WatchEnrolledAsync(stop.Token);
 
         using var go = new ManualResetEventSlim(false);
         var enrolments = Enumerable.Range(0, rush).Select(i => Task.Run(async () =>
@@ -128,7 +113,7 @@ public abstract class EnrolmentRaceTests(ServerFixture server) : ServerTest(serv
         await Task.WhenAll(withdrawals);
         var updated = await raise;
         await stop.CancelAsync();
-        await observer;
+        var observedMax = await observer;
 
         var all = await s.AllAsync();
         var enrolled = all.Where(e => e.State == EnrolmentState.Enrolled).ToList();
