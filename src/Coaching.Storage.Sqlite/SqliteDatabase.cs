@@ -1,21 +1,37 @@
+using System.Runtime.CompilerServices;
 using Coaching.Domain.Common;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Coaching.Storage.Sqlite;
 
 /// <summary>
 /// The embedded store's database file: opens pooled connections with the pragmas every connection needs
 /// and migrates the schema (tracked in <c>PRAGMA user_version</c>) once at start-up. Safe to share between
-/// several processes: SQLite's file locks serialise writers, WAL lets readers proceed meanwhile.
+/// several processes: SQLite's file locks serialise writers, WAL lets readers proceed meanwhile. Writes that must be fast
+/// under contention go through <see cref="WriteAsync{T}"/>, the process's one group-committing writer.
 /// </summary>
-public sealed class SqliteDatabase : IStoreHealth, IStoreInitializer
+public sealed class SqliteDatabase : IStoreHealth, IStoreInitializer, IAsyncDisposable
 {
     private readonly string _connectionString;
+    private readonly string _pragmas;
+
+    // Pooled connections keep their native handle; a handle seen here already carries its pragmas.
+    private readonly ConditionalWeakTable<sqlite3, object> _prepared = [];
+    private readonly Lazy<GroupCommit> _writer;
 
     /// <summary>Creates a handle for the database file at <paramref name="path"/> (created on first use).</summary>
-    public SqliteDatabase(string path)
+    /// <param name="path">The database file.</param>
+    /// <param name="synchronous">
+    /// How hard a commit is pushed to the disk: <see cref="SqliteSynchronous.Full"/> (the default) survives power loss,
+    /// <see cref="SqliteSynchronous.Normal"/> survives a process crash and may lose the last commits on power loss.
+    /// </param>
+    public SqliteDatabase(string path, SqliteSynchronous synchronous = SqliteSynchronous.Full)
     {
         Path = path;
+        Synchronous = synchronous;
+        _pragmas = $"PRAGMA foreign_keys = ON; PRAGMA synchronous = {(synchronous == SqliteSynchronous.Full ? "FULL" : "NORMAL")}; PRAGMA busy_timeout = 30000;";
+        _writer = new Lazy<GroupCommit>(() => new GroupCommit(OpenAsync));
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -30,15 +46,46 @@ public sealed class SqliteDatabase : IStoreHealth, IStoreInitializer
     /// <summary>Path of the database file.</summary>
     public string Path { get; }
 
-    /// <summary>Opens a connection with foreign keys on.</summary>
+    /// <summary>The durability every connection commits with.</summary>
+    public SqliteSynchronous Synchronous { get; }
+
+    /// <summary>Transactions the group-committing writer has committed in this process.</summary>
+    public long GroupCommits => _writer.IsValueCreated ? _writer.Value.Commits : 0;
+
+    /// <summary>
+    /// Opens a pooled connection with foreign keys on, the configured durability and SQLite's busy handler; the pragmas run
+    /// once per native connection, not on every open.
+    /// </summary>
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
-        using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000;";
-        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        var handle = connection.Handle!;
+        if (!_prepared.TryGetValue(handle, out _))
+        {
+            using var pragma = connection.CreateCommand();
+            pragma.CommandText = _pragmas;
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
+            _prepared.AddOrUpdate(handle, this);
+        }
+
         return connection;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> through the process's group-committing writer (see <see cref="GroupCommit"/>) and answers
+    /// once its batch has committed. <paramref name="work"/> gets the writer's connection and open transaction.
+    /// </summary>
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<Batched<T>>> work, CancellationToken cancellationToken) =>
+        _writer.Value.WriteAsync(work, cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_writer.IsValueCreated)
+        {
+            await _writer.Value.DisposeAsync();
+        }
     }
 
     /// <inheritdoc />
@@ -99,4 +146,14 @@ public sealed class SqliteDatabase : IStoreHealth, IStoreInitializer
         command.CommandText = sql;
         return await command.ExecuteScalarAsync(ct);
     }
+}
+
+/// <summary>SQLite's <c>synchronous</c> setting, as offered by configuration.</summary>
+public enum SqliteSynchronous
+{
+    /// <summary>Every commit is on the disk before it returns (survives power loss).</summary>
+    Full,
+
+    /// <summary>WAL is synced at checkpoints only: survives a process crash, may lose the latest commits on power loss.</summary>
+    Normal,
 }

@@ -20,10 +20,10 @@ public static class SqliteStoreRegistration
     /// <see cref="IStoreInitializer"/> when the host starts.
     /// </summary>
     /// <param name="services">The service collection.</param>
-    /// <param name="databasePath">Where the database file lives, read when the database is first needed.</param>
-    public static IServiceCollection AddSqliteStore(this IServiceCollection services, Func<IServiceProvider, string> databasePath)
+    /// <param name="database">The database file and its settings, made when the database is first needed.</param>
+    public static IServiceCollection AddSqliteStore(this IServiceCollection services, Func<IServiceProvider, SqliteDatabase> database)
     {
-        services.AddSingleton(sp => new SqliteDatabase(databasePath(sp)));
+        services.AddSingleton(database);
         services.AddSingleton<IStoreHealth>(sp => sp.GetRequiredService<SqliteDatabase>());
         services.AddSingleton<IStoreInitializer>(sp => sp.GetRequiredService<SqliteDatabase>());
         services.AddSingleton<ICoachStore, SqliteCoachStore>();

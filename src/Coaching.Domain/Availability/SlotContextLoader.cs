@@ -1,3 +1,4 @@
+using Coaching.Domain.Coaches;
 using NodaTime;
 
 namespace Coaching.Domain.Availability;
@@ -16,16 +17,36 @@ public sealed class SlotContextLoader(IAvailabilityStore store, IBusyTimeReader 
     /// Overrides cover the local dates a day either side of the range (hours are joined across midnight); committed time covers
     /// the whole ISO weeks of those dates, because weekly caps count the whole week.
     /// </remarks>
-    public async Task<SlotContext> LoadAsync(IReadOnlyCollection<string> coachIds, Instant start, Instant end, CancellationToken ct)
+    public Task<SlotContext> LoadAsync(IReadOnlyCollection<string> coachIds, Instant start, Instant end, CancellationToken ct)
     {
-        var firstDate = (start - ZoneMargin).InUtc().Date.PlusDays(-1);
-        var lastDate = (end + ZoneMargin).InUtc().Date.PlusDays(1);
+        var (firstDate, lastDate) = DatesAround(start, end);
         var weeksFrom = firstDate.With(DateAdjusters.PreviousOrSame(IsoDayOfWeek.Monday)).AtMidnight().InUtc().ToInstant() - ZoneMargin;
         var weeksTo = lastDate.With(DateAdjusters.Next(IsoDayOfWeek.Monday)).AtMidnight().InUtc().ToInstant() + ZoneMargin;
+        return LoadAsync(coachIds, firstDate, lastDate, weeksFrom, weeksTo, ct);
+    }
 
+    /// <summary>
+    /// Everything the slot rules need to judge the one start a booking or a move asks for: hours and overrides as
+    /// <see cref="LoadAsync(IReadOnlyCollection{string}, Instant, Instant, CancellationToken)"/>, but committed time only where a
+    /// session starting then could touch it. Caps are therefore not judged from this context (its counts stay at or below the
+    /// truth, so it never refuses for a cap): the store's seat claims decide them, atomically, in the booking's own write. The
+    /// read thus stays the same size however busy the coach's week is.
+    /// </summary>
+    public Task<SlotContext> LoadForStartAsync(string coachId, Instant start, CancellationToken ct)
+    {
+        var (firstDate, lastDate) = DatesAround(start, start + Duration.FromMinutes(1));
+        return LoadAsync([coachId], firstDate, lastDate, start - Offering.LongestBlock, start + Offering.LongestBlock, ct);
+    }
+
+    private static (LocalDate First, LocalDate Last) DatesAround(Instant start, Instant end) =>
+        ((start - ZoneMargin).InUtc().Date.PlusDays(-1), (end + ZoneMargin).InUtc().Date.PlusDays(1));
+
+    private async Task<SlotContext> LoadAsync(IReadOnlyCollection<string> coachIds, LocalDate firstDate, LocalDate lastDate, Instant busyFrom,
+        Instant busyTo, CancellationToken ct)
+    {
         var schedules = store.GetSchedulesAsync(coachIds, ct);
         var overrides = store.ListOverridesCoveringAsync(coachIds, firstDate, lastDate, ct);
-        var busy = busyTime.ListBusyAsync(coachIds, weeksFrom, weeksTo, ct);
+        var busy = busyTime.ListBusyAsync(coachIds, busyFrom, busyTo, ct);
         await Task.WhenAll(schedules, overrides, busy);
         return new SlotContext(await schedules, (await overrides).ToLookup(o => o.CoachId),
             (await busy).ToLookup(b => b.CoachId, b => b.Busy));

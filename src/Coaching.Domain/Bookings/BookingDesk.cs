@@ -218,7 +218,7 @@ public sealed class BookingDesk(ICoachStore coaches, SlotContextLoader slotConte
     {
         var coachTask = coaches.GetCoachAsync(coachId, ct);
         var offeringTask = coaches.GetOfferingAsync(coachId, offeringId, ct);
-        var contextTask = slotContexts.LoadAsync([coachId], start, start + Duration.FromMinutes(1), ct);
+        var contextTask = slotContexts.LoadForStartAsync(coachId, start, ct);
         var coach = await coachTask ?? Fail.NotFound<Coach>(ResourceNames.Coach(coachId));
         var offering = await offeringTask ?? Fail.NotFound<Offering>(ResourceNames.Offering(coachId, offeringId));
         coach.EnsureTakesBookings();

@@ -1,3 +1,5 @@
+using Coaching.Storage.Sqlite;
+
 namespace Coaching.Server.Hosting;
 
 /// <summary>The <c>Coaching</c> configuration section (appsettings, <c>Coaching__*</c> environment variables, command line).</summary>
@@ -19,6 +21,12 @@ public sealed class CoachingOptions
     /// <c>$XDG_DATA_HOME/coaching</c> (usually <c>~/.local/share/coaching</c>).
     /// </summary>
     public string DataDirectory { get; set; } = string.Empty;
+
+    /// <summary>
+    /// How the embedded store commits: <c>Full</c> (default; a confirmed booking survives power loss) or <c>Normal</c>
+    /// (survives a crash of the process; the latest commits may be lost when the machine loses power).
+    /// </summary>
+    public SqliteSynchronous SqliteSynchronous { get; set; } = SqliteSynchronous.Full;
 
     /// <summary>MongoDB settings, used when <see cref="Store"/> is <c>mongodb</c>.</summary>
     public MongoOptions MongoDb { get; set; } = new();

@@ -68,7 +68,11 @@ public static class CoachingServerExtensions
         var store = configuration[$"{CoachingOptions.Section}:{nameof(CoachingOptions.Store)}"] ?? CoachingOptions.Sqlite;
         if (string.Equals(store, CoachingOptions.Sqlite, StringComparison.OrdinalIgnoreCase))
         {
-            services.AddSqliteStore(sp => Path.Combine(sp.GetRequiredService<CoachingOptions>().ResolvedDataDirectory, "coaching.db"));
+            services.AddSqliteStore(sp =>
+            {
+                var options = sp.GetRequiredService<CoachingOptions>();
+                return new SqliteDatabase(Path.Combine(options.ResolvedDataDirectory, "coaching.db"), options.SqliteSynchronous);
+            });
         }
         else if (string.Equals(store, CoachingOptions.Mongo, StringComparison.OrdinalIgnoreCase))
         {

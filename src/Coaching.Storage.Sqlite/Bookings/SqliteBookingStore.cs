@@ -8,11 +8,11 @@ using NodaTime;
 namespace Coaching.Storage.Sqlite.Bookings;
 
 /// <summary>
-/// Bookings in SQLite. Every write is one short <c>BEGIN IMMEDIATE</c> transaction, which takes the database's
-/// write lock up front (across processes sharing the file). A booking row and its claim rows are inserted in the
-/// same transaction; the primary key of <c>claims</c> rejects a second claim on any cell or cap seat, which
-/// rolls the whole transaction back, so a crash or a conflict can never leave a booking without its claims or a
-/// claim without its booking.
+/// Bookings in SQLite. Every write goes through the process's group-committing writer (<see cref="SqliteDatabase.WriteAsync{T}"/>):
+/// one savepoint inside a <c>BEGIN IMMEDIATE</c> transaction, which holds the database's write lock (across processes sharing
+/// the file). A booking row and its claim rows are inserted in the same savepoint; the primary key of <c>claims</c> rejects a
+/// second claim on any cell or cap seat, which rolls that savepoint back alone, so a crash or a conflict can never leave a
+/// booking without its claims or a claim without its booking.
 /// </summary>
 public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
 {
@@ -23,47 +23,51 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <inheritdoc />
-    public async Task<BookingWrite> CreateAsync(Booking booking, BookingClaims claims, IdempotencyKey key, Invite? invite,
-        CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        try
+    public Task<BookingWrite> CreateAsync(Booking booking, BookingClaims claims, IdempotencyKey key, Invite? invite,
+        CancellationToken cancellationToken) =>
+        database.WriteAsync<BookingWrite>(async (connection, transaction) =>
         {
-            using var insert = connection.Command(
-                $"""
-                 INSERT INTO bookings ({Columns}, block_start, block_end, request_scope, request_id, request_fingerprint)
-                 VALUES ($id, $coach, $offering, $client, $start, $end, $bb, $ba, $zone, $agenda, $state, $history, $created, $updated, $version,
-                         $title, $coach_name, $coach_email, $client_name, $client_email, $invite_sequence,
-                         $block_start, $block_end, $scope, $rid, $fingerprint)
-                 """, transaction);
-            Bind(insert, booking).With("$scope", key.Scope).With("$rid", key.RequestId).With("$fingerprint", key.Fingerprint);
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-        }
-        catch (SqliteException e) when (e.IsUniqueViolation())
-        {
-            await transaction.RollbackAsync(cancellationToken);
-            var original = await FindByRequestKeyAsync(key, cancellationToken)
-                ?? throw new InvalidOperationException("Unique violation on a booking insert without an earlier request.", e);
-            return new BookingWrite.RequestSeen(original.Booking, original.Fingerprint);
-        }
+            try
+            {
+                using var insert = connection.Command(
+                    $"""
+                     INSERT INTO bookings ({Columns}, block_start, block_end, request_scope, request_id, request_fingerprint)
+                     VALUES ($id, $coach, $offering, $client, $start, $end, $bb, $ba, $zone, $agenda, $state, $history, $created, $updated, $version,
+                             $title, $coach_name, $coach_email, $client_name, $client_email, $invite_sequence,
+                             $block_start, $block_end, $scope, $rid, $fingerprint)
+                     """, transaction);
+                Bind(insert, booking).With("$scope", key.Scope).With("$rid", key.RequestId).With("$fingerprint", key.Fingerprint);
+                await insert.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+            catch (SqliteException e) when (e.IsUniqueViolation())
+            {
+                // The request was seen before: by an earlier commit or by a write earlier in this batch.
+                var original = await FindByRequestKeyAsync(connection, transaction, key, CancellationToken.None)
+                    ?? throw new InvalidOperationException("Unique violation on a booking insert without an earlier request.", e);
+                return Batched.Discard<BookingWrite>(new BookingWrite.RequestSeen(original.Booking, original.Fingerprint));
+            }
 
-        // A refusal leaves the transaction uncommitted: disposing it rolls the booking row back too.
-        if (await ClaimAsync(connection, transaction, booking, claims, cancellationToken) is { } refused)
-        {
-            return refused;
-        }
+            if (await ClaimAsync(connection, transaction, booking, claims, CancellationToken.None) is { } refused)
+            {
+                return Batched.Discard(refused);
+            }
 
-        await RecordAsync(connection, transaction, booking.Id, invite, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return new BookingWrite.Stored(booking);
-    }
+            await RecordAsync(connection, transaction, booking.Id, invite, CancellationToken.None);
+            return Batched.Keep<BookingWrite>(new BookingWrite.Stored(booking));
+        }, cancellationToken);
 
     /// <inheritdoc />
     public async Task<(Booking Booking, string Fingerprint)?> FindByRequestKeyAsync(IdempotencyKey key, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        using var select = connection.Command($"SELECT {Columns}, request_fingerprint FROM bookings WHERE request_scope = $scope AND request_id = $rid")
+        return await FindByRequestKeyAsync(connection, null, key, cancellationToken);
+    }
+
+    private static async Task<(Booking Booking, string Fingerprint)?> FindByRequestKeyAsync(SqliteConnection connection, SqliteTransaction? transaction,
+        IdempotencyKey key, CancellationToken cancellationToken)
+    {
+        using var select = connection.Command($"SELECT {Columns}, request_fingerprint FROM bookings WHERE request_scope = $scope AND request_id = $rid",
+                transaction)
             .With("$scope", key.Scope).With("$rid", key.RequestId);
         var rows = await select.ListAsync(r => (Read(r), r.GetString(21)), cancellationToken);
         return rows.Count == 0 ? null : rows[0];
@@ -100,46 +104,42 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
     }
 
     /// <inheritdoc />
-    public async Task<BookingWrite> UpdateAsync(Booking updated, long expectedVersion, Invite? invite, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        if (await WriteAsync(connection, transaction, updated, expectedVersion, cancellationToken) is { } lost)
+    public Task<BookingWrite> UpdateAsync(Booking updated, long expectedVersion, Invite? invite, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
         {
-            return lost;
-        }
+            if (await StoreRowAsync(connection, transaction, updated, expectedVersion, CancellationToken.None) is { } lost)
+            {
+                return Batched.Discard(lost);
+            }
 
-        if (!updated.IsActive)
-        {
-            await ReleaseAsync(connection, transaction, updated.Id, cancellationToken);
-        }
+            if (!updated.IsActive)
+            {
+                await ReleaseAsync(connection, transaction, updated.Id, CancellationToken.None);
+            }
 
-        await RecordAsync(connection, transaction, updated.Id, invite, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return new BookingWrite.Stored(updated);
-    }
+            await RecordAsync(connection, transaction, updated.Id, invite, CancellationToken.None);
+            return Batched.Keep<BookingWrite>(new BookingWrite.Stored(updated));
+        }, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<BookingWrite> RescheduleAsync(Booking moved, long expectedVersion, BookingClaims claims, Invite? invite, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        // Inside one transaction: release the old claims, take the new ones, store the move. A refusal commits none of it.
-        if (await WriteAsync(connection, transaction, moved, expectedVersion, cancellationToken) is { } lost)
+    public Task<BookingWrite> RescheduleAsync(Booking moved, long expectedVersion, BookingClaims claims, Invite? invite, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
         {
-            return lost;
-        }
+            // Inside one savepoint: release the old claims, take the new ones, store the move. A refusal keeps none of it.
+            if (await StoreRowAsync(connection, transaction, moved, expectedVersion, CancellationToken.None) is { } lost)
+            {
+                return Batched.Discard(lost);
+            }
 
-        await ReleaseAsync(connection, transaction, moved.Id, cancellationToken);
-        if (await ClaimAsync(connection, transaction, moved, claims, cancellationToken) is { } refused)
-        {
-            return refused;
-        }
+            await ReleaseAsync(connection, transaction, moved.Id, CancellationToken.None);
+            if (await ClaimAsync(connection, transaction, moved, claims, CancellationToken.None) is { } refused)
+            {
+                return Batched.Discard(refused);
+            }
 
-        await RecordAsync(connection, transaction, moved.Id, invite, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return new BookingWrite.Stored(moved);
-    }
+            await RecordAsync(connection, transaction, moved.Id, invite, CancellationToken.None);
+            return Batched.Keep<BookingWrite>(new BookingWrite.Stored(moved));
+        }, cancellationToken);
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<Invite>> ListInvitesAsync(string bookingId, CancellationToken cancellationToken)
@@ -166,7 +166,7 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
     }
 
     /// <summary>Stores the booking row at the expected version; Stale or Missing when it matched none.</summary>
-    private static async Task<BookingWrite?> WriteAsync(SqliteConnection connection, SqliteTransaction transaction, Booking booking, long expectedVersion,
+    private static async Task<BookingWrite?> StoreRowAsync(SqliteConnection connection, SqliteTransaction transaction, Booking booking, long expectedVersion,
         CancellationToken ct)
     {
         using var update = connection.Command(

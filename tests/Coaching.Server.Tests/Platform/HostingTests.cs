@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Coaching.Server.Hosting;
+using Coaching.Storage.Sqlite;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -29,6 +30,34 @@ public class HostingTests
     }
 
     [Theory]
+    [InlineData(null, SqliteSynchronous.Full)]
+    [InlineData("normal", SqliteSynchronous.Normal)]
+    [InlineData("Full", SqliteSynchronous.Full)]
+    public async Task EmbeddedStore_CommitsDurablyByDefault_AndNormalIsAChoice(string? setting, SqliteSynchronous expected)
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "coaching-hosting", Guid.NewGuid().ToString("N"));
+        string[] args = setting is null
+            ? [$"--Coaching:DataDirectory={dataDirectory}"]
+            : [$"--Coaching:DataDirectory={dataDirectory}", $"--Coaching:SqliteSynchronous={setting}"];
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+
+        builder.AddCoachingServer();
+        await using var app = builder.Build();
+        var database = app.Services.GetRequiredService<SqliteDatabase>();
+        await app.InitializeAsync();
+        await using (var connection = await database.OpenAsync(default))
+        {
+            using var pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA synchronous;";
+            Assert.Equal((expected, expected == SqliteSynchronous.Full ? 2L : 1L), (database.Synchronous, (long)(await pragma.ExecuteScalarAsync())!));
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(dataDirectory, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("--Coaching:SqliteSynchronous=off", "Coaching:SqliteSynchronous")]
     [InlineData("--Coaching:Store=postgres", "Coaching:Store must be 'sqlite' or 'mongodb', not 'postgres'")]
     [InlineData("--Coaching:Store=mongodb", "Coaching:MongoDb:ConnectionString is empty")]
     [InlineData("--Coaching:Feeds:BaseUrl=feeds.example.org", "Coaching:Feeds:BaseUrl must be an absolute http or https URL")]

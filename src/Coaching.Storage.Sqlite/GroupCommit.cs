@@ -1,0 +1,193 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace Coaching.Storage.Sqlite;
+
+/// <summary>What one queued write decided: keep its changes, or roll them back and still answer with <see cref="Value"/>.</summary>
+/// <typeparam name="T">The write's answer.</typeparam>
+public readonly record struct Batched<T>(T Value, bool Keep);
+
+/// <summary>Constructors of <see cref="Batched{T}"/>.</summary>
+public static class Batched
+{
+    /// <summary>Commit the write's changes, then answer <paramref name="value"/>.</summary>
+    public static Batched<T> Keep<T>(T value) => new(value, true);
+
+    /// <summary>Roll the write's changes back (the others in its batch are unaffected), then answer <paramref name="value"/>.</summary>
+    public static Batched<T> Discard<T>(T value) => new(value, false);
+}
+
+/// <summary>
+/// One writer per process with group commit. Writes queue here; a single loop takes every write waiting (up to
+/// <see cref="MaxBatch"/>), runs them in one <c>BEGIN IMMEDIATE</c> transaction, each inside its own savepoint so a write
+/// that refuses or fails rolls back alone, commits once, and only then answers each caller. One commit (one fsync under
+/// <c>synchronous=FULL</c>) thus serves a whole batch, and writers in this process never wait on the database lock for
+/// each other. Other processes sharing the file still take turns through SQLite's lock (the busy handler waits), and
+/// the constraints that forbid double booking are checked by SQLite for every statement as before.
+/// </summary>
+/// <remarks>
+/// Crash guarantees: nothing is acknowledged before its batch's commit returned, so an acknowledged write is durable to
+/// the degree the <c>synchronous</c> setting gives (FULL: also across power loss). A crash before the commit loses the
+/// whole batch and no caller was told it succeeded; retries are safe because every create carries its request id.
+/// </remarks>
+internal sealed class GroupCommit : IAsyncDisposable
+{
+    /// <summary>Most writes in one transaction, so one slow batch cannot hold the lock for long.</summary>
+    public const int MaxBatch = 128;
+
+    private const string Savepoint = "queued_write";
+    private readonly Channel<Queued> _queue = Channel.CreateUnbounded<Queued>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Func<CancellationToken, Task<SqliteConnection>> _open;
+    private readonly Task _loop;
+
+    public GroupCommit(Func<CancellationToken, Task<SqliteConnection>> open)
+    {
+        _open = open;
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Batches committed so far (for tests and diagnostics).</summary>
+    public long Commits => Interlocked.Read(ref _commits);
+
+    private long _commits;
+
+    /// <summary>Queues <paramref name="work"/>; completes with its answer once its batch has committed (or with its error).</summary>
+    /// <remarks>
+    /// <paramref name="work"/> runs on the writer's connection inside the batch's transaction and must use the transaction it
+    /// is given; it sees the changes of the writes before it in the batch. Cancelling before the write starts drops it; once
+    /// it ran, it commits with its batch whatever the token says (a retry with the same request id finds it).
+    /// </remarks>
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<Batched<T>>> work, CancellationToken cancellationToken)
+    {
+        var queued = new Queued<T>(work, cancellationToken);
+        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(queued), this);
+        return queued.Answer;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop;
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<Queued>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var queued))
+            {
+                if (!queued.DropIfCancelled())
+                {
+                    batch.Add(queued);
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                await CommitAsync(batch);
+            }
+        }
+    }
+
+    private async Task CommitAsync(List<Queued> batch)
+    {
+        try
+        {
+            await using var connection = await _open(CancellationToken.None);
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            foreach (var queued in batch)
+            {
+                transaction.Save(Savepoint);
+                var keep = await queued.RunAsync(connection, transaction);
+                if (SQLitePCL.raw.sqlite3_get_autocommit(connection.Handle) != 0)
+                {
+                    // SQLite ended the whole transaction (an I/O error, a full disk): every write of the batch is gone.
+                    throw queued.Error ?? new InvalidOperationException("SQLite rolled back the batch's transaction.");
+                }
+
+                if (keep)
+                {
+                    transaction.Release(Savepoint);
+                }
+                else
+                {
+                    transaction.Rollback(Savepoint);
+                    transaction.Release(Savepoint);
+                }
+            }
+
+            transaction.Commit();
+            Interlocked.Increment(ref _commits);
+        }
+        catch (Exception e)
+        {
+            foreach (var queued in batch)
+            {
+                queued.Fail(e);
+            }
+
+            return;
+        }
+
+        foreach (var queued in batch)
+        {
+            queued.Complete();
+        }
+    }
+
+    private abstract class Queued
+    {
+        public Exception? Error { get; protected set; }
+
+        public abstract bool DropIfCancelled();
+
+        /// <summary>Runs the write; true to keep its changes. Its exception is kept for its caller, never thrown.</summary>
+        public abstract Task<bool> RunAsync(SqliteConnection connection, SqliteTransaction transaction);
+
+        public abstract void Complete();
+
+        public abstract void Fail(Exception error);
+    }
+
+    private sealed class Queued<T>(Func<SqliteConnection, SqliteTransaction, Task<Batched<T>>> work, CancellationToken cancellationToken) : Queued
+    {
+        private readonly TaskCompletionSource<T> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _value;
+
+        public Task<T> Answer => _answer.Task;
+
+        public override bool DropIfCancelled() => cancellationToken.IsCancellationRequested && _answer.TrySetCanceled(cancellationToken);
+
+        public override async Task<bool> RunAsync(SqliteConnection connection, SqliteTransaction transaction)
+        {
+            try
+            {
+                var outcome = await work(connection, transaction);
+                _value = outcome.Value;
+                return outcome.Keep;
+            }
+            catch (Exception e)
+            {
+                Error = e;
+                return false;
+            }
+        }
+
+        public override void Complete()
+        {
+            if (Error is not null)
+            {
+                _answer.TrySetException(Error);
+            }
+            else
+            {
+                _answer.TrySetResult(_value!);
+            }
+        }
+
+        public override void Fail(Exception error) => _answer.TrySetException(error);
+    }
+}
