@@ -25,7 +25,8 @@ public class LoadToolTests(RealServerFixture fixture, Xunit.Abstractions.ITestOu
             output.WriteLine(s.ToString());
         }
 
-        Assert.Equal(["no-op (health Check)", "ListAvailableSlots 7 days", "CreateBooking"], stats.Select(s => s.Call));
+        Assert.Equal(["no-op (health Check)", "GetCoach", "ListAvailableSlots 7 days", "ListAvailableSlots 90 days", "CreateBooking"],
+            stats.Select(s => s.Call));
         Assert.All(stats, s => Assert.True(s.Count > 0 && s.Errors == 0, $"{s.Call}: {s.Count} calls, {s.Errors} errors ({s.FirstError})"));
         Assert.All(stats, s => Assert.True(s.P50 <= s.P99 && s.P99 <= s.Max && s.Rate > 0, s.ToString()));
         Assert.Equal(1.0, stats[0].Ratio);
@@ -47,6 +48,7 @@ public class LoadToolTests(RealServerFixture fixture, Xunit.Abstractions.ITestOu
             while (token.Length > 0);
         }
 
-        Assert.Equal(stats[2].Count, stored);
+        // Bookings made while warming up are stored too, but left out of the figures.
+        Assert.Equal(stats[4].Count + stats[4].WarmUpCalls, stored);
     }
 }

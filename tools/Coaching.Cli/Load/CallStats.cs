@@ -3,6 +3,9 @@ namespace Coaching.Cli.Load;
 /// <summary>One call's figures from a load run; latencies in milliseconds, <see cref="Ratio"/> its rate over the no-op's.</summary>
 public sealed record CallStats(string Call, long Count, long Errors, double Rate, double P50, double P90, double P99, double Max, double Ratio)
 {
+    /// <summary>Calls that succeeded during the warm-up, which the figures leave out.</summary>
+    public long WarmUpCalls { get; init; }
+
     /// <summary>The first error seen, if any, for the report.</summary>
     public string? FirstError { get; init; }
 

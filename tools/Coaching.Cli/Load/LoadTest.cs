@@ -11,7 +11,7 @@ namespace Coaching.Cli.Load;
 
 /// <summary>
 /// A closed-loop load run against any server: prepares its own coaches (open all week, 15-minute sessions, a year ahead)
-/// through the API, then drives a no-op call (gRPC health Check), ListAvailableSlots over 7 days and CreateBooking (each
+/// through the API, then drives a no-op call (gRPC health Check), GetCoach, ListAvailableSlots over 7 and 90 days and CreateBooking (each
 /// call a distinct slot), one after the other, each with <see cref="LoadSettings.InFlight"/> calls in flight, and reports
 /// rates and latency percentiles with each call's ratio to the no-op of the same run.
 /// </summary>
@@ -34,13 +34,20 @@ public sealed class LoadTest(LoadSettings settings, TextWriter progress)
         var from = world.FirstSlot;
         long next = -1;
 
+        var coaches = new CoachService.CoachServiceClient(channel);
         var noop = await DriveAsync("no-op (health Check)", _ => health.CheckAsync(new HealthCheckRequest(), cancellationToken: ct).ResponseAsync, ct);
-        var listing = await DriveAsync("ListAvailableSlots 7 days", worker => slots.ListAvailableSlotsAsync(new ListAvailableSlotsRequest
+        var coach = await DriveAsync("GetCoach", worker => coaches.GetCoachAsync(new GetCoachRequest
+        {
+            Name = world.Coaches[worker % world.Coaches.Count],
+        }, clients[worker], cancellationToken: ct).ResponseAsync, ct);
+        Task<ListAvailableSlotsResponse> List(int worker, int days) => slots.ListAvailableSlotsAsync(new ListAvailableSlotsRequest
         {
             Offering = world.Offerings[worker % world.Offerings.Count],
             StartTime = Timestamp.FromDateTime(from),
-            EndTime = Timestamp.FromDateTime(from.AddDays(7)),
-        }, clients[worker], cancellationToken: ct).ResponseAsync, ct);
+            EndTime = Timestamp.FromDateTime(from.AddDays(days)),
+        }, clients[worker], cancellationToken: ct).ResponseAsync;
+        var week = await DriveAsync("ListAvailableSlots 7 days", worker => List(worker, 7), ct);
+        var quarter = await DriveAsync("ListAvailableSlots 90 days", worker => List(worker, 90), ct);
         var creating = await DriveAsync("CreateBooking", worker =>
         {
             var i = Interlocked.Increment(ref next);
@@ -52,14 +59,14 @@ public sealed class LoadTest(LoadSettings settings, TextWriter progress)
             }, clients[worker], cancellationToken: ct).ResponseAsync;
         }, ct);
 
-        return [Relative(noop, noop.Rate), Relative(listing, noop.Rate), Relative(creating, noop.Rate)];
+        return [.. new[] { noop, coach, week, quarter, creating }.Select(stats => Relative(stats, noop.Rate))];
     }
 
     private static CallStats Relative(CallStats stats, double noopRate) => stats with { Ratio = noopRate > 0 ? stats.Rate / noopRate : 0 };
 
     private static Metadata Bearer(string token) => new() { { "authorization", $"Bearer {token}" } };
 
-    private sealed record World(string RunId, IReadOnlyList<string> Offerings, DateTime FirstSlot);
+    private sealed record World(string RunId, IReadOnlyList<string> Coaches, IReadOnlyList<string> Offerings, DateTime FirstSlot);
 
     private async Task<World> PrepareAsync(GrpcChannel channel, CancellationToken ct)
     {
@@ -68,6 +75,7 @@ public sealed class LoadTest(LoadSettings settings, TextWriter progress)
         var coaches = new CoachService.CoachServiceClient(channel);
         var availability = new AvailabilityService.AvailabilityServiceClient(channel);
         var offerings = new List<string>();
+        var names = new List<string>();
         for (var c = 0; c < settings.Coaches; c++)
         {
             var coach = await coaches.CreateCoachAsync(new CreateCoachRequest
@@ -99,23 +107,48 @@ public sealed class LoadTest(LoadSettings settings, TextWriter progress)
                 },
             }, own, cancellationToken: ct);
             offerings.Add(offering.Name);
+            names.Add(coach.Name);
         }
 
         // From tomorrow's midnight (UTC): clear of any notice, and a year of 15-minute slots per coach.
-        return new World(runId, offerings, DateTime.UtcNow.Date.AddDays(2));
+        return new World(runId, names, offerings, DateTime.UtcNow.Date.AddDays(2));
     }
 
     private async Task<CallStats> DriveAsync<T>(string call, Func<int, Task<T>> send, CancellationToken ct)
     {
         var histograms = Enumerable.Range(0, settings.InFlight).Select(_ => new LongHistogram(TimeStamp.Minutes(10), 3)).ToArray();
-        long calls = 0, errors = 0;
+        long calls = 0, errors = 0, warmUpCalls = 0;
         string? firstError = null;
+        // A short warm-up first (JIT, connection and database caches), driven the same way but not counted.
+        var warmUp = TimeSpan.FromSeconds(Math.Min(2, settings.Seconds / 5));
         var clock = Stopwatch.StartNew();
-        var until = TimeSpan.FromSeconds(settings.Seconds);
+        var until = warmUp + TimeSpan.FromSeconds(settings.Seconds);
+        var measuring = new TaskCompletionSource();
+        var measured = new Stopwatch();
         var workers = Enumerable.Range(0, settings.InFlight).Select(w => Task.Run(async () =>
         {
             while (clock.Elapsed < until && !ct.IsCancellationRequested)
             {
+                if (clock.Elapsed < warmUp)
+                {
+                    try
+                    {
+                        await send(w);
+                        Interlocked.Increment(ref warmUpCalls);
+                    }
+                    catch (RpcException)
+                    {
+                        // Errors count once measuring starts.
+                    }
+
+                    continue;
+                }
+
+                if (measuring.TrySetResult())
+                {
+                    measured.Start();
+                }
+
                 var sent = Stopwatch.GetTimestamp();
                 try
                 {
@@ -136,12 +169,14 @@ public sealed class LoadTest(LoadSettings settings, TextWriter progress)
         while (await Task.WhenAny(all, Task.Delay(1000, ct)) != all)
         {
             var done = Interlocked.Read(ref calls);
-            await progress.WriteAsync(FormattableString.Invariant(
-                $"\r{call}: {clock.Elapsed.TotalSeconds,5:F1}/{settings.Seconds:F0} s  {done,8} calls  {done / clock.Elapsed.TotalSeconds,8:F0}/s  errors {Interlocked.Read(ref errors)}   "));
+            await progress.WriteAsync(measured.IsRunning
+                ? FormattableString.Invariant(
+                    $"\r{call}: {measured.Elapsed.TotalSeconds,5:F1}/{settings.Seconds:F0} s  {done,8} calls  {done / measured.Elapsed.TotalSeconds,8:F0}/s  errors {Interlocked.Read(ref errors)}   ")
+                : $"\r{call}: warming up   ");
         }
 
         await all;
-        var elapsed = clock.Elapsed.TotalSeconds;
+        var elapsed = measured.Elapsed.TotalSeconds;
         await progress.WriteLineAsync();
         var merged = new LongHistogram(TimeStamp.Minutes(10), 3);
         foreach (var h in histograms)
@@ -151,6 +186,6 @@ public sealed class LoadTest(LoadSettings settings, TextWriter progress)
 
         double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
         return new CallStats(call, calls, errors, calls / elapsed, Ms(merged.GetValueAtPercentile(50)), Ms(merged.GetValueAtPercentile(90)),
-            Ms(merged.GetValueAtPercentile(99)), Ms(merged.GetMaxValue()), 0) { FirstError = firstError };
+            Ms(merged.GetValueAtPercentile(99)), Ms(merged.GetMaxValue()), 0) { FirstError = firstError, WarmUpCalls = warmUpCalls };
     }
 }
