@@ -70,16 +70,28 @@ public sealed class AvailabilityGrpcService(AvailabilityDesk desk) : Proto.Avail
         var viewer = AvailabilityMapper.ViewerZone(request.ViewerTimeZone);
         var start = TimeMapping.ToInstant(request.StartTime, "start_time");
         var end = TimeMapping.ToInstant(request.EndTime, "end_time");
+        var view = AvailabilityMapper.View(request.View);
         var slots = await desk.ListAvailableSlotsAsync(coachId, offeringId, start, end, context.CancellationToken);
 
         var coachZone = slots.Coach.TimeZone;
-        return new Proto.ListAvailableSlotsResponse
+        var response = new Proto.ListAvailableSlotsResponse
         {
-            Slots = { slots.Listing.Slots.Select(s => AvailabilityMapper.ToProto(s, slots.Offering.Duration, coachZone, viewer ?? coachZone)) },
             Days = { slots.Listing.Days.Select(d => new Proto.DaySummary { Date = AvailabilityMapper.Date(d.Date), Status = AvailabilityMapper.ToProto(d.Status) }) },
             CoachTimeZone = slots.Coach.TimeZoneId,
             SlotStep = TimeMapping.ToProto(slots.Step),
+            SessionDuration = TimeMapping.ToProto(slots.Offering.Duration),
         };
+        if (view == Proto.SlotView.Runs)
+        {
+            response.Runs.AddRange(SlotRuns.Fold(slots.Listing.Slots, slots.Step)
+                .Select(run => new Proto.SlotRun { StartTime = TimeMapping.ToTimestamp(run.Start), Count = run.Count }));
+        }
+        else
+        {
+            response.Slots.AddRange(AvailabilityMapper.ToProto(slots.Listing.Slots, slots.Offering.Duration, coachZone, viewer ?? coachZone));
+        }
+
+        return response;
     }
 
     public override async Task<Proto.SearchAvailabilityResponse> SearchAvailability(Proto.SearchAvailabilityRequest request, ServerCallContext context)
@@ -104,7 +116,7 @@ public sealed class AvailabilityGrpcService(AvailabilityDesk desk) : Proto.Avail
                 {
                     Coach = r.Coach.Name,
                     Offering = r.Offering.Name,
-                    Slots = { r.Listing.Slots.Select(s => AvailabilityMapper.ToProto(s, r.Offering.Duration, r.Coach.TimeZone, viewer ?? r.Coach.TimeZone)) },
+                    Slots = { AvailabilityMapper.ToProto(r.Listing.Slots, r.Offering.Duration, r.Coach.TimeZone, viewer ?? r.Coach.TimeZone) },
                 }),
             },
             NextPageToken = page.NextPageToken,

@@ -41,6 +41,14 @@ internal static class AvailabilityMapper
         return DateTimeZoneProviders.Tzdb.GetZoneOrNull(id) ?? Fail.Invalid<DateTimeZone>("viewer_time_zone", $"'{Text.Excerpt(id)}' is not an IANA time zone id");
     }
 
+    /// <summary>The view a listing asks for: unset means full; a number the contract does not define is refused.</summary>
+    public static Proto.SlotView View(Proto.SlotView view) => view switch
+    {
+        Proto.SlotView.Unspecified or Proto.SlotView.Full => Proto.SlotView.Full,
+        Proto.SlotView.Runs => Proto.SlotView.Runs,
+        _ => Fail.Invalid<Proto.SlotView>("view", $"{(int)view} is not a SlotView"),
+    };
+
     public static IReadOnlyList<WindowInput> ToRawWindows(Proto.WeeklySchedule schedule) =>
         [.. schedule.Windows.Select(w => new WindowInput((int)w.Weekday, w.StartTime?.Hours ?? -1, w.StartTime?.Minutes ?? -1, w.EndTime?.Hours ?? -1, w.EndTime?.Minutes ?? -1))];
 
@@ -99,6 +107,46 @@ internal static class AvailabilityMapper
         ViewerStart = Zoned(start.InZone(viewerZone)),
         CoachStart = Zoned(start.InZone(coachZone)),
     };
+
+    /// <summary>
+    /// Every slot of a listing. Messages that repeat are built once and shared, which serialises to the same bytes: the dates and
+    /// offsets a listing shares between hundreds of slots, and the whole coach-zone rendering when the viewer's zone is the coach's.
+    /// </summary>
+    public static IEnumerable<Proto.Slot> ToProto(IEnumerable<Instant> starts, Duration duration, DateTimeZone coachZone, DateTimeZone viewerZone)
+    {
+        var dates = new Dictionary<LocalDate, Proto.Date>();
+        var offsets = new Dictionary<Offset, Google.Protobuf.WellKnownTypes.Duration>();
+        Proto.ZonedDateTime Shared(ZonedDateTime zoned)
+        {
+            if (!dates.TryGetValue(zoned.Date, out var date))
+            {
+                dates.Add(zoned.Date, date = Date(zoned.Date));
+            }
+
+            if (!offsets.TryGetValue(zoned.Offset, out var offset))
+            {
+                offsets.Add(zoned.Offset, offset = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(zoned.Offset.ToTimeSpan()));
+            }
+
+            return new Proto.ZonedDateTime
+            {
+                Date = date, Time = new Proto.TimeOfDay { Hours = zoned.Hour, Minutes = zoned.Minute }, UtcOffset = offset, TimeZone = zoned.Zone.Id,
+            };
+        }
+
+        var sameZone = coachZone.Equals(viewerZone);
+        foreach (var start in starts)
+        {
+            var coach = Shared(start.InZone(coachZone));
+            yield return new Proto.Slot
+            {
+                StartTime = TimeMapping.ToTimestamp(start),
+                EndTime = TimeMapping.ToTimestamp(start + duration),
+                ViewerStart = sameZone ? coach : Shared(start.InZone(viewerZone)),
+                CoachStart = coach,
+            };
+        }
+    }
 
     public static Proto.DayStatus ToProto(DayStatus status) => status switch
     {

@@ -1,5 +1,6 @@
 using Coaching.Server.Availability;
 using CsCheck;
+using Google.Protobuf;
 using NodaTime;
 
 namespace Coaching.Server.Tests.Mapping;
@@ -29,6 +30,29 @@ public class SlotRenderingPropertyTests
             Assert.Equal(start + Duration.FromMinutes(45), Instant.FromDateTimeOffset(slot.EndTime.ToDateTimeOffset()));
             Assert.Equal(viewer.Id, slot.ViewerStart.TimeZone);
         }, iter: 2000);
+    }
+
+    [Fact]
+    public void Listing_SharingRepeatedMessages_SerialisesToTheSameBytesAsSlotBySlot()
+    {
+        var gen = Gen.Select(Gen.Long[Instant.FromUtc(2000, 1, 1, 0, 0).ToUnixTimeSeconds() / 900, Instant.FromUtc(2100, 1, 1, 0, 0).ToUnixTimeSeconds() / 900],
+            Gen.Int[1, 400], Gen.Int[0, Zones.Length - 1], Gen.Int[0, Zones.Length - 1], Gen.Bool);
+
+        gen.Sample((cell, count, coachIndex, viewerIndex, sameZone) =>
+        {
+            // A quarter-hourly run long enough to cross dates and, somewhere in the century, offsets.
+            var starts = Enumerable.Range(0, count).Select(k => Instant.FromUnixTimeSeconds((cell + k) * 900)).ToList();
+            var coach = DateTimeZoneProviders.Tzdb[Zones[coachIndex]];
+            var viewer = sameZone ? coach : DateTimeZoneProviders.Tzdb[Zones[viewerIndex]];
+
+            var shared = new Coaching.Contracts.V1.ListAvailableSlotsResponse { Slots = { AvailabilityMapper.ToProto(starts, Duration.FromMinutes(30), coach, viewer) } };
+            var oneByOne = new Coaching.Contracts.V1.ListAvailableSlotsResponse
+            {
+                Slots = { starts.Select(s => AvailabilityMapper.ToProto(s, Duration.FromMinutes(30), coach, viewer)) },
+            };
+
+            Assert.Equal(oneByOne.ToByteArray(), shared.ToByteArray());
+        }, iter: 300);
     }
 
     private static Instant Back(Coaching.Contracts.V1.ZonedDateTime z)
