@@ -1,4 +1,3 @@
-using Coaching.Domain.Coaches;
 using NodaTime;
 
 namespace Coaching.Domain.Availability;
@@ -26,16 +25,20 @@ public sealed class SlotContextLoader(IAvailabilityStore store, IBusyTimeReader 
     }
 
     /// <summary>
-    /// Everything the slot rules need to judge the one start a booking or a move asks for: hours and overrides as
-    /// <see cref="LoadAsync(IReadOnlyCollection{string}, Instant, Instant, CancellationToken)"/>, but committed time only where a
-    /// session starting then could touch it. Caps are therefore not judged from this context (its counts stay at or below the
-    /// truth, so it never refuses for a cap): the store's seat claims decide them, atomically, in the booking's own write. The
-    /// read thus stays the same size however busy the coach's week is.
+    /// What the booking path reads to judge the one start a booking or a move asks for: the coach's hours and overrides around it,
+    /// and no committed time. Conflicts with other bookings and with cohort sessions (buffers included), and the caps, are judged
+    /// by the store in the booking's own write, where the time claims and cap seats are checked atomically (a taken slot answers
+    /// SLOT_UNAVAILABLE, a full cap BOOKING_LIMIT_REACHED, exactly as a pre-read would have). Reading them here as well would only
+    /// repeat that judgement, non-atomically, at the cost of the two largest reads of a booking.
     /// </summary>
-    public Task<SlotContext> LoadForStartAsync(string coachId, Instant start, CancellationToken ct)
+    public async Task<SlotContext> LoadHoursAsync(string coachId, Instant start, CancellationToken ct)
     {
         var (firstDate, lastDate) = DatesAround(start, start + Duration.FromMinutes(1));
-        return LoadAsync([coachId], firstDate, lastDate, start - Offering.LongestBlock, start + Offering.LongestBlock, ct);
+        var schedules = store.GetSchedulesAsync([coachId], ct);
+        var overrides = store.ListOverridesCoveringAsync([coachId], firstDate, lastDate, ct);
+        await Task.WhenAll(schedules, overrides);
+        return new SlotContext(await schedules, (await overrides).ToLookup(o => o.CoachId),
+            Array.Empty<(string CoachId, BusyInterval Busy)>().ToLookup(b => b.CoachId, b => b.Busy));
     }
 
     private static (LocalDate First, LocalDate Last) DatesAround(Instant start, Instant end) =>

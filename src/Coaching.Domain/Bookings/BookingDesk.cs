@@ -8,9 +8,11 @@ using NodaTime;
 namespace Coaching.Domain.Bookings;
 
 /// <summary>
-/// Booking use cases. Creating a booking reads the coach, offering, hours and busy time in parallel (one round
-/// trip of latency), checks the start against the same rules as the slot listing, then makes one atomic store
-/// write that also claims the time; a concurrent winner makes that write fail with SLOT_UNAVAILABLE.
+/// Booking use cases. Creating a booking reads the coach, offering, hours and overrides in parallel (one round
+/// trip of latency), checks the start against the hours, notice and horizon rules of the slot listing, then makes
+/// one atomic store write that also claims the time and the cap seats: the claims are the one judge of conflicts
+/// (bookings, cohort sessions, buffers) and caps, so a taken slot or a concurrent winner fails that write with
+/// SLOT_UNAVAILABLE and a full cap with BOOKING_LIMIT_REACHED.
 /// </summary>
 public sealed class BookingDesk(ICoachStore coaches, SlotContextLoader slotContexts, IBookingStore store,
     ICalendarWriter calendar, IClock clock, IIdGenerator ids)
@@ -162,8 +164,7 @@ public sealed class BookingDesk(ICoachStore coaches, SlotContextLoader slotConte
         RejectFarOff(newStart, now, ResourceNames.Coach(booking.CoachId));
         var (coach, offering, query) = await LoadAsync(booking.CoachId, booking.OfferingId, newStart, ct);
         RequireClientCutoff(caller, booking, offering, now);
-        var withoutSelf = query with { Busy = [.. query.Busy.Where(b => b.BookingId != booking.Id)] };
-        var verdict = SlotCalculator.Classify(withoutSelf, newStart, now, SlotCalculator.DefaultStep(offering));
+        var verdict = SlotCalculator.Classify(query, newStart, now, SlotCalculator.DefaultStep(offering));
         if (verdict != SlotVerdict.Open)
         {
             throw Refusal(verdict, coach.Name);
@@ -218,7 +219,7 @@ public sealed class BookingDesk(ICoachStore coaches, SlotContextLoader slotConte
     {
         var coachTask = coaches.GetCoachAsync(coachId, ct);
         var offeringTask = coaches.GetOfferingAsync(coachId, offeringId, ct);
-        var contextTask = slotContexts.LoadForStartAsync(coachId, start, ct);
+        var contextTask = slotContexts.LoadHoursAsync(coachId, start, ct);
         var coach = await coachTask ?? Fail.NotFound<Coach>(ResourceNames.Coach(coachId));
         var offering = await offeringTask ?? Fail.NotFound<Offering>(ResourceNames.Offering(coachId, offeringId));
         coach.EnsureTakesBookings();
