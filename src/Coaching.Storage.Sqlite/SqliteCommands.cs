@@ -10,8 +10,17 @@ internal static class SqliteCommands
     public const int UniqueViolation = 2067; // SQLITE_CONSTRAINT_UNIQUE
     public const int PrimaryKeyViolation = 1555; // SQLITE_CONSTRAINT_PRIMARYKEY
 
+    /// <summary>
+    /// A command for <paramref name="sql"/>; on a connection of the database's pool, the one compiled the last time this text ran
+    /// there (dispose it as usual: that hands it back).
+    /// </summary>
     public static SqliteCommand Command(this SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
     {
+        if (connection is PooledConnection pooled)
+        {
+            return pooled.Rent(sql, transaction);
+        }
+
         var command = connection.CreateCommand();
         command.CommandText = sql;
         command.Transaction = transaction;

@@ -1,7 +1,5 @@
-using System.Runtime.CompilerServices;
 using Coaching.Domain.Common;
 using Microsoft.Data.Sqlite;
-using SQLitePCL;
 
 namespace Coaching.Storage.Sqlite;
 
@@ -16,8 +14,7 @@ public sealed class SqliteDatabase : IStoreHealth, IStoreInitializer, IAsyncDisp
     private readonly string _connectionString;
     private readonly string _pragmas;
 
-    // Pooled connections keep their native handle; a handle seen here already carries its pragmas.
-    private readonly ConditionalWeakTable<sqlite3, object> _prepared = [];
+    private readonly ConnectionPool _pool = new();
     private readonly Lazy<GroupCommit> _writer;
 
     /// <summary>Creates a handle for the database file at <paramref name="path"/> (created on first use).</summary>
@@ -36,7 +33,7 @@ public sealed class SqliteDatabase : IStoreHealth, IStoreInitializer, IAsyncDisp
         {
             DataSource = path,
             Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
+            Pooling = false, // the database keeps its own pool (PooledConnection), which also keeps compiled statements
             // Writers queue instead of failing: SQLite's busy handler waits (busy_timeout, set per connection), and
             // Microsoft.Data.Sqlite retries a busy statement until this many seconds pass.
             DefaultTimeout = 30,
@@ -53,23 +50,30 @@ public sealed class SqliteDatabase : IStoreHealth, IStoreInitializer, IAsyncDisp
     public long GroupCommits => _writer.IsValueCreated ? _writer.Value.Commits : 0;
 
     /// <summary>
-    /// Opens a pooled connection with foreign keys on, the configured durability and SQLite's busy handler; the pragmas run
-    /// once per native connection, not on every open.
+    /// A connection from the database's own pool, open, with foreign keys on, the configured durability and SQLite's busy
+    /// handler (set once, when it was first opened). Disposing it hands it back.
     /// </summary>
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        var handle = connection.Handle!;
-        if (!_prepared.TryGetValue(handle, out _))
+        if (_pool.TryTake(out var idle))
         {
+            return idle!;
+        }
+
+        var connection = new PooledConnection(_connectionString, _pool);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
             using var pragma = connection.CreateCommand();
             pragma.CommandText = _pragmas;
             await pragma.ExecuteNonQueryAsync(cancellationToken);
-            _prepared.AddOrUpdate(handle, this);
+            return connection;
         }
-
-        return connection;
+        catch
+        {
+            connection.Retire();
+            throw;
+        }
     }
 
     /// <summary>
@@ -79,13 +83,15 @@ public sealed class SqliteDatabase : IStoreHealth, IStoreInitializer, IAsyncDisp
     public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<Batched<T>>> work, CancellationToken cancellationToken) =>
         _writer.Value.WriteAsync(work, cancellationToken);
 
-    /// <inheritdoc />
+    /// <summary>Stops the writer (after the writes queued so far) and closes every pooled connection.</summary>
     public async ValueTask DisposeAsync()
     {
         if (_writer.IsValueCreated)
         {
             await _writer.Value.DisposeAsync();
         }
+
+        _pool.Close();
     }
 
     /// <inheritdoc />
