@@ -24,8 +24,11 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
 
     /// <inheritdoc />
     public Task<BookingWrite> CreateAsync(Booking booking, BookingClaims claims, IdempotencyKey key, Invite? invite,
-        CancellationToken cancellationToken) =>
-        database.WriteAsync<BookingWrite>(async (connection, transaction) =>
+        CancellationToken cancellationToken)
+    {
+        // Everything that can be prepared off the writer is (the writer is the one thread every booking passes through).
+        var history = HistoryJson(booking);
+        return database.WriteAsync<BookingWrite>(async (connection, transaction) =>
         {
             try
             {
@@ -36,7 +39,7 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
                              $title, $coach_name, $coach_email, $client_name, $client_email, $invite_sequence,
                              $block_start, $block_end, $scope, $rid, $fingerprint)
                      """, transaction);
-                Bind(insert, booking).With("$scope", key.Scope).With("$rid", key.RequestId).With("$fingerprint", key.Fingerprint);
+                Bind(insert, booking, history).With("$scope", key.Scope).With("$rid", key.RequestId).With("$fingerprint", key.Fingerprint);
                 await insert.ExecuteNonQueryAsync(CancellationToken.None);
             }
             catch (SqliteException e) when (e.IsUniqueViolation())
@@ -55,6 +58,7 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
             await RecordAsync(connection, transaction, booking.Id, invite, CancellationToken.None);
             return Batched.Keep<BookingWrite>(new BookingWrite.Stored(booking));
         }, cancellationToken);
+    }
 
     /// <inheritdoc />
     public async Task<(Booking Booking, string Fingerprint)?> FindByRequestKeyAsync(IdempotencyKey key, CancellationToken cancellationToken)
@@ -104,10 +108,12 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
     }
 
     /// <inheritdoc />
-    public Task<BookingWrite> UpdateAsync(Booking updated, long expectedVersion, Invite? invite, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction) =>
+    public Task<BookingWrite> UpdateAsync(Booking updated, long expectedVersion, Invite? invite, CancellationToken cancellationToken)
+    {
+        var history = HistoryJson(updated);
+        return database.WriteAsync(async (connection, transaction) =>
         {
-            if (await StoreRowAsync(connection, transaction, updated, expectedVersion, CancellationToken.None) is { } lost)
+            if (await StoreRowAsync(connection, transaction, updated, history, expectedVersion, CancellationToken.None) is { } lost)
             {
                 return Batched.Discard(lost);
             }
@@ -120,13 +126,16 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
             await RecordAsync(connection, transaction, updated.Id, invite, CancellationToken.None);
             return Batched.Keep<BookingWrite>(new BookingWrite.Stored(updated));
         }, cancellationToken);
+    }
 
     /// <inheritdoc />
-    public Task<BookingWrite> RescheduleAsync(Booking moved, long expectedVersion, BookingClaims claims, Invite? invite, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction) =>
+    public Task<BookingWrite> RescheduleAsync(Booking moved, long expectedVersion, BookingClaims claims, Invite? invite, CancellationToken cancellationToken)
+    {
+        var history = HistoryJson(moved);
+        return database.WriteAsync(async (connection, transaction) =>
         {
             // Inside one savepoint: release the old claims, take the new ones, store the move. A refusal keeps none of it.
-            if (await StoreRowAsync(connection, transaction, moved, expectedVersion, CancellationToken.None) is { } lost)
+            if (await StoreRowAsync(connection, transaction, moved, history, expectedVersion, CancellationToken.None) is { } lost)
             {
                 return Batched.Discard(lost);
             }
@@ -140,6 +149,7 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
             await RecordAsync(connection, transaction, moved.Id, invite, CancellationToken.None);
             return Batched.Keep<BookingWrite>(new BookingWrite.Stored(moved));
         }, cancellationToken);
+    }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<Invite>> ListInvitesAsync(string bookingId, CancellationToken cancellationToken)
@@ -166,7 +176,8 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
     }
 
     /// <summary>Stores the booking row at the expected version; Stale or Missing when it matched none.</summary>
-    private static async Task<BookingWrite?> StoreRowAsync(SqliteConnection connection, SqliteTransaction transaction, Booking booking, long expectedVersion,
+    private static async Task<BookingWrite?> StoreRowAsync(SqliteConnection connection, SqliteTransaction transaction, Booking booking, string history,
+        long expectedVersion,
         CancellationToken ct)
     {
         using var update = connection.Command(
@@ -176,7 +187,7 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
                 invite_sequence = $invite_sequence
             WHERE id = $id AND version = $expected
             """, transaction);
-        Bind(update, booking).With("$expected", expectedVersion);
+        Bind(update, booking, history).With("$expected", expectedVersion);
         if (await update.ExecuteNonQueryAsync(ct) == 0)
         {
             using var probe = connection.Command("SELECT 1 FROM bookings WHERE id = $id", transaction).With("$id", booking.Id);
@@ -219,11 +230,13 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
             : throw new InvalidOperationException($"A free cap seat of {booking.Name} was taken under the write lock.");
     }
 
-    private static SqliteCommand Bind(SqliteCommand command, Booking b) => command
+    private static string HistoryJson(Booking booking) => JsonSerializer.Serialize(booking.History.Select(HistoryRow.From), Json);
+
+    private static SqliteCommand Bind(SqliteCommand command, Booking b, string history) => command
         .With("$id", b.Id).With("$coach", b.CoachId).With("$offering", b.OfferingId).With("$client", b.ClientId)
         .With("$start", b.Start).With("$end", b.End).With("$bb", b.BufferBefore).With("$ba", b.BufferAfter)
         .With("$zone", b.CoachTimeZoneId).With("$agenda", b.Agenda).With("$state", (long)b.State)
-        .With("$history", JsonSerializer.Serialize(b.History.Select(HistoryRow.From), Json))
+        .With("$history", history)
         .With("$created", b.CreateTime).With("$updated", b.UpdateTime).With("$version", b.Version)
         .With("$block_start", b.BlockStart).With("$block_end", b.BlockEnd)
         .With("$title", b.Title).With("$coach_name", b.CoachName).With("$coach_email", b.CoachEmail)
