@@ -119,3 +119,17 @@ public class BookingPathBenchmarks
         Directory.Delete(_directory, recursive: true);
     }
 }
+
+/// <summary>The invite every confirmed booking stores: one iTIP REQUEST written with Ical.Net (time and allocations per invite).</summary>
+[MemoryDiagnoser]
+public class InviteBenchmarks
+{
+    private static readonly SessionEntry Entry = new("01jbench0000000000000000@coaching", 0, Instant.FromUtc(2027, 3, 1, 9, 0),
+        Instant.FromUtc(2027, 3, 1, 9, 45), "Career coaching with Ada Lovelace", "Agenda: CV review", "Ada Lovelace", "ada@example.org",
+        "Grace Hopper", "grace@example.org", SessionStatus.Confirmed, Instant.FromUtc(2026, 11, 30, 8, 0));
+
+    private readonly IcalWriter _writer = new();
+
+    [Benchmark]
+    public int WriteInvite() => _writer.WriteInvite(InviteMethod.Request, Entry).Length;
+}
