@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
@@ -35,21 +37,37 @@ internal sealed class GroupCommit : IAsyncDisposable
     /// <summary>Most writes in one transaction, so one slow batch cannot hold the lock for long.</summary>
     public const int MaxBatch = 128;
 
+    /// <summary>The meter of the embedded store's writer (<c>dotnet-counters monitor --counters Coaching.Storage.Sqlite</c>).</summary>
+    public const string MeterName = "Coaching.Storage.Sqlite";
+
     private const string Savepoint = "queued_write";
     private readonly Channel<Queued> _queue = Channel.CreateUnbounded<Queued>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Func<CancellationToken, Task<SqliteConnection>> _open;
+    private readonly KeyValuePair<string, object?> _file;
+    private readonly Meter _meter = new(MeterName);
+    private readonly Histogram<int> _batchSize;
+    private readonly Histogram<double> _batchDuration;
+    private readonly Histogram<double> _commitDuration;
     private readonly Task _loop;
+    private long _commits;
+    private int _waiting;
 
-    public GroupCommit(Func<CancellationToken, Task<SqliteConnection>> open)
+    public GroupCommit(Func<CancellationToken, Task<SqliteConnection>> open, string file)
     {
         _open = open;
+        _file = new KeyValuePair<string, object?>("coaching.sqlite.file", file);
+        _batchSize = _meter.CreateHistogram<int>("coaching.sqlite.group_commit.batch_size", "{write}", "Writes committed together in one transaction.");
+        _batchDuration = _meter.CreateHistogram<double>("coaching.sqlite.group_commit.batch_duration", "ms",
+            "Time the writer spent on one batch, from its first write to the end of its commit.");
+        _commitDuration = _meter.CreateHistogram<double>("coaching.sqlite.group_commit.commit_duration", "ms",
+            "Time of the batch's COMMIT alone (with synchronous=FULL, mostly the fsync).");
+        _meter.CreateObservableGauge("coaching.sqlite.group_commit.queue_depth", () => new Measurement<int>(Volatile.Read(ref _waiting), _file), "{write}",
+            "Writes waiting for the writer.");
         _loop = Task.Run(RunAsync);
     }
 
     /// <summary>Batches committed so far (for tests and diagnostics).</summary>
     public long Commits => Interlocked.Read(ref _commits);
-
-    private long _commits;
 
     /// <summary>Queues <paramref name="work"/>; completes with its answer once its batch has committed (or with its error).</summary>
     /// <remarks>
@@ -60,7 +78,13 @@ internal sealed class GroupCommit : IAsyncDisposable
     public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<Batched<T>>> work, CancellationToken cancellationToken)
     {
         var queued = new Queued<T>(work, cancellationToken);
-        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(queued), this);
+        Interlocked.Increment(ref _waiting);
+        if (!_queue.Writer.TryWrite(queued))
+        {
+            Interlocked.Decrement(ref _waiting);
+            throw new ObjectDisposedException(nameof(GroupCommit));
+        }
+
         return queued.Answer;
     }
 
@@ -69,6 +93,7 @@ internal sealed class GroupCommit : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop;
+        _meter.Dispose();
     }
 
     private async Task RunAsync()
@@ -79,6 +104,7 @@ internal sealed class GroupCommit : IAsyncDisposable
             batch.Clear();
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var queued))
             {
+                Interlocked.Decrement(ref _waiting);
                 if (!queued.DropIfCancelled())
                 {
                     batch.Add(queued);
@@ -94,6 +120,7 @@ internal sealed class GroupCommit : IAsyncDisposable
 
     private async Task CommitAsync(List<Queued> batch)
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
             await using var connection = await _open(CancellationToken.None);
@@ -116,8 +143,12 @@ internal sealed class GroupCommit : IAsyncDisposable
                 await RunAsync(connection, transaction, $"RELEASE SAVEPOINT {Savepoint}");
             }
 
+            var committing = Stopwatch.GetTimestamp();
             transaction.Commit();
             Interlocked.Increment(ref _commits);
+            _commitDuration.Record(Stopwatch.GetElapsedTime(committing).TotalMilliseconds, _file);
+            _batchDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, _file);
+            _batchSize.Record(batch.Count, _file);
         }
         catch (Exception e)
         {

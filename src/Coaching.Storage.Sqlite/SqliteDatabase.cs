@@ -28,7 +28,7 @@ public sealed class SqliteDatabase : IStoreHealth, IStoreInitializer, IAsyncDisp
         Path = path;
         Synchronous = synchronous;
         _pragmas = $"PRAGMA foreign_keys = ON; PRAGMA synchronous = {(synchronous == SqliteSynchronous.Full ? "FULL" : "NORMAL")}; PRAGMA busy_timeout = 30000;";
-        _writer = new Lazy<GroupCommit>(() => new GroupCommit(OpenAsync));
+        _writer = new Lazy<GroupCommit>(() => new GroupCommit(OpenAsync, path));
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,

@@ -101,6 +101,41 @@ public sealed class GroupCommitTests : IAsyncLifetime, IAsyncDisposable
         Assert.Equal([1000], await KeysAsync());
     }
 
+    [Fact]
+    public async Task TheWriterReportsEachBatchsSize_AndItsQueueDepth()
+    {
+        var sizes = new List<int>();
+        var depths = new List<int>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == GroupCommit.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        void Record(System.Diagnostics.Metrics.Instrument instrument, int value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
+        {
+            if (tags.ToArray().Contains(new KeyValuePair<string, object?>("coaching.sqlite.file", _database.Path)))
+            {
+                (instrument.Name.EndsWith("batch_size", StringComparison.Ordinal) ? sizes : depths).Add(value);
+            }
+        }
+
+        listener.SetMeasurementEventCallback<int>(Record);
+        listener.Start();
+
+        var (gate, release) = await HoldWriterAsync(1000);
+        var writes = Enumerable.Range(0, 25).Select(Keep).ToList();
+        listener.RecordObservableInstruments(); // 25 writes wait behind the gate
+        release();
+        await gate;
+        await Task.WhenAll(writes);
+
+        Assert.Equal([1, 25], sizes);
+        Assert.Equal([25], depths);
+    }
+
     [Theory]
     [InlineData(SqliteSynchronous.Full, 2L)]
     [InlineData(SqliteSynchronous.Normal, 1L)]
