@@ -10,7 +10,7 @@ using Microsoft.IdentityModel.Tokens;
 //   coaching token --sub alice --role admin [--coach-id ID] [--name N] [--email E] [--hours 8] [--data-dir DIR]
 //   coaching coaches list   [--server URL] [--token JWT]
 //   coaching coaches create --display-name N --email E --time-zone Z [--specialty S]... [--server URL] [--token JWT]
-//   coaching load [--server URL] [--seconds 10] [--in-flight 64] [--coaches 8] [--data-dir DIR]
+//   coaching load [--server URL] [--seconds 10] [--in-flight 64] [--coaches 8] [--calls coach,slots7,slots90,runs7,runs90,book] [--data-dir DIR]
 // The token and load commands signs with the local development key the server creates in its data directory.
 var options = Options.Parse(args);
 try
@@ -35,7 +35,7 @@ static int Usage()
     Console.Error.WriteLine("usage: coaching token --sub ID --role admin|coach|client [--coach-id ID] [--name N] [--email E] [--hours H] [--data-dir DIR]");
     Console.Error.WriteLine("       coaching coaches list [--server URL] [--token JWT]");
     Console.Error.WriteLine("       coaching coaches create --display-name N --email E --time-zone Z [--specialty S]... [--server URL] [--token JWT]");
-    Console.Error.WriteLine("       coaching load [--server URL] [--seconds 10] [--in-flight 64] [--coaches 8] [--data-dir DIR]");
+    Console.Error.WriteLine("       coaching load [--server URL] [--seconds 10] [--in-flight 64] [--coaches 8] [--calls coach,slots7,slots90,runs7,runs90,book] [--data-dir DIR]");
     return 64;
 }
 
@@ -108,12 +108,20 @@ static async Task<int> Load(Options o)
         return 1;
     }
 
+    var calls = o.Get("calls")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+    if (calls?.FirstOrDefault(c => !Coaching.Cli.Load.LoadSettings.CallKeys.Contains(c)) is { } unknown)
+    {
+        Console.Error.WriteLine($"unknown call '{unknown}'; --calls takes {string.Join(",", Coaching.Cli.Load.LoadSettings.CallKeys)}");
+        return 2;
+    }
+
     var settings = new Coaching.Cli.Load.LoadSettings(
         o.Get("server") ?? "http://localhost:5000",
         double.Parse(o.Get("seconds") ?? "10", System.Globalization.CultureInfo.InvariantCulture),
         int.Parse(o.Get("in-flight") ?? "64", System.Globalization.CultureInfo.InvariantCulture),
         int.Parse(o.Get("coaches") ?? "8", System.Globalization.CultureInfo.InvariantCulture),
-        (subject, role, coachId) => Mint(keyPath, subject, role, coachId, subject, $"{subject}@example.org", 2));
+        (subject, role, coachId) => Mint(keyPath, subject, role, coachId, subject, $"{subject}@example.org", 2),
+        calls);
     var stats = await new Coaching.Cli.Load.LoadTest(settings, Console.Error).RunAsync(CancellationToken.None);
     foreach (var s in stats)
     {

@@ -52,4 +52,16 @@ public class LoadToolTests(RealServerFixture fixture, Xunit.Abstractions.ITestOu
         // Bookings made while warming up are stored too, but left out of the figures.
         Assert.Equal(stats[^1].Count + stats[^1].WarmUpCalls, stored);
     }
+
+    [Fact]
+    public async Task ChosenCalls_RunAfterTheNoOp_AndNothingElse()
+    {
+        var settings = new LoadSettings(fixture.Server.Address, Seconds: 0.5, InFlight: 4, Coaches: 1,
+            (subject, role, coachId) => fixture.Server.Token(subject, role, coachId), new HashSet<string>(["runs7", "coach"]));
+
+        var stats = await new LoadTest(settings, TextWriter.Null).RunAsync(CancellationToken.None);
+
+        Assert.Equal(["no-op (health Check)", "GetCoach", "ListAvailableSlots 7 d runs"], stats.Select(s => s.Call));
+        Assert.All(stats, s => Assert.True(s.Count > 0 && s.Errors == 0, $"{s.Call}: {s.Count} calls, {s.Errors} errors ({s.FirstError})"));
+    }
 }
