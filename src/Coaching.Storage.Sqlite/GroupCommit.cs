@@ -63,7 +63,10 @@ internal sealed class GroupCommit : IAsyncDisposable
             "Time of the batch's COMMIT alone (with synchronous=FULL, mostly the fsync).");
         _meter.CreateObservableGauge("coaching.sqlite.group_commit.queue_depth", () => new Measurement<int>(Volatile.Read(ref _waiting), _file), "{write}",
             "Writes waiting for the writer.");
-        _loop = Task.Run(RunAsync);
+        // A thread of its own, not a thread-pool work item: under load the pool's queue holds every request's continuations,
+        // and the one thread all writes pass through must not wait in line behind them. SQLite's calls are synchronous, so
+        // the writer blocks in them (and in its wait for work) rather than yielding.
+        _loop = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>Batches committed so far (for tests and diagnostics).</summary>
@@ -96,10 +99,10 @@ internal sealed class GroupCommit : IAsyncDisposable
         _meter.Dispose();
     }
 
-    private async Task RunAsync()
+    private void Run()
     {
         var batch = new List<Queued>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
+        while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             batch.Clear();
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var queued))
@@ -113,7 +116,7 @@ internal sealed class GroupCommit : IAsyncDisposable
 
             if (batch.Count > 0)
             {
-                await CommitAsync(batch);
+                CommitAsync(batch).GetAwaiter().GetResult();
             }
         }
     }
