@@ -271,5 +271,23 @@ internal static class Schema
                 SELECT coach_id, cohort_id, cell + 1, last FROM cells WHERE cell + 1 < last)
             INSERT OR IGNORE INTO claims (claim, cohort_id) SELECT coach_id || '|' || cell, cohort_id FROM cells;
             """),
+        (9, """
+            -- Counts every change of the catalog (coaches, offerings, weekly schedules), whichever process makes it: a
+            -- process caches what it read of the catalog with the count it read first, and reads again once it moved.
+            CREATE TABLE catalog_version (
+                id      INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+                version INTEGER NOT NULL
+            ) STRICT;
+            INSERT INTO catalog_version (id, version) VALUES (1, 0);
+            CREATE TRIGGER coaches_insert_catalog AFTER INSERT ON coaches BEGIN UPDATE catalog_version SET version = version + 1 WHERE id = 1; END;
+            CREATE TRIGGER coaches_update_catalog AFTER UPDATE ON coaches BEGIN UPDATE catalog_version SET version = version + 1 WHERE id = 1; END;
+            CREATE TRIGGER coaches_delete_catalog AFTER DELETE ON coaches BEGIN UPDATE catalog_version SET version = version + 1 WHERE id = 1; END;
+            CREATE TRIGGER offerings_insert_catalog AFTER INSERT ON offerings BEGIN UPDATE catalog_version SET version = version + 1 WHERE id = 1; END;
+            CREATE TRIGGER offerings_update_catalog AFTER UPDATE ON offerings BEGIN UPDATE catalog_version SET version = version + 1 WHERE id = 1; END;
+            CREATE TRIGGER offerings_delete_catalog AFTER DELETE ON offerings BEGIN UPDATE catalog_version SET version = version + 1 WHERE id = 1; END;
+            CREATE TRIGGER weekly_schedules_insert_catalog AFTER INSERT ON weekly_schedules BEGIN UPDATE catalog_version SET version = version + 1 WHERE id = 1; END;
+            CREATE TRIGGER weekly_schedules_update_catalog AFTER UPDATE ON weekly_schedules BEGIN UPDATE catalog_version SET version = version + 1 WHERE id = 1; END;
+            CREATE TRIGGER weekly_schedules_delete_catalog AFTER DELETE ON weekly_schedules BEGIN UPDATE catalog_version SET version = version + 1 WHERE id = 1; END;
+            """),
     ];
 }

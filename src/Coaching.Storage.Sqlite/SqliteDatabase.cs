@@ -43,6 +43,9 @@ public sealed class SqliteDatabase : IStoreHealth, IStoreInitializer, IAsyncDisp
     /// <summary>Path of the database file.</summary>
     public string Path { get; }
 
+    /// <summary>The catalog rows this process has read, validated by the catalog version on every lookup.</summary>
+    internal CatalogCache Catalog { get; } = new();
+
     /// <summary>The durability every connection commits with.</summary>
     public SqliteSynchronous Synchronous { get; }
 

@@ -23,12 +23,26 @@ public sealed class SqliteAvailabilityStore(SqliteDatabase database) : IAvailabi
     public async Task<IReadOnlyDictionary<string, WeeklySchedule>> GetSchedulesAsync(IReadOnlyCollection<string> coachIds, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+        if (coachIds.Count == 1)
+        {
+            // One coach's hours (a booking, a listing): through the catalog cache.
+            var coachId = coachIds.First();
+            var schedule = await database.Catalog.GetAsync(connection, $"schedule|{coachId}",
+                async c => (await ReadSchedulesAsync(c, coachIds, cancellationToken)).FirstOrDefault(), cancellationToken);
+            return schedule is null ? new Dictionary<string, WeeklySchedule>() : new Dictionary<string, WeeklySchedule> { [coachId] = schedule };
+        }
+
+        return (await ReadSchedulesAsync(connection, coachIds, cancellationToken)).ToDictionary(s => s.CoachId);
+    }
+
+    private static async Task<List<WeeklySchedule>> ReadSchedulesAsync(SqliteConnection connection, IReadOnlyCollection<string> coachIds,
+        CancellationToken cancellationToken)
+    {
         using var select = connection.Command(
             "SELECT coach_id, windows, update_time, version FROM weekly_schedules WHERE coach_id IN (SELECT value FROM json_each($ids))")
             .With("$ids", JsonSerializer.Serialize(coachIds));
-        var rows = await select.ListAsync(r => new WeeklySchedule(r.GetString(0), ReadWeekly(r.GetString(1)), r.GetInstant(2), r.GetInt64(3)),
+        return await select.ListAsync(r => new WeeklySchedule(r.GetString(0), ReadWeekly(r.GetString(1)), r.GetInstant(2), r.GetInt64(3)),
             cancellationToken);
-        return rows.ToDictionary(s => s.CoachId);
     }
 
     /// <inheritdoc />

@@ -55,10 +55,12 @@ public sealed class SqliteCoachStore(SqliteDatabase database) : ICoachStore
     public async Task<Coach?> GetCoachAsync(string coachId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        using var select = connection.Command($"SELECT {CoachColumns} FROM coaches c WHERE c.id = $id AND c.delete_time IS NULL")
-            .With("$id", coachId);
-        var rows = await select.ListAsync(ReadCoach, cancellationToken);
-        return rows.Count == 0 ? null : rows[0];
+        return await database.Catalog.GetAsync(connection, $"coach|{coachId}", async c =>
+        {
+            using var select = c.Command($"SELECT {CoachColumns} FROM coaches c WHERE c.id = $id AND c.delete_time IS NULL").With("$id", coachId);
+            var rows = await select.ListAsync(ReadCoach, cancellationToken);
+            return rows.Count == 0 ? null : rows[0];
+        }, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -178,13 +180,16 @@ public sealed class SqliteCoachStore(SqliteDatabase database) : ICoachStore
     public async Task<Offering?> GetOfferingAsync(string coachId, string offeringId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        using var select = connection.Command(
-            $"""
-             SELECT {OfferingColumns} FROM offerings o JOIN coaches c ON c.id = o.coach_id
-             WHERE o.id = $id AND o.coach_id = $coach AND o.delete_time IS NULL AND c.delete_time IS NULL
-             """).With("$id", offeringId).With("$coach", coachId);
-        var rows = await select.ListAsync(ReadOffering, cancellationToken);
-        return rows.Count == 0 ? null : rows[0];
+        return await database.Catalog.GetAsync(connection, $"offering|{coachId}|{offeringId}", async c =>
+        {
+            using var select = c.Command(
+                $"""
+                 SELECT {OfferingColumns} FROM offerings o JOIN coaches c ON c.id = o.coach_id
+                 WHERE o.id = $id AND o.coach_id = $coach AND o.delete_time IS NULL AND c.delete_time IS NULL
+                 """).With("$id", offeringId).With("$coach", coachId);
+            var rows = await select.ListAsync(ReadOffering, cancellationToken);
+            return rows.Count == 0 ? null : rows[0];
+        }, cancellationToken);
     }
 
     /// <inheritdoc />
