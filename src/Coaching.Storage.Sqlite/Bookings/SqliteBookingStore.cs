@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Coaching.Domain.Bookings;
 using Coaching.Domain.Calendar;
 using Coaching.Domain.Common;
@@ -20,7 +21,6 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
         "id, coach_id, offering_id, client_id, start_time, end_time, buffer_before_s, buffer_after_s, coach_time_zone, agenda, state, " +
         "history, create_time, update_time, version, title, coach_name, coach_email, client_name, client_email, invite_sequence";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <inheritdoc />
     public Task<BookingWrite> CreateAsync(Booking booking, BookingClaims claims, IdempotencyKey key, Invite? invite,
@@ -230,7 +230,8 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
             : throw new InvalidOperationException($"A free cap seat of {booking.Name} was taken under the write lock.");
     }
 
-    private static string HistoryJson(Booking booking) => JsonSerializer.Serialize(booking.History.Select(HistoryRow.From), Json);
+    private static string HistoryJson(Booking booking) =>
+        JsonSerializer.Serialize([.. booking.History.Select(HistoryRow.From)], HistoryJsonContext.Default.HistoryRowArray);
 
     private static SqliteCommand Bind(SqliteCommand command, Booking b, string history) => command
         .With("$id", b.Id).With("$coach", b.CoachId).With("$offering", b.OfferingId).With("$client", b.ClientId)
@@ -255,7 +256,7 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
         CoachTimeZoneId = r.GetString(8),
         Agenda = r.GetString(9),
         State = (BookingState)r.GetInt64(10),
-        History = [.. JsonSerializer.Deserialize<List<HistoryRow>>(r.GetString(11), Json)!.Select(h => h.ToDomain())],
+        History = [.. JsonSerializer.Deserialize(r.GetString(11), HistoryJsonContext.Default.HistoryRowArray)!.Select(h => h.ToDomain())],
         CreateTime = r.GetInstant(12),
         UpdateTime = r.GetInstant(13),
         Version = r.GetInt64(14),
@@ -266,13 +267,19 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
         ClientEmail = r.GetString(19),
         InviteSequence = r.GetInt32(20),
     };
-
-    private sealed record HistoryRow(int State, string Actor, long Time, string Reason, long? PreviousStart, string? RequestId)
-    {
-        public static HistoryRow From(BookingEvent e) => new((int)e.State, e.Actor, e.Time.ToUnixTimeMilliseconds(), e.Reason,
-            e.PreviousStart?.ToUnixTimeMilliseconds(), e.RequestId);
-
-        public BookingEvent ToDomain() => new((BookingState)State, Actor, Instant.FromUnixTimeMilliseconds(Time), Reason,
-            PreviousStart is { } p ? Instant.FromUnixTimeMilliseconds(p) : null, RequestId);
-    }
 }
+
+/// <summary>One history event as the <c>history</c> column's JSON holds it (camelCase, times in Unix milliseconds).</summary>
+internal sealed record HistoryRow(int State, string Actor, long Time, string Reason, long? PreviousStart, string? RequestId)
+{
+    public static HistoryRow From(BookingEvent e) => new((int)e.State, e.Actor, e.Time.ToUnixTimeMilliseconds(), e.Reason,
+        e.PreviousStart?.ToUnixTimeMilliseconds(), e.RequestId);
+
+    public BookingEvent ToDomain() => new((BookingState)State, Actor, Instant.FromUnixTimeMilliseconds(Time), Reason,
+        PreviousStart is { } p ? Instant.FromUnixTimeMilliseconds(p) : null, RequestId);
+}
+
+/// <summary>Compile-time JSON for the history column: no reflection on the booking path.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(HistoryRow[]))]
+internal sealed partial class HistoryJsonContext : JsonSerializerContext;
