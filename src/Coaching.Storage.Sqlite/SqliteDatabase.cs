@@ -15,6 +15,7 @@ public sealed class SqliteDatabase : IStoreHealth, IStoreInitializer, IAsyncDisp
     private readonly string _pragmas;
 
     private readonly ConnectionPool _pool = new();
+    private int _disposed;
     private readonly Lazy<GroupCommit> _writer;
 
     /// <summary>Creates a handle for the database file at <paramref name="path"/> (created on first use).</summary>
@@ -89,6 +90,12 @@ public sealed class SqliteDatabase : IStoreHealth, IStoreInitializer, IAsyncDisp
     /// <summary>Stops the writer (after the writes queued so far) and closes every pooled connection.</summary>
     public async ValueTask DisposeAsync()
     {
+        // The container hands this one instance out under several service types and disposes it for each.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (_writer.IsValueCreated)
         {
             await _writer.Value.DisposeAsync();
