@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
 namespace Coaching.Storage.Sqlite;
@@ -15,20 +16,18 @@ internal static class ClaimRows
         Cohort,
     }
 
-    /// <summary>Inserts <paramref name="claims"/> for the owner; false as soon as one is already held (the caller abandons its transaction).</summary>
+    /// <summary>
+    /// Inserts <paramref name="claims"/> for the owner in one statement; false when any is already held (the statement then
+    /// inserts none, and the caller abandons its transaction or savepoint).
+    /// </summary>
     public static async Task<bool> TryInsertAsync(SqliteConnection connection, SqliteTransaction transaction, Owner owner, string ownerId,
         IEnumerable<string> claims, CancellationToken ct)
     {
-        using var insert = connection.Command($"INSERT INTO claims (claim, {Column(owner)}) VALUES ($claim, $owner)", transaction);
-        var claim = insert.Parameters.AddWithValue("$claim", string.Empty);
-        insert.Parameters.AddWithValue("$owner", ownerId);
+        using var insert = connection.Command($"INSERT INTO claims (claim, {Column(owner)}) SELECT value, $owner FROM json_each($claims)", transaction)
+            .With("$owner", ownerId).With("$claims", JsonSerializer.Serialize(claims));
         try
         {
-            foreach (var key in claims)
-            {
-                claim.Value = key;
-                await insert.ExecuteNonQueryAsync(ct);
-            }
+            await insert.ExecuteNonQueryAsync(ct);
         }
         catch (SqliteException e) when (e.IsUniqueViolation())
         {
