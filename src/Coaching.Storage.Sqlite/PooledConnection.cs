@@ -15,6 +15,7 @@ internal sealed class PooledConnection(string connectionString, ConnectionPool p
     private const int MaxStatements = 256;
 
     private readonly Dictionary<string, ReusableCommand> _commands = new(StringComparer.Ordinal);
+    private int _rented; // cached commands handed out and not yet handed back
     private bool _retired;
 
     /// <summary>A command for <paramref name="sql"/>: the compiled one when it is free, otherwise a new one.</summary>
@@ -24,6 +25,7 @@ internal sealed class PooledConnection(string connectionString, ConnectionPool p
         {
             cached.InUse = true;
             cached.Transaction = transaction;
+            _rented++;
             return cached;
         }
 
@@ -31,6 +33,7 @@ internal sealed class PooledConnection(string connectionString, ConnectionPool p
         if (cached is null && _commands.Count < MaxStatements)
         {
             _commands.Add(sql, command);
+            _rented++;
         }
         else
         {
@@ -41,7 +44,7 @@ internal sealed class PooledConnection(string connectionString, ConnectionPool p
     }
 
     /// <summary>True when the connection can serve the next lease as it is: open, no transaction, every command handed back.</summary>
-    public bool IsReusable => !_retired && State == System.Data.ConnectionState.Open && Transaction is null && _commands.Values.All(c => !c.InUse);
+    public bool IsReusable => !_retired && _rented == 0 && State == System.Data.ConnectionState.Open && Transaction is null;
 
     /// <summary>Closes the connection for good, with its compiled statements.</summary>
     public void Retire()
@@ -68,7 +71,7 @@ internal sealed class PooledConnection(string connectionString, ConnectionPool p
     }
 
     /// <summary>A command whose disposal keeps its compiled statement for the next lease (until retired).</summary>
-    private sealed class ReusableCommand(string sql, SqliteConnection connection) : SqliteCommand(sql, connection)
+    private sealed class ReusableCommand(string sql, PooledConnection connection) : SqliteCommand(sql, connection)
     {
         private bool _retired;
 
@@ -86,7 +89,12 @@ internal sealed class PooledConnection(string connectionString, ConnectionPool p
             {
                 Parameters.Clear();
                 Transaction = null;
-                InUse = false;
+                if (InUse)
+                {
+                    InUse = false;
+                    connection._rented--;
+                }
+
                 return;
             }
 

@@ -21,7 +21,7 @@ public sealed class SlotContextLoader(IAvailabilityStore store, IBusyTimeReader 
         var (firstDate, lastDate) = DatesAround(start, end);
         var weeksFrom = firstDate.With(DateAdjusters.PreviousOrSame(IsoDayOfWeek.Monday)).AtMidnight().InUtc().ToInstant() - ZoneMargin;
         var weeksTo = lastDate.With(DateAdjusters.Next(IsoDayOfWeek.Monday)).AtMidnight().InUtc().ToInstant() + ZoneMargin;
-        return LoadAsync(coachIds, firstDate, lastDate, weeksFrom, weeksTo, ct);
+        return LoadAsync(coachIds, firstDate, lastDate, busyTime.ListBusyAsync(coachIds, weeksFrom, weeksTo, ct), ct);
     }
 
     /// <summary>
@@ -31,25 +31,20 @@ public sealed class SlotContextLoader(IAvailabilityStore store, IBusyTimeReader 
     /// SLOT_UNAVAILABLE, a full cap BOOKING_LIMIT_REACHED, exactly as a pre-read would have). Reading them here as well would only
     /// repeat that judgement, non-atomically, at the cost of the two largest reads of a booking.
     /// </summary>
-    public async Task<SlotContext> LoadHoursAsync(string coachId, Instant start, CancellationToken ct)
+    public Task<SlotContext> LoadHoursAsync(string coachId, Instant start, CancellationToken ct)
     {
         var (firstDate, lastDate) = DatesAround(start, start + Duration.FromMinutes(1));
-        var schedules = store.GetSchedulesAsync([coachId], ct);
-        var overrides = store.ListOverridesCoveringAsync([coachId], firstDate, lastDate, ct);
-        await Task.WhenAll(schedules, overrides);
-        return new SlotContext(await schedules, (await overrides).ToLookup(o => o.CoachId),
-            Array.Empty<(string CoachId, BusyInterval Busy)>().ToLookup(b => b.CoachId, b => b.Busy));
+        return LoadAsync([coachId], firstDate, lastDate, Task.FromResult<IReadOnlyList<(string CoachId, BusyInterval Busy)>>([]), ct);
     }
 
     private static (LocalDate First, LocalDate Last) DatesAround(Instant start, Instant end) =>
         ((start - ZoneMargin).InUtc().Date.PlusDays(-1), (end + ZoneMargin).InUtc().Date.PlusDays(1));
 
-    private async Task<SlotContext> LoadAsync(IReadOnlyCollection<string> coachIds, LocalDate firstDate, LocalDate lastDate, Instant busyFrom,
-        Instant busyTo, CancellationToken ct)
+    private async Task<SlotContext> LoadAsync(IReadOnlyCollection<string> coachIds, LocalDate firstDate, LocalDate lastDate,
+        Task<IReadOnlyList<(string CoachId, BusyInterval Busy)>> busy, CancellationToken ct)
     {
         var schedules = store.GetSchedulesAsync(coachIds, ct);
         var overrides = store.ListOverridesCoveringAsync(coachIds, firstDate, lastDate, ct);
-        var busy = busyTime.ListBusyAsync(coachIds, busyFrom, busyTo, ct);
         await Task.WhenAll(schedules, overrides, busy);
         return new SlotContext(await schedules, (await overrides).ToLookup(o => o.CoachId),
             (await busy).ToLookup(b => b.CoachId, b => b.Busy));

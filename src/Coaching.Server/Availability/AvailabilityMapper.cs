@@ -100,13 +100,8 @@ internal static class AvailabilityMapper
         CreateTime = TimeMapping.ToTimestamp(o.CreateTime),
     };
 
-    public static Proto.Slot ToProto(Instant start, Duration duration, DateTimeZone coachZone, DateTimeZone viewerZone) => new()
-    {
-        StartTime = TimeMapping.ToTimestamp(start),
-        EndTime = TimeMapping.ToTimestamp(start + duration),
-        ViewerStart = Zoned(start.InZone(viewerZone)),
-        CoachStart = Zoned(start.InZone(coachZone)),
-    };
+    public static Proto.Slot ToProto(Instant start, Duration duration, DateTimeZone coachZone, DateTimeZone viewerZone) =>
+        ToProto([start], duration, coachZone, viewerZone).Single();
 
     /// <summary>
     /// Every slot of a listing. Messages that repeat are built once and shared, which serialises to the same bytes: the dates and
@@ -160,12 +155,4 @@ internal static class AvailabilityMapper
     public static Proto.Date Date(LocalDate date) => new() { Year = date.Year, Month = date.Month, Day = date.Day };
 
     private static Proto.TimeOfDay Time(int minuteOfDay) => new() { Hours = minuteOfDay / 60, Minutes = minuteOfDay % 60 };
-
-    private static Proto.ZonedDateTime Zoned(ZonedDateTime zoned) => new()
-    {
-        Date = Date(zoned.Date),
-        Time = new Proto.TimeOfDay { Hours = zoned.Hour, Minutes = zoned.Minute },
-        UtcOffset = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(zoned.Offset.ToTimeSpan()),
-        TimeZone = zoned.Zone.Id,
-    };
 }
