@@ -4,16 +4,20 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-# Independent iCalendar peers for the interop tests: Python's icalendar and vobject, and the khal calendar app (Debian).
-if [ ! -x /usr/bin/khal ] || ! /usr/bin/python3 -c 'import icalendar, vobject' 2>/dev/null; then
+# Independent peers for the interop tests: Python's icalendar and vobject, the khal calendar app, and the aiosmtpd SMTP
+# server the e-mail delivery tests send to (Debian).
+if [ ! -x /usr/bin/khal ] || ! /usr/bin/python3 -c 'import icalendar, vobject, aiosmtpd' 2>/dev/null; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null && SUDO="sudo"
-  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-icalendar python3-vobject khal >/dev/null \
-    || echo "warning: could not install python3-icalendar, python3-vobject and khal; their interop tests will report themselves skipped"
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-icalendar python3-vobject python3-aiosmtpd khal >/dev/null \
+    || echo "warning: could not install python3-icalendar, python3-vobject python3-aiosmtpd and khal; their interop tests will report themselves skipped"
 fi
 
 npm ci --prefix tools --no-audit --no-fund --loglevel=error || exit 1
 tools/node_modules/.bin/buf lint || { echo "buf lint failed"; exit 1; }
 tools/node_modules/.bin/buf build -o /dev/null || exit 1
+# The contract only grows: tools/contract/coaching-v1.binpb is the image of coaching.v1 as released before the delivery
+# channels (issue 13); every change since must be wire- and source-compatible with it (no git history needed).
+tools/node_modules/.bin/buf breaking --against tools/contract/coaching-v1.binpb || { echo "buf breaking failed"; exit 1; }
 
 log="$(mktemp)"
 dotnet test Coaching.sln "$@" 2>&1 | tee "$log"
