@@ -3,6 +3,7 @@ using Coaching.Storage.Mongo.Bookings;
 using Coaching.Storage.Mongo.Calendar;
 using Coaching.Storage.Mongo.Coaches;
 using Coaching.Storage.Mongo.Courses;
+using Coaching.Storage.Mongo.Outbox;
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
 using MongoDB.Driver;
@@ -28,10 +29,14 @@ public static class IndexPlan
             new(OfferingDocument.Collection, [typeof(OfferingDocument)], Render(CoachIndexes.Offerings)),
             new(OverrideDocument.Collection, [typeof(OverrideDocument)], Render(AvailabilityQueries.OverrideIndexes)),
             new(BookingDocument.Collection, [typeof(BookingDocument), typeof(CohortDocument)],
-                [.. Render(BookingQueries.Indexes), .. Render(CohortUpdates.Indexes)]),
+                [.. Render(BookingQueries.Indexes), .. Render(CohortUpdates.Indexes), .. Render([MongoOutboxStore.PendingIndex<BookingDocument>()])]),
             new(FeedDocument.Collection, [typeof(FeedDocument)], Render(MongoFeedStore.Indexes)),
             new(CourseDocument.Collection, [typeof(CourseDocument)], Render([CoachIndexes.RequestKey<CourseDocument>()])),
-            new(EnrolmentInviteDocument.Collection, [typeof(EnrolmentInviteDocument)], Render(MongoEnrolmentInviteStore.Indexes)),
+            new(EnrolmentInviteDocument.Collection, [typeof(EnrolmentInviteDocument)],
+                [.. Render(MongoEnrolmentInviteStore.Indexes), .. Render([MongoOutboxStore.PendingIndex<EnrolmentInviteDocument>()])]),
+            new(LogDocument.Collection, [typeof(LogDocument)], Render(MongoOutboxStore.LogIndexes)),
+            new(DeliveryDocument.Collection, [typeof(DeliveryDocument)], Render(MongoOutboxStore.DeliveryIndexes)),
+            new(WebhookDocument.Collection, [typeof(WebhookDocument)], Render(MongoOutboxStore.WebhookIndexes)),
             new(EnrolmentRecordDocument.Collection, [typeof(EnrolmentRecordDocument)], Render(CohortUpdates.RecordIndexes)),
             new(BookingRecordDocument.Collection, [typeof(BookingRecordDocument)], Render(BookingArchive.Indexes)),
         ];

@@ -4,6 +4,7 @@ using Coaching.Storage.Mongo.Bookings;
 using Coaching.Storage.Mongo.Calendar;
 using Coaching.Storage.Mongo.Courses;
 using Coaching.Storage.Mongo.Coaches;
+using Coaching.Storage.Mongo.Outbox;
 using MongoDB.Bson.Serialization;
 using MongoDB.Bson.Serialization.Serializers;
 
@@ -141,6 +142,8 @@ public static class MongoMappings
                 map.MapMember(d => d.HistoryArchived).SetElementName("history_archived");
                 map.MapMember(d => d.InvitesArchived).SetElementName("invites_archived");
                 map.MapMember(d => d.Claims).SetElementName("claims").SetIgnoreIfNull(true);
+                map.MapMember(d => d.Outbox).SetElementName("outbox").SetIgnoreIfNull(true);
+                map.MapMember(d => d.OutboxPending).SetElementName("outbox_pending").SetIgnoreIfNull(true);
                 MapTimes(map, d => d.CreateTime, d => d.UpdateTime);
                 map.MapMember(d => d.Version).SetElementName("version");
                 MapRequestKey(map, d => d.RequestScope, d => d.RequestId, d => d.RequestFingerprint);
@@ -252,10 +255,91 @@ public static class MongoMappings
                 map.MapMember(d => d.Content).SetElementName("content");
                 map.MapMember(d => d.CreateTime).SetElementName("create_time").SetSerializer(UtcDate);
                 map.MapMember(d => d.SessionsDigest).SetElementName("sessions_digest");
+                map.MapMember(d => d.Outbox).SetElementName("outbox").SetIgnoreIfNull(true);
+                map.MapMember(d => d.OutboxPending).SetElementName("outbox_pending").SetIgnoreIfNull(true);
             });
 
+            RegisterOutbox();
             _registered = true;
         }
+    }
+
+    private static void RegisterOutbox()
+    {
+        BsonClassMap.RegisterClassMap<OutboxEntryDocument>(map =>
+        {
+            map.MapMember(d => d.Id).SetElementName("id");
+            map.MapMember(d => d.Type).SetElementName("type");
+            map.MapMember(d => d.Resource).SetElementName("resource");
+            map.MapMember(d => d.Audience).SetElementName("audience");
+            map.MapMember(d => d.Payload).SetElementName("payload");
+            map.MapMember(d => d.Mail).SetElementName("mail").SetIgnoreIfNull(true);
+            map.MapMember(d => d.CreateTime).SetElementName("create_time").SetSerializer(UtcDate);
+        });
+
+        BsonClassMap.RegisterClassMap<MailDocument>(map =>
+        {
+            map.MapMember(d => d.Method).SetElementName("method");
+            map.MapMember(d => d.Uid).SetElementName("uid");
+            map.MapMember(d => d.Sequence).SetElementName("sequence");
+            map.MapMember(d => d.Invite).SetElementName("invite");
+            map.MapMember(d => d.Published).SetElementName("published");
+            map.MapMember(d => d.AttendeeName).SetElementName("attendee_name");
+            map.MapMember(d => d.AttendeeEmail).SetElementName("attendee_email");
+            map.MapMember(d => d.OrganizerName).SetElementName("organizer_name");
+            map.MapMember(d => d.OrganizerEmail).SetElementName("organizer_email");
+            map.MapMember(d => d.Title).SetElementName("title");
+            map.MapMember(d => d.Start).SetElementName("start").SetSerializer(UtcDate);
+            map.MapMember(d => d.End).SetElementName("end").SetSerializer(UtcDate);
+            map.MapMember(d => d.TimeZoneId).SetElementName("time_zone");
+        });
+
+        BsonClassMap.RegisterClassMap<LogDocument>(map =>
+        {
+            map.MapIdMember(d => d.Id);
+            map.MapMember(d => d.Position).SetElementName("position");
+            map.MapMember(d => d.Entry).SetElementName("entry");
+            map.MapMember(d => d.CreateTime).SetElementName("create_time").SetSerializer(UtcDate);
+        });
+
+        BsonClassMap.RegisterClassMap<OutboxStateDocument>(map =>
+        {
+            map.MapIdMember(d => d.Id);
+            map.MapMember(d => d.LastPosition).SetElementName("last_position");
+            map.MapMember(d => d.RelayOwner).SetElementName("relay_owner");
+            map.MapMember(d => d.RelayUntil).SetElementName("relay_until").SetSerializer(UtcDate);
+        });
+
+        BsonClassMap.RegisterClassMap<DeliveryDocument>(map =>
+        {
+            map.MapIdMember(d => d.Id);
+            map.MapMember(d => d.Position).SetElementName("position");
+            map.MapMember(d => d.EntryId).SetElementName("entry_id");
+            map.MapMember(d => d.Type).SetElementName("type");
+            map.MapMember(d => d.Resource).SetElementName("resource");
+            map.MapMember(d => d.Channel).SetElementName("channel");
+            map.MapMember(d => d.Recipient).SetElementName("recipient");
+            map.MapMember(d => d.Role).SetElementName("role");
+            map.MapMember(d => d.Stream).SetElementName("stream");
+            map.MapMember(d => d.State).SetElementName("state");
+            map.MapMember(d => d.Attempts).SetElementName("attempts");
+            map.MapMember(d => d.LastError).SetElementName("last_error");
+            map.MapMember(d => d.CreateTime).SetElementName("create_time").SetSerializer(UtcDate);
+            map.MapMember(d => d.NextAttempt).SetElementName("next_attempt").SetSerializer(UtcDate);
+            map.MapMember(d => d.LeaseOwner).SetElementName("lease_owner").SetIgnoreIfNull(true);
+            map.MapMember(d => d.LeaseUntil).SetElementName("lease_until").SetIgnoreIfNull(true).SetSerializer(new NullableSerializer<DateTime>(UtcDate));
+        });
+
+        BsonClassMap.RegisterClassMap<WebhookDocument>(map =>
+        {
+            map.MapIdMember(d => d.Id);
+            map.MapMember(d => d.Url).SetElementName("url");
+            map.MapMember(d => d.EventTypes).SetElementName("event_types");
+            map.MapMember(d => d.Active).SetElementName("active");
+            map.MapMember(d => d.Secret).SetElementName("secret");
+            map.MapMember(d => d.CreateTime).SetElementName("create_time").SetSerializer(UtcDate);
+            MapRequestKey(map, d => d.RequestScope, d => d.RequestId, d => d.RequestFingerprint);
+        });
     }
 
     private static DateTimeSerializer UtcDate => DateTimeSerializer.UtcInstance;

@@ -9,6 +9,8 @@ using Coaching.Storage.Mongo.Bookings;
 using Coaching.Storage.Mongo.Calendar;
 using Coaching.Storage.Mongo.Coaches;
 using Coaching.Storage.Mongo.Courses;
+using Coaching.Storage.Mongo.Outbox;
+using Coaching.Domain.Outbox;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Coaching.Storage.Mongo;
@@ -34,6 +36,7 @@ public static class MongoStoreRegistration
         services.AddSingleton<ICourseStore, MongoCourseStore>();
         services.AddSingleton<IEnrolmentInviteStore, MongoEnrolmentInviteStore>();
         services.AddSingleton<IFeedStore, MongoFeedStore>();
+        services.AddSingleton<IOutboxStore, MongoOutboxStore>();
         return services;
     }
 }

@@ -289,5 +289,66 @@ internal static class Schema
             CREATE TRIGGER weekly_schedules_update_catalog AFTER UPDATE ON weekly_schedules BEGIN UPDATE catalog_version SET version = version + 1 WHERE id = 1; END;
             CREATE TRIGGER weekly_schedules_delete_catalog AFTER DELETE ON weekly_schedules BEGIN UPDATE catalog_version SET version = version + 1 WHERE id = 1; END;
             """),
+        (10, """
+            -- The outbox: every change that leaves the service records an entry here in the transaction of the change. The
+            -- position orders the log (AUTOINCREMENT: assigned under the write lock, so in commit order, and never reused); the
+            -- event stream reads it, and fan-out turns each entry into deliveries up to the cursor in outbox_cursor.
+            CREATE TABLE outbox (
+                position    INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+                id          TEXT    NOT NULL UNIQUE,
+                type        TEXT    NOT NULL,
+                resource    TEXT    NOT NULL,
+                audience    TEXT    NOT NULL, -- JSON array of users/{id}, coaches/{id} or *
+                payload     BLOB    NOT NULL,
+                mail        TEXT    NULL,     -- JSON of the invite to e-mail
+                create_time INTEGER NOT NULL
+            ) STRICT;
+            CREATE INDEX outbox_by_time ON outbox (create_time);
+
+            CREATE TABLE outbox_cursor (
+                id         INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+                fanned_out INTEGER NOT NULL
+            ) STRICT;
+            INSERT INTO outbox_cursor (id, fanned_out) VALUES (1, 0);
+
+            -- One message for one recipient. A pending delivery is leased to one process at a time (lease_owner until
+            -- lease_until); deliveries of one stream (resource, channel, recipient) are made in position order.
+            CREATE TABLE deliveries (
+                id           TEXT    NOT NULL PRIMARY KEY,
+                position     INTEGER NOT NULL,
+                entry_id     TEXT    NOT NULL,
+                type         TEXT    NOT NULL,
+                resource     TEXT    NOT NULL,
+                channel      INTEGER NOT NULL CHECK (channel IN (1, 2)),
+                recipient    TEXT    NOT NULL,
+                role         TEXT    NOT NULL,
+                stream       TEXT    NOT NULL,
+                state        INTEGER NOT NULL CHECK (state BETWEEN 1 AND 4),
+                attempts     INTEGER NOT NULL,
+                last_error   TEXT    NOT NULL,
+                create_time  INTEGER NOT NULL,
+                next_attempt INTEGER NOT NULL,
+                lease_owner  TEXT    NULL,
+                lease_until  INTEGER NULL
+            ) STRICT;
+            CREATE INDEX deliveries_due ON deliveries (next_attempt) WHERE state = 1;
+            CREATE INDEX deliveries_pending_by_stream ON deliveries (stream, position) WHERE state = 1;
+            CREATE INDEX deliveries_by_position ON deliveries (position, id);
+            CREATE INDEX deliveries_by_resource ON deliveries (resource, position, id);
+            CREATE INDEX deliveries_by_entry ON deliveries (entry_id);
+
+            CREATE TABLE webhooks (
+                id                  TEXT    NOT NULL PRIMARY KEY,
+                url                 TEXT    NOT NULL,
+                event_types         TEXT    NOT NULL, -- JSON array
+                active              INTEGER NOT NULL CHECK (active IN (0, 1)),
+                secret              TEXT    NOT NULL,
+                create_time         INTEGER NOT NULL,
+                request_scope       TEXT    NULL,
+                request_id          TEXT    NULL,
+                request_fingerprint TEXT    NULL,
+                UNIQUE (request_scope, request_id)
+            ) STRICT;
+            """),
     ];
 }

@@ -8,6 +8,8 @@ using Coaching.Storage.Sqlite.Availability;
 using Coaching.Storage.Sqlite.Bookings;
 using Coaching.Storage.Sqlite.Coaches;
 using Coaching.Storage.Sqlite.Courses;
+using Coaching.Storage.Sqlite.Outbox;
+using Coaching.Domain.Outbox;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Coaching.Storage.Sqlite;
@@ -33,6 +35,7 @@ public static class SqliteStoreRegistration
         services.AddSingleton<ICourseStore, SqliteCourseStore>();
         services.AddSingleton<IEnrolmentInviteStore, SqliteEnrolmentInviteStore>();
         services.AddSingleton<IFeedStore, SqliteFeedStore>();
+        services.AddSingleton<IOutboxStore, SqliteOutboxStore>();
         return services;
     }
 }

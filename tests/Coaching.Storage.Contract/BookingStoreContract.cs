@@ -3,18 +3,19 @@ using Coaching.Domain.Calendar;
 using Coaching.Domain.Coaches;
 using Coaching.Domain.Common;
 using Coaching.Domain.Feeds;
+using Coaching.Domain.Outbox;
 using NodaTime;
 using NodaTime.Testing;
 
 namespace Coaching.Storage.Contract;
 
 /// <summary>The behaviour every <see cref="IBookingStore"/> (and its busy-time reader) must show.</summary>
-public abstract class BookingStoreContract : IAsyncLifetime
+public abstract partial class BookingStoreContract : IAsyncLifetime
 {
     private Stores? _stores;
 
     /// <summary>The stores under test, sharing one database.</summary>
-    public sealed record Stores(ICoachStore Coaches, IBookingStore Bookings, IBookedTimeReader Booked, IFeedStore Feeds);
+    public sealed record Stores(ICoachStore Coaches, IBookingStore Bookings, IBookedTimeReader Booked, IFeedStore Feeds, IOutboxStore Outbox);
 
     protected FakeClock Clock { get; } = new(Instant.FromUtc(2026, 11, 29, 9, 0));
 
@@ -180,7 +181,7 @@ public abstract class BookingStoreContract : IAsyncLifetime
             var moved = booking.MoveTo(Nine + Duration.FromMinutes(15 * (i % 2)), offering, "users/ann", Clock.GetCurrentInstant(), $"move-{i}#f");
             var invite = new Invite(i, InviteMethod.Request, i, "uid-m", [(byte)i], Clock.GetCurrentInstant());
             booking = Assert.IsType<BookingWrite.Stored>(
-                await Store.RescheduleAsync(moved, booking.Version, ClaimKeys.For(moved, offering, coach.TimeZone), invite, default)).Booking;
+                await Store.RescheduleAsync(moved, booking.Version, ClaimKeys.For(moved, offering, coach.TimeZone), new Outgoing(invite, null), default)).Booking;
             sent.Add(i);
             Assert.Equal(i + 1, booking.History.Count);
         }
@@ -261,16 +262,16 @@ public abstract class BookingStoreContract : IAsyncLifetime
         var content = new byte[] { 0x42, 0x45, 0x47, 0x49, 0x4E, 0x3A, 0xE6, 0x97, 0xA5, 0x0D, 0x0A, 0x00, 0xFF };
         var booking = NewBooking(coach, offering, Nine);
         var first = new Invite(1, InviteMethod.Request, 0, "uid-1", content, Clock.GetCurrentInstant());
-        await Store.CreateAsync(booking, ClaimKeys.For(booking, offering, coach.TimeZone), Key(), first, default);
+        await Store.CreateAsync(booking, ClaimKeys.For(booking, offering, coach.TimeZone), Key(), new Outgoing(first, null), default);
         var second = new Invite(2, InviteMethod.Cancel, 1, "uid-1", [1, 2, 3], Clock.GetCurrentInstant());
-        await Store.UpdateAsync(booking with { State = BookingState.Cancelled, InviteSequence = 1, Version = 2 }, 1, second, default);
+        await Store.UpdateAsync(booking with { State = BookingState.Cancelled, InviteSequence = 1, Version = 2 }, 1, new Outgoing(second, null), default);
         var stale = new Invite(3, InviteMethod.Request, 2, "uid-1", [9], Clock.GetCurrentInstant());
-        Assert.IsType<BookingWrite.Stale>(await Store.UpdateAsync(booking with { Version = 2 }, 1, stale, default));
+        Assert.IsType<BookingWrite.Stale>(await Store.UpdateAsync(booking with { Version = 2 }, 1, new Outgoing(stale, null), default));
         var clash = NewBooking(coach, offering, Nine + Duration.FromMinutes(75));
         await Store.CreateAsync(clash, ClaimKeys.For(clash, offering, coach.TimeZone), Key(), null, default);
         var refused = NewBooking(coach, offering, Nine + Duration.FromMinutes(75));
         Assert.IsType<BookingWrite.SlotTaken>(await Store.CreateAsync(refused, ClaimKeys.For(refused, offering, coach.TimeZone), Key(),
-            new Invite(1, InviteMethod.Request, 0, "uid-x", [7], Clock.GetCurrentInstant()), default));
+            new Outgoing(new Invite(1, InviteMethod.Request, 0, "uid-x", [7], Clock.GetCurrentInstant()), null), default));
 
         var invites = await Store.ListInvitesAsync(booking.Id, default);
 

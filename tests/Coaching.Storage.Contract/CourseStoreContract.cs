@@ -19,6 +19,9 @@ public abstract class CourseStoreContract : IAsyncLifetime
     /// <summary>The enrolment-invite store over the same database.</summary>
     protected abstract IEnrolmentInviteStore Invites { get; }
 
+    /// <summary>The outbox over the same database.</summary>
+    protected abstract Coaching.Domain.Outbox.IOutboxStore Outbox { get; }
+
     /// <summary>The coach and booking stores over the same database: cohort sessions and bookings share one claim rule.</summary>
     protected abstract (Coaching.Domain.Coaches.ICoachStore Coaches, Coaching.Domain.Bookings.IBookingStore Bookings) Commitments { get; }
 
@@ -423,10 +426,10 @@ public abstract class CourseStoreContract : IAsyncLifetime
         var rival = new Coaching.Domain.Calendar.Invite(1, Coaching.Domain.Calendar.InviteMethod.Request, 0, "u1", [9], at);
         var second = new Coaching.Domain.Calendar.Invite(2, Coaching.Domain.Calendar.InviteMethod.Cancel, 1, "u1", [4], at);
 
-        Assert.True(await Invites.TryAppendAsync("e1", "h1", first, "d1", default));
-        Assert.False(await Invites.TryAppendAsync("e1", "h1", rival, "d1", default));
-        Assert.True(await Invites.TryAppendAsync("e1", "h1", second, "d1", default));
-        Assert.True(await Invites.TryAppendAsync("e2", "h1", first, "d2", default));
+        Assert.True(await Invites.TryAppendAsync("e1", "h1", first, "d1", Entry("x1", at), default));
+        Assert.False(await Invites.TryAppendAsync("e1", "h1", rival, "d1", Entry("x-rival", at), default));
+        Assert.True(await Invites.TryAppendAsync("e1", "h1", second, "d1", Entry("x2", at), default));
+        Assert.True(await Invites.TryAppendAsync("e2", "h1", first, "d2", Entry("x3", at), default));
         var list = await Invites.ListAsync("e1", default);
         var latest = await Invites.LatestAsync("h1", default);
         var latestFor = await Invites.LatestForAsync(["e2"], default);
@@ -435,5 +438,11 @@ public abstract class CourseStoreContract : IAsyncLifetime
         Assert.Equal(2, list.Count);
         Assert.Equal(new LastInvite(Coaching.Domain.Calendar.InviteMethod.Cancel, 1, "d1"), latest["e1"]);
         Assert.Equal(new LastInvite(Coaching.Domain.Calendar.InviteMethod.Request, 0, "d2"), Assert.Single(latestFor).Value);
+        // Each appended message recorded its e-mail entry in the same write; the refused rival recorded nothing.
+        await Outbox.RelayAsync("contract", at, _ => Task.FromResult<IReadOnlyList<Coaching.Domain.Outbox.Delivery>>([]), default);
+        Assert.Equal(["x1", "x2", "x3"], (await Outbox.ReadLogAsync(0, 10, default)).Select(e => e.Entry.Id));
     }
+
+    private static Coaching.Domain.Outbox.OutboxEntry Entry(string id, Instant at) =>
+        new(id, Coaching.Domain.Outbox.OutboxEntry.InviteOnly, "courses/c/cohorts/h1/enrolments/e", ["users/u"], [], null, at);
 }

@@ -48,7 +48,7 @@ public sealed class MongoBookingStoreTests : Coaching.Storage.Contract.BookingSt
     {
         _mongo = await MongoTestServer.CreateDatabaseAsync();
         return new Stores(new MongoCoachStore(_mongo), new Bookings.MongoBookingStore(_mongo), new Bookings.MongoBookedTimeReader(_mongo),
-            new Calendar.MongoFeedStore(_mongo));
+            new Calendar.MongoFeedStore(_mongo), new Outbox.MongoOutboxStore(_mongo));
     }
 
     protected override Task DisposeStoresAsync() => MongoTestServer.DropAsync(_mongo!);
@@ -62,6 +62,8 @@ public sealed class MongoCourseStoreTests : Coaching.Storage.Contract.CourseStor
     protected override string? SkipReason => MongoTestServer.SkipReason;
 
     protected override IEnrolmentInviteStore Invites => new Courses.MongoEnrolmentInviteStore(_mongo!);
+
+    protected override Coaching.Domain.Outbox.IOutboxStore Outbox => new Outbox.MongoOutboxStore(_mongo!);
 
     protected override (Coaching.Domain.Coaches.ICoachStore Coaches, Coaching.Domain.Bookings.IBookingStore Bookings) Commitments =>
         (new MongoCoachStore(_mongo!), new Bookings.MongoBookingStore(_mongo!));

@@ -66,7 +66,8 @@ public sealed class SqliteBookingStoreTests : BookingStoreContract
     protected override async Task<Stores> CreateStoresAsync()
     {
         var database = await _file.CreateAsync();
-        return new Stores(new SqliteCoachStore(database), new SqliteBookingStore(database), new SqliteBookedTimeReader(database), new SqliteFeedStore(database));
+        return new Stores(new SqliteCoachStore(database), new SqliteBookingStore(database), new SqliteBookedTimeReader(database), new SqliteFeedStore(database),
+            new Outbox.SqliteOutboxStore(database));
     }
 
     protected override Task DisposeStoresAsync() => _file.DeleteAsync();
@@ -76,11 +77,14 @@ public sealed class SqliteCourseStoreTests : CourseStoreContract
 {
     private readonly TempDatabase _file = new();
     private IEnrolmentInviteStore? _invites;
+    private Coaching.Domain.Outbox.IOutboxStore? _outbox;
     private (ICoachStore, IBookingStore) _commitments;
 
     protected override string? SkipReason => null;
 
     protected override IEnrolmentInviteStore Invites => _invites!;
+
+    protected override Coaching.Domain.Outbox.IOutboxStore Outbox => _outbox!;
 
     protected override (ICoachStore Coaches, IBookingStore Bookings) Commitments => _commitments;
 
@@ -88,6 +92,7 @@ public sealed class SqliteCourseStoreTests : CourseStoreContract
     {
         var database = await _file.CreateAsync();
         _invites = new SqliteEnrolmentInviteStore(database);
+        _outbox = new Outbox.SqliteOutboxStore(database);
         _commitments = (new SqliteCoachStore(database), new SqliteBookingStore(database));
         return new SqliteCourseStore(database);
     }

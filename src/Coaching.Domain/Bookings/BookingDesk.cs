@@ -3,6 +3,7 @@ using Coaching.Domain.Calendar;
 using Coaching.Domain.Coaches;
 using Coaching.Domain.Common;
 using Coaching.Domain.Identity;
+using Coaching.Domain.Outbox;
 using NodaTime;
 
 namespace Coaching.Domain.Bookings;
@@ -15,7 +16,7 @@ namespace Coaching.Domain.Bookings;
 /// SLOT_UNAVAILABLE and a full cap with BOOKING_LIMIT_REACHED.
 /// </summary>
 public sealed class BookingDesk(ICoachStore coaches, SlotContextLoader slotContexts, IBookingStore store,
-    ICalendarWriter calendar, IClock clock, IIdGenerator ids)
+    ICalendarWriter calendar, IEventEncoder events, IClock clock, IIdGenerator ids)
 {
     /// <summary>Longest agenda accepted.</summary>
     public const int MaxAgendaLength = 4000;
@@ -54,7 +55,7 @@ public sealed class BookingDesk(ICoachStore coaches, SlotContextLoader slotConte
             caller.Role == Role.Client && EmailAddress.IsPlausible(caller.Email) ? caller.Email : string.Empty);
         var booking = Booking.Book(ids.NewId(), coach, offering, client, request.Start, request.Agenda ?? string.Empty, Actor(caller), requestId, time);
         var (stamped, invite) = BookingInvites.Emit(null, booking, calendar, time);
-        return await store.CreateAsync(stamped, ClaimKeys.For(stamped, offering, coach.TimeZone), key, invite, ct) switch
+        return await store.CreateAsync(stamped, ClaimKeys.For(stamped, offering, coach.TimeZone), key, Outgoing(null, stamped, invite), ct) switch
         {
             BookingWrite.Stored { Booking: var stored } => stored,
             BookingWrite.RequestSeen seen when seen.Fingerprint != key.Fingerprint => Reused(key),
@@ -173,7 +174,7 @@ public sealed class BookingDesk(ICoachStore coaches, SlotContextLoader slotConte
         var time = Instants.TruncateToMilliseconds(now);
         var moved = booking.MoveTo(newStart, offering, Actor(caller), time, $"{key.RequestId}#{key.Fingerprint}");
         var (stamped, invite) = BookingInvites.Emit(booking, moved, calendar, time);
-        var write = await store.RescheduleAsync(stamped, booking.Version, ClaimKeys.For(stamped, offering, coach.TimeZone), invite, ct);
+        var write = await store.RescheduleAsync(stamped, booking.Version, ClaimKeys.For(stamped, offering, coach.TimeZone), Outgoing(booking, stamped, invite), ct);
         if (write is BookingWrite.Stale && Replayed(await LoadBookingAsync(bookingId, ct), key) is { } raced)
         {
             // A concurrent retry of this same request won; its result is ours.
@@ -210,7 +211,7 @@ public sealed class BookingDesk(ICoachStore coaches, SlotContextLoader slotConte
         }
 
         var (stamped, invite) = BookingInvites.Emit(booking, updated, calendar, time);
-        var write = await store.UpdateAsync(stamped, booking.Version, invite, ct);
+        var write = await store.UpdateAsync(stamped, booking.Version, Outgoing(booking, stamped, invite), ct);
         return write is BookingWrite.Stored { Booking: var stored } ? stored : throw Refusal(write, stamped);
     }
 
@@ -274,6 +275,9 @@ public sealed class BookingDesk(ICoachStore coaches, SlotContextLoader slotConte
 
         return null;
     }
+
+    private Outgoing Outgoing(Booking? before, Booking after, Invite? invite) =>
+        BookingOutbox.For(before, after, invite, calendar, events, ids.NewId());
 
     private async Task<Booking> LoadBookingAsync(string bookingId, CancellationToken ct) =>
         await store.GetAsync(bookingId, ct) ?? Fail.NotFound<Booking>(ResourceNames.Booking(bookingId));

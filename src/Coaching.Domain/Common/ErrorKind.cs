@@ -26,4 +26,7 @@ public enum ErrorKind
 
     /// <summary>A quota or cap is exhausted.</summary>
     ResourceExhausted,
+
+    /// <summary>A position or range the service no longer (or not yet) holds.</summary>
+    OutOfRange,
 }

@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Coaching.Domain.Calendar;
 using Coaching.Domain.Coaches;
+using Coaching.Domain.Common;
+using Coaching.Domain.Outbox;
 using NodaTime;
 
 namespace Coaching.Domain.Courses;
@@ -14,7 +16,8 @@ namespace Coaching.Domain.Courses;
 /// get nothing until promoted. Because it reconciles rather than reacting to one event, a message missed by a crash is
 /// sent when the cohort itself next changes (which reconciles everyone). UIDs are <c>enrolment-{id}-{n}@coaching</c>, one per session, stable for the enrolment's life.
 /// </summary>
-public sealed class EnrolmentInvites(IEnrolmentInviteStore invites, ICourseStore courses, ICoachStore coaches, ICalendarWriter writer, IClock clock)
+public sealed class EnrolmentInvites(IEnrolmentInviteStore invites, ICourseStore courses, ICoachStore coaches, ICalendarWriter writer, IClock clock,
+    IIdGenerator ids)
 {
     /// <summary>The UID of session <paramref name="index"/> (0-based) of an enrolment.</summary>
     public static string Uid(string enrolmentId, int index) => $"enrolment-{enrolmentId}-{index + 1}@coaching";
@@ -57,9 +60,20 @@ public sealed class EnrolmentInvites(IEnrolmentInviteStore invites, ICourseStore
                 var entries = Entries(course, cohort, enrolment, organizer, sequence, m == InviteMethod.Cancel ? SessionStatus.Cancelled : SessionStatus.Confirmed, now);
                 var invite = new Invite(sequence + 1, m, sequence, entries[0].Uid, writer.WriteInvite(m, entries), now);
                 // A concurrent sync that already sent this SEQUENCE wins; its message says the same.
-                await invites.TryAppendAsync(enrolment.Id, cohortId, invite, digest, ct);
+                await invites.TryAppendAsync(enrolment.Id, cohortId, invite, digest, Mail(course, cohort, enrolment, invite, entries), ct);
             }
         }
+    }
+
+    // The e-mails of an enrolment message: to the client, and to the cohort's first coach, the organizer of its sessions.
+    private OutboxEntry Mail(Course course, Cohort cohort, Enrolment enrolment, Invite invite, List<SessionEntry> entries)
+    {
+        var first = entries[0];
+        var title = entries.Count == 1 ? first.Summary : $"{course.Title} ({entries.Count} sessions)";
+        var order = new MailOrder(invite.Method, invite.Uid, invite.Sequence, invite.Content, writer.WriteFeed(title, entries),
+            first.AttendeeName, enrolment.ClientEmail, first.OrganizerName, first.OrganizerEmail, title, first.Start, first.End, cohort.TimeZoneId);
+        var resource = ResourceNames.Enrolment(cohort.CourseId, cohort.Id, enrolment.Id);
+        return new OutboxEntry(ids.NewId(), OutboxEntry.InviteOnly, resource, [ResourceNames.User(enrolment.ClientId)], [], order, invite.CreateTime);
     }
 
     /// <summary>The calendar entries of an enrolment's sessions.</summary>

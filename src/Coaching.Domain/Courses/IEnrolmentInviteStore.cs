@@ -1,4 +1,5 @@
 using Coaching.Domain.Calendar;
+using Coaching.Domain.Outbox;
 
 namespace Coaching.Domain.Courses;
 
@@ -8,8 +9,8 @@ namespace Coaching.Domain.Courses;
 /// </summary>
 public interface IEnrolmentInviteStore
 {
-    /// <summary>Appends a message if no message with its ordinal exists yet.</summary>
-    Task<bool> TryAppendAsync(string enrolmentId, string cohortId, Invite invite, string sessionsDigest, CancellationToken cancellationToken);
+    /// <summary>Appends a message, with its outbox entry in the same atomic write, if no message with its ordinal exists yet.</summary>
+    Task<bool> TryAppendAsync(string enrolmentId, string cohortId, Invite invite, string sessionsDigest, OutboxEntry entry, CancellationToken cancellationToken);
 
     /// <summary>Every message of an enrolment, oldest first.</summary>
     Task<IReadOnlyList<Invite>> ListAsync(string enrolmentId, CancellationToken cancellationToken);

@@ -20,9 +20,21 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
+        TResponse? response = default;
+        await GuardAsync(context, async () => response = await continuation(request, context));
+        return response!;
+    }
+
+    public override Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        ServerStreamingServerMethod<TRequest, TResponse> continuation) =>
+        GuardAsync(context, () => continuation(request, responseStream, context));
+
+    private async Task GuardAsync(ServerCallContext context, Func<Task> call)
+    {
         try
         {
-            return await continuation(request, context);
+            await call();
         }
         catch (DomainException e)
         {
@@ -110,6 +122,7 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
         ErrorKind.PermissionDenied => StatusCode.PermissionDenied,
         ErrorKind.Unauthenticated => StatusCode.Unauthenticated,
         ErrorKind.ResourceExhausted => StatusCode.ResourceExhausted,
+        ErrorKind.OutOfRange => StatusCode.OutOfRange,
         _ => StatusCode.Internal,
     };
 

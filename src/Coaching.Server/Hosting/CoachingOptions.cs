@@ -37,6 +37,15 @@ public sealed class CoachingOptions
     /// <summary>Calendar feed settings.</summary>
     public FeedOptions Feeds { get; set; } = new();
 
+    /// <summary>Outbox dispatcher settings.</summary>
+    public Outbox.DeliveryOptions Delivery { get; set; } = new();
+
+    /// <summary>E-mail settings.</summary>
+    public Outbox.SmtpOptions Smtp { get; set; } = new();
+
+    /// <summary>Webhook settings.</summary>
+    public Outbox.WebhookOptions Webhooks { get; set; } = new();
+
     /// <summary>The data directory with the default applied.</summary>
     public string ResolvedDataDirectory => string.IsNullOrWhiteSpace(DataDirectory)
         ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "coaching")

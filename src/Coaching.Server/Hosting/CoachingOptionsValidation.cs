@@ -39,7 +39,30 @@ public sealed class CoachingOptionsValidation : IValidateOptions<CoachingOptions
             failures.Add($"Coaching:Auth:Authority must be an absolute http or https URL, not '{Excerpt(options.Auth.Authority)}'.");
         }
 
+        var delivery = options.Delivery;
+        Check(failures, delivery.MaxAttempts is >= 1 and <= 100, "Coaching:Delivery:MaxAttempts must be between 1 and 100.");
+        Check(failures, delivery.RetryBaseSeconds is >= 0.01 and <= 3600, "Coaching:Delivery:RetryBaseSeconds must be between 0.01 and 3600.");
+        Check(failures, delivery.RetentionHours is >= 0.001 and <= 87600, "Coaching:Delivery:RetentionHours must be between 0.001 and 87600.");
+        Check(failures, delivery.PollMilliseconds is >= 10 and <= 60000, "Coaching:Delivery:PollMilliseconds must be between 10 and 60000.");
+        var smtp = options.Smtp;
+        Check(failures, smtp.Port is >= 1 and <= 65535, "Coaching:Smtp:Port must be between 1 and 65535.");
+        Check(failures, smtp.TimeoutSeconds is >= 1 and <= 600, "Coaching:Smtp:TimeoutSeconds must be between 1 and 600.");
+        Check(failures, Enum.TryParse<MailKit.Security.SecureSocketOptions>(smtp.Security, ignoreCase: true, out var security)
+            && security != MailKit.Security.SecureSocketOptions.Auto,
+            $"Coaching:Smtp:Security must be StartTls, SslOnConnect, StartTlsWhenAvailable or None, not '{Excerpt(smtp.Security)}'.");
+        Check(failures, MimeKit.MailboxAddress.TryParse(smtp.From, out var from) && Coaching.Domain.Coaches.EmailAddress.IsPlausible(from.Address),
+            $"Coaching:Smtp:From must be an e-mail address (optionally 'Name <address>'), not '{Excerpt(smtp.From)}'.");
+        Check(failures, options.Webhooks.TimeoutSeconds is >= 1 and <= 120, "Coaching:Webhooks:TimeoutSeconds must be between 1 and 120.");
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Check(List<string> failures, bool ok, string message)
+    {
+        if (!ok)
+        {
+            failures.Add(message);
+        }
     }
 
     private static bool IsHttpUrl(string value) =>

@@ -11,6 +11,8 @@ using Coaching.Server.Bookings;
 using Coaching.Server.Calendar;
 using Coaching.Server.Coaches;
 using Coaching.Server.Courses;
+using Coaching.Server.Outbox;
+using Coaching.Domain.Outbox;
 using Coaching.Server.Errors;
 using Coaching.Server.Identity;
 using Coaching.Storage.Mongo;
@@ -46,6 +48,7 @@ public static class CoachingServerExtensions
         services.AddSingleton<CourseDesk>();
         services.AddSingleton<ICalendarWriter, IcalWriter>();
         services.AddCoachingStore(builder.Configuration);
+        services.AddCoachingDelivery();
         services.AddCoachingIdentity();
 
         services.AddGrpc(o =>
@@ -55,8 +58,29 @@ public static class CoachingServerExtensions
         });
         services.AddMalformedRequestAnswers();
         services.AddGrpcReflection();
-        services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store");
+        services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store").AddCheck<OutboxHealthCheck>("outbox");
         return builder;
+    }
+
+    /// <summary>The outbox: event encoding, the admins' desk, the event stream's tail, the channels and the dispatcher.</summary>
+    public static IServiceCollection AddCoachingDelivery(this IServiceCollection services)
+    {
+        services.AddSingleton<IEventEncoder, EventEncoder>();
+        services.AddSingleton<DeliveryDesk>();
+        services.AddSingleton<EventLogTail>();
+        services.AddSingleton(sp => sp.GetRequiredService<CoachingOptions>().Delivery);
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<CoachingOptions>();
+            var pickup = string.IsNullOrWhiteSpace(options.Smtp.PickupDirectory)
+                ? Path.Combine(options.ResolvedDataDirectory, "mail")
+                : Path.GetFullPath(options.Smtp.PickupDirectory);
+            return new MailChannel(options.Smtp, pickup);
+        });
+        services.AddSingleton(sp => new WebhookChannel(sp.GetRequiredService<CoachingOptions>().Webhooks));
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        return services;
     }
 
     /// <summary>
@@ -153,6 +177,7 @@ public static class CoachingServerExtensions
         app.MapGrpcService<BookingGrpcService>();
         app.MapGrpcService<CourseGrpcService>();
         app.MapGrpcService<CalendarGrpcService>();
+        app.MapGrpcService<DeliveryGrpcService>();
         app.MapFeeds();
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapGrpcReflectionService().AllowAnonymous();

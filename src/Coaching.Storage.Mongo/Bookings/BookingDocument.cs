@@ -2,6 +2,8 @@ using Coaching.Domain.Bookings;
 using Coaching.Domain.Common;
 using NodaTime;
 
+using Coaching.Storage.Mongo.Outbox;
+
 namespace Coaching.Storage.Mongo.Bookings;
 
 /// <summary>
@@ -53,6 +55,12 @@ public sealed class BookingDocument
     public List<InviteDocument> Invites { get; set; } = [];
 
     public int State { get; set; }
+
+    /// <summary>Outbox entries of changes not yet moved into the log (see <c>MongoOutboxStore</c>); null or empty once relayed.</summary>
+    public List<OutboxEntryDocument>? Outbox { get; set; }
+
+    /// <summary>True while <see cref="Outbox"/> holds entries: the relay's partial index.</summary>
+    public bool? OutboxPending { get; set; }
 
     /// <summary>The newest history events; the older ones are records (see <see cref="BookingArchive"/>).</summary>
     public List<BookingEventDocument> History { get; set; } = [];

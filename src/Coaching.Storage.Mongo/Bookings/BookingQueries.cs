@@ -1,5 +1,6 @@
+using Coaching.Domain.Outbox;
+using Coaching.Storage.Mongo.Outbox;
 using Coaching.Domain.Bookings;
-using Coaching.Domain.Calendar;
 using Coaching.Domain.Coaches;
 using Coaching.Storage.Mongo.Coaches;
 using MongoDB.Bson;
@@ -64,7 +65,7 @@ public static class BookingQueries
     /// The state change of a booking as one update; leaving the active states unsets the claims in the same write,
     /// so the time is free the moment the change is visible.
     /// </summary>
-    public static UpdateDefinition<BookingDocument> Transition(Booking updated, Invite? invite)
+    public static UpdateDefinition<BookingDocument> Transition(Booking updated, Outgoing? outgoing)
     {
         var update = Builders<BookingDocument>.Update
             .Set(d => d.State, (int)updated.State)
@@ -72,12 +73,12 @@ public static class BookingQueries
             .Push(d => d.History, NewEvent(updated))
             .Set(d => d.UpdateTime, updated.UpdateTime.ToDateTimeUtc())
             .Set(d => d.Version, updated.Version);
-        update = invite is null ? update : update.Push(d => d.Invites, InviteDocument.From(invite));
+        update = Record(update, outgoing);
         return updated.IsActive ? update : update.Unset(d => d.Claims);
     }
 
     /// <summary>A move: new times and the new claims replace the old ones in one single-document update.</summary>
-    public static UpdateDefinition<BookingDocument> Move(Booking moved, IReadOnlyList<string> claims, Invite? invite)
+    public static UpdateDefinition<BookingDocument> Move(Booking moved, IReadOnlyList<string> claims, Outgoing? outgoing)
     {
         var update = Builders<BookingDocument>.Update
             .Set(d => d.StartTime, moved.Start.ToDateTimeUtc())
@@ -91,7 +92,21 @@ public static class BookingQueries
             .Set(d => d.InviteSequence, moved.InviteSequence)
             .Set(d => d.UpdateTime, moved.UpdateTime.ToDateTimeUtc())
             .Set(d => d.Version, moved.Version);
-        return invite is null ? update : update.Push(d => d.Invites, InviteDocument.From(invite));
+        return Record(update, outgoing);
+    }
+
+    // What the change sends out rides in the same single-document update: the invite, and the outbox entry that the relay
+    // (MongoOutboxStore) later moves into the ordered log.
+    private static UpdateDefinition<BookingDocument> Record(UpdateDefinition<BookingDocument> update, Outgoing? outgoing)
+    {
+        if (outgoing?.Invite is { } invite)
+        {
+            update = update.Push(d => d.Invites, InviteDocument.From(invite));
+        }
+
+        return outgoing?.Entry is { } entry
+            ? update.Push(d => d.Outbox, OutboxEntryDocument.From(entry)).Set(d => d.OutboxPending, true)
+            : update;
     }
 
     // Every change of a booking appends exactly one event to its history (see Booking); the document may hold only the newest

@@ -1,6 +1,8 @@
 using Coaching.Domain.Bookings;
 using Coaching.Domain.Calendar;
 using Coaching.Domain.Common;
+using Coaching.Domain.Outbox;
+using Coaching.Storage.Mongo.Outbox;
 using MongoDB.Driver;
 
 namespace Coaching.Storage.Mongo.Bookings;
@@ -22,7 +24,7 @@ public sealed class MongoBookingStore(MongoStore store) : IBookingStore
     };
 
     /// <inheritdoc />
-    public async Task<BookingWrite> CreateAsync(Booking booking, BookingClaims claims, IdempotencyKey key, Invite? invite,
+    public async Task<BookingWrite> CreateAsync(Booking booking, BookingClaims claims, IdempotencyKey key, Outgoing? outgoing,
         CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
@@ -36,9 +38,15 @@ public sealed class MongoBookingStore(MongoStore store) : IBookingStore
             try
             {
                 var document = BookingDocument.From(booking, [.. claims.Cells, .. seats], key);
-                if (invite is not null)
+                if (outgoing?.Invite is { } invite)
                 {
                     document.Invites.Add(InviteDocument.From(invite));
+                }
+
+                if (outgoing?.Entry is { } entry)
+                {
+                    document.Outbox = [OutboxEntryDocument.From(entry)];
+                    document.OutboxPending = true;
                 }
 
                 await store.Bookings.InsertOneAsync(document, cancellationToken: cancellationToken);
@@ -87,15 +95,15 @@ public sealed class MongoBookingStore(MongoStore store) : IBookingStore
     }
 
     /// <inheritdoc />
-    public async Task<BookingWrite> UpdateAsync(Booking updated, long expectedVersion, Invite? invite, CancellationToken cancellationToken)
+    public async Task<BookingWrite> UpdateAsync(Booking updated, long expectedVersion, Outgoing? outgoing, CancellationToken cancellationToken)
     {
         var stored = await store.Bookings.FindOneAndUpdateAsync(BookingQueries.AtVersion(updated.Id, expectedVersion),
-            BookingQueries.Transition(updated, invite), ReturnAfter, cancellationToken);
+            BookingQueries.Transition(updated, outgoing), ReturnAfter, cancellationToken);
         return stored is not null ? await StoredAsync(stored, cancellationToken) : await LostWriteAsync(updated, cancellationToken);
     }
 
     /// <inheritdoc />
-    public async Task<BookingWrite> RescheduleAsync(Booking moved, long expectedVersion, BookingClaims claims, Invite? invite, CancellationToken cancellationToken)
+    public async Task<BookingWrite> RescheduleAsync(Booking moved, long expectedVersion, BookingClaims claims, Outgoing? outgoing, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -108,7 +116,7 @@ public sealed class MongoBookingStore(MongoStore store) : IBookingStore
             try
             {
                 var stored = await store.Bookings.FindOneAndUpdateAsync(BookingQueries.AtVersion(moved.Id, expectedVersion),
-                    BookingQueries.Move(moved, [.. claims.Cells, .. seats], invite), ReturnAfter, cancellationToken);
+                    BookingQueries.Move(moved, [.. claims.Cells, .. seats], outgoing), ReturnAfter, cancellationToken);
                 return stored is not null ? await StoredAsync(stored, cancellationToken) : await LostWriteAsync(moved, cancellationToken);
             }
             catch (MongoCommandException e) when (MongoErrors.IsDuplicateKey(e))

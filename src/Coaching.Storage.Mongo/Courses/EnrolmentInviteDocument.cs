@@ -1,6 +1,8 @@
 using Coaching.Domain.Calendar;
 using NodaTime;
 
+using Coaching.Storage.Mongo.Outbox;
+
 namespace Coaching.Storage.Mongo.Courses;
 
 /// <summary>One enrolment message in <c>enrolment_invites</c>; the id "{enrolment}:{ordinal}" makes each SEQUENCE unique.</summary>
@@ -27,6 +29,12 @@ public sealed class EnrolmentInviteDocument
     public DateTime CreateTime { get; set; }
 
     public string SessionsDigest { get; set; } = string.Empty;
+
+    /// <summary>The message's outbox entry until the relay moved it into the log (see <c>MongoOutboxStore</c>).</summary>
+    public List<OutboxEntryDocument>? Outbox { get; set; }
+
+    /// <summary>True while <see cref="Outbox"/> holds an entry: the relay's partial index.</summary>
+    public bool? OutboxPending { get; set; }
 
     public Invite ToDomain() => new(Ordinal, (InviteMethod)Method, Sequence, Uid, Content, Instant.FromDateTimeUtc(CreateTime));
 }

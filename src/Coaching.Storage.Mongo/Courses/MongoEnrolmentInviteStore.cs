@@ -1,5 +1,7 @@
 using Coaching.Domain.Calendar;
 using Coaching.Domain.Courses;
+using Coaching.Domain.Outbox;
+using Coaching.Storage.Mongo.Outbox;
 using MongoDB.Driver;
 
 namespace Coaching.Storage.Mongo.Courses;
@@ -15,7 +17,8 @@ public sealed class MongoEnrolmentInviteStore(MongoStore store) : IEnrolmentInvi
     ];
 
     /// <inheritdoc />
-    public async Task<bool> TryAppendAsync(string enrolmentId, string cohortId, Invite invite, string sessionsDigest, CancellationToken cancellationToken)
+    public async Task<bool> TryAppendAsync(string enrolmentId, string cohortId, Invite invite, string sessionsDigest, OutboxEntry entry,
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -23,6 +26,7 @@ public sealed class MongoEnrolmentInviteStore(MongoStore store) : IEnrolmentInvi
             {
                 Id = $"{enrolmentId}:{invite.Ordinal}", EnrolmentId = enrolmentId, CohortId = cohortId, Ordinal = invite.Ordinal, Method = (int)invite.Method,
                 Sequence = invite.Sequence, Uid = invite.Uid, Content = invite.Content, CreateTime = invite.CreateTime.ToDateTimeUtc(), SessionsDigest = sessionsDigest,
+                Outbox = [OutboxEntryDocument.From(entry)], OutboxPending = true,
             }, cancellationToken: cancellationToken);
             return true;
         }

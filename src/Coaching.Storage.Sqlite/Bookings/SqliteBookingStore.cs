@@ -3,6 +3,8 @@ using System.Text.Json.Serialization;
 using Coaching.Domain.Bookings;
 using Coaching.Domain.Calendar;
 using Coaching.Domain.Common;
+using Coaching.Domain.Outbox;
+using Coaching.Storage.Sqlite.Outbox;
 using Microsoft.Data.Sqlite;
 using NodaTime;
 
@@ -23,7 +25,7 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
 
 
     /// <inheritdoc />
-    public Task<BookingWrite> CreateAsync(Booking booking, BookingClaims claims, IdempotencyKey key, Invite? invite,
+    public Task<BookingWrite> CreateAsync(Booking booking, BookingClaims claims, IdempotencyKey key, Outgoing? outgoing,
         CancellationToken cancellationToken)
     {
         // Everything that can be prepared off the writer is (the writer is the one thread every booking passes through).
@@ -55,7 +57,7 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
                 return Batched.Discard(refused);
             }
 
-            await RecordAsync(connection, transaction, booking.Id, invite, CancellationToken.None);
+            await RecordAsync(connection, transaction, booking.Id, outgoing, CancellationToken.None);
             return Batched.Keep<BookingWrite>(new BookingWrite.Stored(booking));
         }, cancellationToken);
     }
@@ -108,7 +110,7 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
     }
 
     /// <inheritdoc />
-    public Task<BookingWrite> UpdateAsync(Booking updated, long expectedVersion, Invite? invite, CancellationToken cancellationToken)
+    public Task<BookingWrite> UpdateAsync(Booking updated, long expectedVersion, Outgoing? outgoing, CancellationToken cancellationToken)
     {
         var history = HistoryJson(updated);
         return database.WriteAsync(async (connection, transaction) =>
@@ -123,13 +125,13 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
                 await ReleaseAsync(connection, transaction, updated.Id, CancellationToken.None);
             }
 
-            await RecordAsync(connection, transaction, updated.Id, invite, CancellationToken.None);
+            await RecordAsync(connection, transaction, updated.Id, outgoing, CancellationToken.None);
             return Batched.Keep<BookingWrite>(new BookingWrite.Stored(updated));
         }, cancellationToken);
     }
 
     /// <inheritdoc />
-    public Task<BookingWrite> RescheduleAsync(Booking moved, long expectedVersion, BookingClaims claims, Invite? invite, CancellationToken cancellationToken)
+    public Task<BookingWrite> RescheduleAsync(Booking moved, long expectedVersion, BookingClaims claims, Outgoing? outgoing, CancellationToken cancellationToken)
     {
         var history = HistoryJson(moved);
         return database.WriteAsync(async (connection, transaction) =>
@@ -146,7 +148,7 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
                 return Batched.Discard(refused);
             }
 
-            await RecordAsync(connection, transaction, moved.Id, invite, CancellationToken.None);
+            await RecordAsync(connection, transaction, moved.Id, outgoing, CancellationToken.None);
             return Batched.Keep<BookingWrite>(new BookingWrite.Stored(moved));
         }, cancellationToken);
     }
@@ -161,9 +163,12 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
             (byte[])r.GetValue(4), r.GetInstant(5)), cancellationToken);
     }
 
-    private static async Task RecordAsync(SqliteConnection connection, SqliteTransaction transaction, string bookingId, Invite? invite, CancellationToken ct)
+    // The invite and the outbox entry go in the savepoint of the change: committed with it or not at all.
+    private static async Task RecordAsync(SqliteConnection connection, SqliteTransaction transaction, string bookingId, Outgoing? outgoing,
+        CancellationToken ct)
     {
-        if (invite is null)
+        await OutboxRows.AppendAsync(connection, transaction, outgoing?.Entry, ct);
+        if (outgoing?.Invite is not { } invite)
         {
             return;
         }

@@ -1,5 +1,7 @@
 using Coaching.Domain.Calendar;
 using Coaching.Domain.Courses;
+using Coaching.Domain.Outbox;
+using Coaching.Storage.Sqlite.Outbox;
 
 namespace Coaching.Storage.Sqlite.Courses;
 
@@ -7,18 +9,26 @@ namespace Coaching.Storage.Sqlite.Courses;
 public sealed class SqliteEnrolmentInviteStore(SqliteDatabase database) : IEnrolmentInviteStore
 {
     /// <inheritdoc />
-    public async Task<bool> TryAppendAsync(string enrolmentId, string cohortId, Invite invite, string sessionsDigest, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        using var insert = connection.Command(
-            """
-            INSERT INTO enrolment_invites (enrolment_id, ordinal, cohort_id, method, sequence, uid, content, create_time, sessions_digest)
-            VALUES ($e, $o, $c, $m, $s, $u, $b, $t, $d) ON CONFLICT DO NOTHING
-            """)
-            .With("$e", enrolmentId).With("$o", invite.Ordinal).With("$c", cohortId).With("$m", (long)invite.Method).With("$s", invite.Sequence)
-            .With("$u", invite.Uid).With("$b", invite.Content).With("$t", invite.CreateTime).With("$d", sessionsDigest);
-        return await insert.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
+    public Task<bool> TryAppendAsync(string enrolmentId, string cohortId, Invite invite, string sessionsDigest, OutboxEntry entry,
+        CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            using var insert = connection.Command(
+                """
+                INSERT INTO enrolment_invites (enrolment_id, ordinal, cohort_id, method, sequence, uid, content, create_time, sessions_digest)
+                VALUES ($e, $o, $c, $m, $s, $u, $b, $t, $d) ON CONFLICT DO NOTHING
+                """, transaction)
+                .With("$e", enrolmentId).With("$o", invite.Ordinal).With("$c", cohortId).With("$m", (long)invite.Method).With("$s", invite.Sequence)
+                .With("$u", invite.Uid).With("$b", invite.Content).With("$t", invite.CreateTime).With("$d", sessionsDigest);
+            if (await insert.ExecuteNonQueryAsync(CancellationToken.None) == 0)
+            {
+                return Batched.Discard(false);
+            }
+
+            // The message and its e-mails are one write: a sent SEQUENCE always has its outbox entry.
+            await OutboxRows.AppendAsync(connection, transaction, entry, CancellationToken.None);
+            return Batched.Keep(true);
+        }, cancellationToken);
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<Invite>> ListAsync(string enrolmentId, CancellationToken cancellationToken)

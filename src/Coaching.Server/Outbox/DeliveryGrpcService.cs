@@ -1,0 +1,134 @@
+using Coaching.Domain.Outbox;
+using Coaching.Server.Identity;
+using Coaching.Server.Mapping;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using Proto = Coaching.Contracts.V1;
+
+namespace Coaching.Server.Outbox;
+
+/// <summary>coaching.v1.DeliveryService: the event stream, deliveries and webhooks.</summary>
+[Authorize]
+public sealed class DeliveryGrpcService(DeliveryDesk desk, IOutboxStore store, EventLogTail tail) : Proto.DeliveryService.DeliveryServiceBase
+{
+    private const int ReadBatch = 256;
+
+    public override async Task WatchEvents(Proto.WatchEventsRequest request, IServerStreamWriter<Proto.Event> responseStream, ServerCallContext context)
+    {
+        var caller = context.Caller();
+        var resource = string.IsNullOrEmpty(request.Resource) ? null : request.Resource;
+        DeliveryDesk.CheckWatch(request.AfterPosition, request.EventTypes, resource);
+        var types = request.EventTypes.ToHashSet(StringComparer.Ordinal);
+        var ct = context.CancellationToken;
+        using var watching = tail.Watch();
+        var position = await desk.StartOfWatchAsync(request.AfterPosition, request.Latest, ct);
+        while (!ct.IsCancellationRequested)
+        {
+            var batch = await store.ReadLogAsync(position, ReadBatch, ct);
+            foreach (var logged in batch)
+            {
+                position = logged.Position;
+                if (DeliveryDesk.MaySee(caller, logged.Entry) && DeliveryDesk.Matches(logged.Entry, types, resource))
+                {
+                    await responseStream.WriteAsync(EventEncoder.Decode(logged), ct);
+                }
+            }
+
+            if (batch.Count < ReadBatch)
+            {
+                await tail.WaitBeyondAsync(position, ct);
+            }
+        }
+    }
+
+    public override async Task<Proto.ListDeliveriesResponse> ListDeliveries(Proto.ListDeliveriesRequest request, ServerCallContext context)
+    {
+        var page = await desk.ListAsync(context.Caller(), DeliveryMapper.ToState(request.State), DeliveryMapper.ToChannel(request.Channel),
+            string.IsNullOrEmpty(request.Resource) ? null : request.Resource, request.PageSize, request.PageToken, context.CancellationToken);
+        return new Proto.ListDeliveriesResponse { Deliveries = { page.Items.Select(DeliveryMapper.ToProto) }, NextPageToken = page.NextPageToken };
+    }
+
+    public override async Task<Proto.Delivery> RetryDelivery(Proto.RetryDeliveryRequest request, ServerCallContext context) =>
+        DeliveryMapper.ToProto(await desk.RetryAsync(context.Caller(), DeliveryMapper.ParseName(request.Name, "deliveries"), context.CancellationToken));
+
+    public override async Task<Proto.Webhook> CreateWebhook(Proto.CreateWebhookRequest request, ServerCallContext context)
+    {
+        var hook = request.Webhook ?? new Proto.Webhook();
+        var created = await desk.CreateWebhookAsync(context.Caller(), hook.Url, hook.EventTypes, hook.Active, request.RequestId, context.CancellationToken);
+        return DeliveryMapper.ToProto(created);
+    }
+
+    public override async Task<Proto.ListWebhooksResponse> ListWebhooks(Proto.ListWebhooksRequest request, ServerCallContext context)
+    {
+        var page = await desk.ListWebhooksAsync(context.Caller(), request.PageSize, request.PageToken, context.CancellationToken);
+        return new Proto.ListWebhooksResponse { Webhooks = { page.Items.Select(DeliveryMapper.ToProto) }, NextPageToken = page.NextPageToken };
+    }
+
+    public override async Task<Google.Protobuf.WellKnownTypes.Empty> DeleteWebhook(Proto.DeleteWebhookRequest request, ServerCallContext context)
+    {
+        await desk.DeleteWebhookAsync(context.Caller(), DeliveryMapper.ParseName(request.Name, "webhooks"), context.CancellationToken);
+        return new Google.Protobuf.WellKnownTypes.Empty();
+    }
+}
+
+/// <summary>Hand-written mapping of deliveries and webhooks.</summary>
+public static class DeliveryMapper
+{
+    /// <summary>The id in <c>{collection}/{id}</c>.</summary>
+    public static string ParseName(string? name, string collection)
+    {
+        var parts = (name ?? string.Empty).Split('/');
+        return parts.Length == 2 && parts[0] == collection && parts[1].Length is > 0 and <= 128
+            ? parts[1]
+            : Domain.Common.Fail.Invalid<string>("name", $"must have the form {collection}/{{id}}");
+    }
+
+    public static DeliveryState? ToState(Proto.DeliveryState state) => state switch
+    {
+        Proto.DeliveryState.Unspecified => null,
+        Proto.DeliveryState.Pending => DeliveryState.Pending,
+        Proto.DeliveryState.Delivered => DeliveryState.Delivered,
+        Proto.DeliveryState.Dead => DeliveryState.Dead,
+        Proto.DeliveryState.Skipped => DeliveryState.Skipped,
+        _ => Domain.Common.Fail.Invalid<DeliveryState?>("state", $"{(int)state} is not a delivery state"),
+    };
+
+    public static DeliveryChannel? ToChannel(Proto.DeliveryChannel channel) => channel switch
+    {
+        Proto.DeliveryChannel.Unspecified => null,
+        Proto.DeliveryChannel.Email => DeliveryChannel.Email,
+        Proto.DeliveryChannel.Webhook => DeliveryChannel.Webhook,
+        _ => Domain.Common.Fail.Invalid<DeliveryChannel?>("channel", $"{(int)channel} is not a delivery channel"),
+    };
+
+    public static Proto.Delivery ToProto(Delivery d) => new()
+    {
+        Name = d.Name,
+        Channel = d.Channel == DeliveryChannel.Email ? Proto.DeliveryChannel.Email : Proto.DeliveryChannel.Webhook,
+        State = d.State switch
+        {
+            DeliveryState.Pending => Proto.DeliveryState.Pending,
+            DeliveryState.Delivered => Proto.DeliveryState.Delivered,
+            DeliveryState.Dead => Proto.DeliveryState.Dead,
+            _ => Proto.DeliveryState.Skipped,
+        },
+        MessageId = d.EntryId,
+        Type = d.Type,
+        Resource = d.Resource,
+        Recipient = d.Recipient,
+        Attempts = d.Attempts,
+        LastError = d.LastError,
+        CreateTime = TimeMapping.ToTimestamp(d.CreateTime),
+        NextAttemptTime = TimeMapping.ToTimestamp(d.NextAttempt),
+    };
+
+    public static Proto.Webhook ToProto(Webhook w) => new()
+    {
+        Name = w.Name,
+        Url = w.Url,
+        EventTypes = { w.EventTypes },
+        Active = w.Active,
+        Secret = w.Secret,
+        CreateTime = TimeMapping.ToTimestamp(w.CreateTime),
+    };
+}

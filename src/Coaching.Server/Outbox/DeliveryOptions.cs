@@ -1,0 +1,58 @@
+namespace Coaching.Server.Outbox;
+
+/// <summary>The <c>Coaching:Delivery</c> settings: the dispatcher that works the outbox.</summary>
+public sealed class DeliveryOptions
+{
+    /// <summary>Whether this process delivers (changes record their messages either way; another process may deliver them).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Attempts before a delivery is dead.</summary>
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>The first retry's delay; each further one doubles it (with jitter), up to 30 minutes.</summary>
+    public double RetryBaseSeconds { get; set; } = 5;
+
+    /// <summary>How long delivered messages and the event log are kept (resuming a watch further back fails with OUT_OF_RANGE).</summary>
+    public double RetentionHours { get; set; } = 168;
+
+    /// <summary>How often the dispatcher looks for work when idle.</summary>
+    public int PollMilliseconds { get; set; } = 250;
+}
+
+/// <summary>The <c>Coaching:Smtp</c> settings. With no host, e-mails are written as <c>.eml</c> files into <see cref="PickupDirectory"/>.</summary>
+public sealed class SmtpOptions
+{
+    /// <summary>SMTP server; empty = write files instead.</summary>
+    public string Host { get; set; } = string.Empty;
+
+    /// <summary>Port (587 for STARTTLS, 465 for implicit TLS, 25).</summary>
+    public int Port { get; set; } = 587;
+
+    /// <summary><c>StartTls</c> (default), <c>SslOnConnect</c> (implicit TLS), <c>StartTlsWhenAvailable</c> or <c>None</c>.</summary>
+    public string Security { get; set; } = "StartTls";
+
+    /// <summary>User for SMTP AUTH; empty = no authentication.</summary>
+    public string UserName { get; set; } = string.Empty;
+
+    /// <summary>Password for SMTP AUTH.</summary>
+    public string Password { get; set; } = string.Empty;
+
+    /// <summary>The sender: an address, optionally with a name (<c>Coaching &lt;noreply@example.org&gt;</c>).</summary>
+    public string From { get; set; } = "Coaching <coaching@localhost.localdomain>";
+
+    /// <summary>Connect, command and data timeout.</summary>
+    public int TimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Where e-mails go when no host is set; empty = <c>mail</c> under the data directory.</summary>
+    public string PickupDirectory { get; set; } = string.Empty;
+}
+
+/// <summary>The <c>Coaching:Webhooks</c> settings.</summary>
+public sealed class WebhookOptions
+{
+    /// <summary>Allow endpoints on loopback, link-local and private networks (off: such addresses are refused, even after DNS).</summary>
+    public bool AllowPrivateNetworks { get; set; }
+
+    /// <summary>Timeout of one call.</summary>
+    public int TimeoutSeconds { get; set; } = 10;
+}

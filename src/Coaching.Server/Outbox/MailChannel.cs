@@ -1,0 +1,79 @@
+using System.Net.Sockets;
+using Coaching.Domain.Outbox;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+
+namespace Coaching.Server.Outbox;
+
+/// <summary>
+/// Sends e-mails: through the configured SMTP server (MailKit; STARTTLS or implicit TLS, optional AUTH, timeouts), or, with no
+/// server configured, as <c>{delivery}.eml</c> files in the pickup folder that any mail client opens. SMTP 4xx replies, refused
+/// or dropped connections and timeouts are temporary; 5xx replies are permanent, with the server's reply as the error.
+/// </summary>
+public sealed class MailChannel(SmtpOptions options, string pickupDirectory)
+{
+    private readonly MailboxAddress _sender = MailboxAddress.Parse(options.From);
+
+    /// <summary>Where files go when no SMTP server is configured.</summary>
+    public string PickupDirectory => pickupDirectory;
+
+    /// <summary>Sends the e-mail of <paramref name="delivery"/>.</summary>
+    public async Task<DeliveryResult> SendAsync(Delivery delivery, OutboxEntry entry, CancellationToken ct)
+    {
+        var message = MailComposer.Compose(delivery, entry, _sender);
+        if (string.IsNullOrWhiteSpace(options.Host))
+        {
+            await WriteFileAsync(delivery, message, ct);
+            return new DeliveryResult.Delivered();
+        }
+
+        using var client = new SmtpClient { Timeout = options.TimeoutSeconds * 1000 };
+        try
+        {
+            await client.ConnectAsync(options.Host, options.Port, Enum.Parse<SecureSocketOptions>(options.Security, ignoreCase: true), ct);
+            if (options.UserName.Length > 0)
+            {
+                await client.AuthenticateAsync(options.UserName, options.Password, ct);
+            }
+
+            await client.SendAsync(message, ct);
+            await client.DisconnectAsync(quit: true, ct);
+            return new DeliveryResult.Delivered();
+        }
+        catch (SmtpCommandException e) when ((int)e.StatusCode is >= 400 and < 500)
+        {
+            return new DeliveryResult.Temporary($"SMTP {(int)e.StatusCode}: {Excerpt(e.Message)}");
+        }
+        catch (SmtpCommandException e)
+        {
+            return new DeliveryResult.Permanent($"SMTP {(int)e.StatusCode}: {Excerpt(e.Message)}");
+        }
+        catch (AuthenticationException e)
+        {
+            return new DeliveryResult.Temporary($"SMTP authentication failed: {Excerpt(e.Message)}");
+        }
+        catch (Exception e) when (e is SocketException or IOException or TimeoutException or SmtpProtocolException or ServiceNotConnectedException
+            or SslHandshakeException or OperationCanceledException && !ct.IsCancellationRequested)
+        {
+            return new DeliveryResult.Temporary($"SMTP {options.Host}:{options.Port} unreachable: {Excerpt(e.Message)}");
+        }
+    }
+
+    // Written aside and moved into place, so a reader never sees half a message.
+    private async Task WriteFileAsync(Delivery delivery, MimeMessage message, CancellationToken ct)
+    {
+        Directory.CreateDirectory(pickupDirectory);
+        var path = Path.Combine(pickupDirectory, $"{delivery.Id}.eml");
+        var partial = $"{path}.partial";
+        await using (var file = File.Create(partial))
+        {
+            await message.WriteToAsync(FormatOptions.Default, file, ct);
+        }
+
+        File.Move(partial, path, overwrite: true);
+    }
+
+    private static string Excerpt(string text) => Domain.Common.Text.Excerpt(text.ReplaceLineEndings(" "), 300);
+}
