@@ -37,7 +37,7 @@ public sealed class ServerProcess : IAsyncDisposable
     public ConcurrentQueue<string> Log { get; } = new();
 
     /// <summary>Starts a server on <paramref name="dataDirectory"/> and waits until its health check says SERVING.</summary>
-    public static async Task<ServerProcess> StartAsync(string dataDirectory, string logLevel = "Warning")
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, string logLevel = "Warning", params string[] settings)
     {
         var address = $"http://127.0.0.1:{FreePort()}";
         var feeds = $"http://127.0.0.1:{FreePort()}";
@@ -55,6 +55,11 @@ public sealed class ServerProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var setting in settings)
+        {
+            start.ArgumentList.Add($"--{setting}");
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the server.");
         var server = new ServerProcess(process, dataDirectory, address, feeds);
         process.OutputDataReceived += (_, e) => server.Keep(e.Data);
@@ -71,6 +76,16 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>Log lines the console logger wrote at error or critical level.</summary>
     public IReadOnlyList<string> ErrorLines() => [.. Log.Where(l => l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("crit:", StringComparison.Ordinal))];
+
+    /// <summary>Kills the process at once (SIGKILL): no shutdown, no flush, as a crash or power cut would.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+    }
 
     public ValueTask DisposeAsync()
     {

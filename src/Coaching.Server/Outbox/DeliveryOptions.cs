@@ -15,6 +15,9 @@ public sealed class DeliveryOptions
     /// <summary>How long delivered messages and the event log are kept (resuming a watch further back fails with OUT_OF_RANGE).</summary>
     public double RetentionHours { get; set; } = 168;
 
+    /// <summary>How long one process holds a delivery it is making; after a crash, another process retries it once this ran out.</summary>
+    public double LeaseSeconds { get; set; } = 120;
+
     /// <summary>How often the dispatcher looks for work when idle.</summary>
     public int PollMilliseconds { get; set; } = 250;
 }

@@ -20,7 +20,6 @@ public sealed partial class OutboxDispatcher(
 
     private const int FanOutBatch = 256;
     private const int LeaseBatch = 32;
-    private static readonly Duration LeaseFor = Duration.FromMinutes(2);
     private static readonly Meter Meter = new(MeterName);
     private static readonly Counter<long> Attempts = Meter.CreateCounter<long>("coaching.delivery.attempts", description: "Delivery attempts by channel and outcome");
 
@@ -37,7 +36,7 @@ public sealed partial class OutboxDispatcher(
         var now = clock.GetCurrentInstant();
         var worked = await store.RelayAsync(_owner, now, entries => PlanAsync(entries, now, ct), ct) > 0;
         worked |= await FanOutAsync(now, ct);
-        var leased = await store.LeaseDueAsync(_owner, now, now + LeaseFor, LeaseBatch, ct);
+        var leased = await store.LeaseDueAsync(_owner, now, now + Duration.FromMilliseconds(options.LeaseSeconds * 1000), LeaseBatch, ct);
         if (leased.Count > 0)
         {
             await DeliverAsync(leased, ct);
