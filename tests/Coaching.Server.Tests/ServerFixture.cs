@@ -41,6 +41,9 @@ public class ServerFixture : IAsyncLifetime
 
     public FakeClock Clock { get; } = new(Start);
 
+    /// <summary>The server's data directory (its database, signing key and the e-mail pickup folder).</summary>
+    public string DataDirectory => _dataDirectory;
+
     public WebApplicationFactory<Program> Factory => _factory ?? throw new InvalidOperationException("Not started.");
 
     /// <summary>Why this fixture's server cannot run here (tests then report themselves skipped); null when it runs.</summary>

@@ -62,7 +62,7 @@ public sealed class DeliveryDesk(IOutboxStore store, IClock clock, IIdGenerator 
             return last;
         }
 
-        if (afterPosition > 0 && afterPosition + 1 < first)
+        if (afterPosition > 0 && afterPosition < first - 1)
         {
             throw new DomainException(ErrorKind.OutOfRange, "EVENTS_PRUNED",
                 $"Events after position {afterPosition} are no longer retained (the oldest is {first}); read the current state again and watch with latest.",

@@ -22,6 +22,8 @@ public sealed class DeliveryGrpcService(DeliveryDesk desk, IOutboxStore store, E
         var ct = context.CancellationToken;
         using var watching = tail.Watch();
         var position = await desk.StartOfWatchAsync(request.AfterPosition, request.Latest, ct);
+        // The headers tell the caller the watch holds its place: every change from here on reaches it.
+        await context.WriteResponseHeadersAsync([]);
         while (!ct.IsCancellationRequested)
         {
             var batch = await store.ReadLogAsync(position, ReadBatch, ct);
