@@ -194,6 +194,8 @@ public static class MongoMappings
                 map.MapIdMember(d => d.Id);
                 map.MapMember(d => d.Kind).SetElementName(CohortDocument.KindElement);
                 map.MapMember(d => d.Claims).SetElementName("claims").SetIgnoreIfNull(true);
+                map.MapMember(d => d.Outbox).SetElementName("outbox").SetIgnoreIfNull(true);
+                map.MapMember(d => d.OutboxPending).SetElementName("outbox_pending").SetIgnoreIfNull(true);
                 map.MapMember(d => d.CourseId).SetElementName("course_id");
                 map.MapMember(d => d.DisplayName).SetElementName("display_name");
                 map.MapMember(d => d.TimeZone).SetElementName("time_zone");

@@ -64,7 +64,19 @@ public abstract class CourseStoreContract : IAsyncLifetime
     {
         Id = NewId(), CourseId = cohort.CourseId, CohortId = cohort.Id, ClientId = client, State = EnrolmentState.Enrolled, Arrival = 0,
         WaitlistPosition = 0, CreateTime = Clock.GetCurrentInstant(), UpdateTime = Clock.GetCurrentInstant(), Version = 1,
-    }, Key(cohort, client, requestId ?? Guid.NewGuid().ToString()), default);
+    }, Key(cohort, client, requestId ?? Guid.NewGuid().ToString()), Announcer, default);
+
+    // Every entry a store asked for, as (type, enrolment id, state), in the order asked.
+    private readonly List<(string Type, string Id, EnrolmentState State)> _announced = [];
+
+    private Coaching.Domain.Outbox.OutboxEntry Announcer(string type, Enrolment e)
+    {
+        _announced.Add((type, e.Id, e.State));
+        return new($"{type}-{NewId()}", type, e.Name, [$"users/{e.ClientId}"], [], null, Clock.GetCurrentInstant());
+    }
+
+    private Coaching.Domain.Outbox.OutboxEntry Changed() =>
+        new($"cohort.changed-{NewId()}", "cohort.changed", "courses/c/cohorts/x", [], [], null, Clock.GetCurrentInstant());
 
     private static IdempotencyKey Key(Cohort cohort, string client, string requestId) => IdempotencyKey.Create(client, requestId, true, cohort.Id)!;
 
@@ -74,11 +86,11 @@ public abstract class CourseStoreContract : IAsyncLifetime
     private static readonly Instant FirstSession = Instant.FromUtc(2027, 1, 11, 18, 0);
 
     private async Task<Cohort> UpdateAsync(Cohort current, CohortDraft changes) =>
-        Assert.IsType<CohortWrite.Stored>(await Store.UpdateCohortAsync(current.Change(changes, Clock.GetCurrentInstant()), current.Version, default)).Cohort;
+        Assert.IsType<CohortWrite.Stored>(await Store.UpdateCohortAsync(current.Change(changes, Clock.GetCurrentInstant()), current.Version, Changed(), Announcer, default)).Cohort;
 
     private async Task<(Enrolment Withdrawn, Enrolment? Promoted)> WithdrawAsync(Enrolment enrolment, Instant? at = null)
     {
-        var done = Assert.IsType<WithdrawOutcome.Withdrawn>(await Store.WithdrawAsync(enrolment, enrolment.Version, at ?? Clock.GetCurrentInstant(), default));
+        var done = Assert.IsType<WithdrawOutcome.Withdrawn>(await Store.WithdrawAsync(enrolment, enrolment.Version, at ?? Clock.GetCurrentInstant(), Announcer, default));
         return (done.Enrolment, done.Promoted);
     }
 
@@ -126,7 +138,7 @@ public abstract class CourseStoreContract : IAsyncLifetime
 
         var clash = cohort.Change(new CohortDraft(Sessions: [cohort.Sessions[0] with { Start = FirstSession + Duration.FromDays(1) }, cohort.Sessions[1]]),
             Clock.GetCurrentInstant());
-        var write = await Store.UpdateCohortAsync(clash, 1, default);
+        var write = await Store.UpdateCohortAsync(clash, 1, Changed(), Announcer, default);
         var unchanged = await Store.GetCohortAsync(cohort.CourseId, cohort.Id, default);
         var stillHeld = await BookAsync(coach, offering, FirstSession);
 
@@ -164,7 +176,7 @@ public abstract class CourseStoreContract : IAsyncLifetime
             var update = Task.Run(async () =>
             {
                 go.Wait();
-                var write = await Store.UpdateCohortAsync(moved, current.Version, default);
+                var write = await Store.UpdateCohortAsync(moved, current.Version, Changed(), Announcer, default);
                 return write is CohortWrite.SessionConflict ? null : Assert.IsType<CohortWrite.Stored>(write).Cohort;
             });
             go.Set();
@@ -276,7 +288,7 @@ public abstract class CourseStoreContract : IAsyncLifetime
         await WithdrawAsync(seated);
 
         var read = (await Store.GetCohortAsync(cohort.CourseId, cohort.Id, default))!;
-        var raised = await Store.UpdateCohortAsync(cohort.Change(new CohortDraft(Capacity: 4), Clock.GetCurrentInstant()), cohort.Version, default);
+        var raised = await Store.UpdateCohortAsync(cohort.Change(new CohortDraft(Capacity: 4), Clock.GetCurrentInstant()), cohort.Version, Changed(), Announcer, default);
 
         Assert.Equal(cohort.Version, read.Version);
         Assert.Equal((cohort.Version + 1, 1, 0), Assert.IsType<CohortWrite.Stored>(raised) is var stored
@@ -313,9 +325,9 @@ public abstract class CourseStoreContract : IAsyncLifetime
         var after = await JoinAsync(cohort, "c");
 
         var (withdrawn, promoted) = await WithdrawAsync(seated);
-        var again = await Store.WithdrawAsync(seated, seated.Version, Clock.GetCurrentInstant(), default);
-        var stale = await Store.WithdrawAsync(after, after.Version + 1, Clock.GetCurrentInstant(), default);
-        var missing = await Store.WithdrawAsync(after with { Id = "no-such-enrolment" }, 1, Clock.GetCurrentInstant(), default);
+        var again = await Store.WithdrawAsync(seated, seated.Version, Clock.GetCurrentInstant(), Announcer, default);
+        var stale = await Store.WithdrawAsync(after, after.Version + 1, Clock.GetCurrentInstant(), Announcer, default);
+        var missing = await Store.WithdrawAsync(after with { Id = "no-such-enrolment" }, 1, Clock.GetCurrentInstant(), Announcer, default);
         var list = await Store.ListEnrolmentsAsync(new EnrolmentQuery(cohort.Id, null, null, null, 10), default);
 
         Assert.Equal(EnrolmentState.Withdrawn, withdrawn.State);
@@ -377,8 +389,8 @@ public abstract class CourseStoreContract : IAsyncLifetime
 
         var current = (await Store.GetCohortAsync(cohort.CourseId, cohort.Id, default))!;
         var raised = await UpdateAsync(current, new CohortDraft(Capacity: 3));
-        var lowered = await Store.UpdateCohortAsync(raised.Change(new CohortDraft(Capacity: 2), Clock.GetCurrentInstant()), raised.Version, default);
-        var stale = await Store.UpdateCohortAsync(raised.Change(new CohortDraft(Capacity: 5), Clock.GetCurrentInstant()), current.Version, default);
+        var lowered = await Store.UpdateCohortAsync(raised.Change(new CohortDraft(Capacity: 2), Clock.GetCurrentInstant()), raised.Version, Changed(), Announcer, default);
+        var stale = await Store.UpdateCohortAsync(raised.Change(new CohortDraft(Capacity: 5), Clock.GetCurrentInstant()), current.Version, Changed(), Announcer, default);
         var list = await Store.ListEnrolmentsAsync(new EnrolmentQuery(cohort.Id, null, EnrolmentState.Waitlisted, null, 10), default);
 
         Assert.Equal((3, 1), (raised.EnrolledCount, raised.WaitlistCount));
@@ -415,6 +427,34 @@ public abstract class CourseStoreContract : IAsyncLifetime
         var second = await Store.ListTeachingAsync(["coach-1"], Instant.FromUtc(2027, 1, 18, 0, 0), Instant.FromUtc(2027, 1, 19, 0, 0), default);
         Assert.Equal(1, Assert.Single(second).Index);
         Assert.Empty(none);
+    }
+
+    [SkippableFact]
+    public async Task EnrolmentChanges_RecordTheirEventsWithThemselves_IncludingWhoWasPromoted()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        var cohort = await SeedAsync(1);
+        var a = await JoinAsync(cohort, "a");
+        var b = await JoinAsync(cohort, "b");
+        var c = await JoinAsync(cohort, "c");
+        Assert.IsType<EnrolOutcome.AlreadyEnrolled>(await EnrolAsync(cohort, "c")); // a refused enrolment records nothing
+        await WithdrawAsync(a);
+        var current = (await Store.GetCohortAsync(cohort.CourseId, cohort.Id, default))!;
+        await UpdateAsync(current, new CohortDraft(Capacity: 2));
+
+        await Outbox.RelayAsync("contract", Clock.GetCurrentInstant(), _ => Task.FromResult<IReadOnlyList<Coaching.Domain.Outbox.Delivery>>([]), default);
+        var log = await Outbox.ReadLogAsync(0, 100, default);
+
+        var expected = new[]
+        {
+            ("enrolment.enrolled", a.Id), ("enrolment.waitlisted", b.Id), ("enrolment.waitlisted", c.Id),
+            ("enrolment.withdrawn", a.Id), ("enrolment.promoted", b.Id), ("cohort.changed", string.Empty), ("enrolment.promoted", c.Id),
+        };
+        Assert.Equal(expected.Select(e => e.Item1), log.Select(e => e.Entry.Type));
+        Assert.Equal(expected.Where(e => e.Item2.Length > 0).Select(e => e.Item2), _announced.Select(x => x.Id));
+        Assert.Equal([EnrolmentState.Enrolled, EnrolmentState.Waitlisted, EnrolmentState.Waitlisted, EnrolmentState.Withdrawn, EnrolmentState.Enrolled,
+            EnrolmentState.Enrolled], _announced.Select(x => x.State));
+        Assert.Equal(log.Select(e => e.Position).Order(), log.Select(e => e.Position));
     }
 
     [SkippableFact]

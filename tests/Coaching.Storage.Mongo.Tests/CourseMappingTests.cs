@@ -19,7 +19,7 @@ public class CourseMappingTests
         filter.Render(new RenderArgs<CohortDocument>(BsonSerializer.LookupSerializer<CohortDocument>(), BsonSerializer.SerializerRegistry));
 
     private static BsonDocument Stage(PipelineDefinition<CohortDocument, CohortDocument> pipeline) =>
-        pipeline.Render(new RenderArgs<CohortDocument>(BsonSerializer.LookupSerializer<CohortDocument>(), BsonSerializer.SerializerRegistry)).Documents.Single();
+        pipeline.Render(new RenderArgs<CohortDocument>(BsonSerializer.LookupSerializer<CohortDocument>(), BsonSerializer.SerializerRegistry)).Documents.First();
 
     private static EntryDocument Entry(string id, string client, long arrival) => new()
     {
@@ -63,7 +63,7 @@ public class CourseMappingTests
     [InlineData(CohortState.Cancelled, false)]
     public void Update_ReplacesTheClaimsInTheSameWrite_RemovesThemOnCancel(CohortState state, bool claims)
     {
-        var set = Stage(CohortUpdates.Update(Cohort(state)))["$set"].AsBsonDocument;
+        var set = Stage(CohortUpdates.Update(Cohort(state), Outboxed))["$set"].AsBsonDocument;
 
         if (claims)
         {
@@ -166,7 +166,7 @@ public class CourseMappingTests
     {
         var key = IdempotencyKey.Create("u", "r1", true, "x")!;
 
-        var set = Stage(CohortUpdates.Join(Candidate("$where"), key, toWaitlist: true))["$set"].AsBsonDocument;
+        var set = Stage(CohortUpdates.Join(Candidate("$where"), key, toWaitlist: true, Outboxed))["$set"].AsBsonDocument;
 
         var entry = set["waitlist"]["$concatArrays"][1][0].AsBsonDocument;
         Assert.Equal("$waitlist", set["waitlist"]["$concatArrays"][0].AsString);
@@ -183,15 +183,15 @@ public class CourseMappingTests
             "{ $max: [ISODate('2026-12-01T09:00:00Z'), { $add: [{ $ifNull: ['$last_entry_time', { $reduce: { input: { $concatArrays: " +
             "['$enrolled.update_time', '$waitlist.update_time', '$withdrawn.update_time'] }, initialValue: null, in: { $max: ['$$value', '$$this'] } } }] }, 1] }] }");
 
-        var join = Stage(CohortUpdates.Join(Candidate("c"), IdempotencyKey.Create("u", "r1", true, "x")!, toWaitlist: false))["$set"]["enrolled"]["$concatArrays"][1][0];
-        var withdraw = Stage(CohortUpdates.Withdraw("e1", Now, fromWaitlist: false))["$set"].AsBsonDocument;
+        var join = Stage(CohortUpdates.Join(Candidate("c"), IdempotencyKey.Create("u", "r1", true, "x")!, toWaitlist: false, Outboxed))["$set"]["enrolled"]["$concatArrays"][1][0];
+        var withdraw = Stage(CohortUpdates.Withdraw("e1", Now, fromWaitlist: false, Outboxed))["$set"].AsBsonDocument;
 
         Assert.Equal(ordered, join["create_time"]);
         Assert.Equal(ordered, join["update_time"]);
         Assert.Equal(ordered, withdraw["withdrawn"]["$concatArrays"][1]["$map"]["in"]["$mergeObjects"][1]["update_time"]);
         Assert.Equal(ordered, withdraw["enrolled"]["$concatArrays"][1]["$map"]["in"]["$mergeObjects"][1]["update_time"]);
         Assert.Equal(ordered, withdraw["last_entry_time"]);
-        Assert.Equal(ordered, Stage(CohortUpdates.Join(Candidate("c"), IdempotencyKey.Create("u", "r1", true, "x")!, toWaitlist: false))["$set"]["last_entry_time"]);
+        Assert.Equal(ordered, Stage(CohortUpdates.Join(Candidate("c"), IdempotencyKey.Create("u", "r1", true, "x")!, toWaitlist: false, Outboxed))["$set"]["last_entry_time"]);
 
         var later = Now.Plus(Duration.FromMinutes(5)).ToDateTimeUtc();
         var document = new CohortDocument { Id = "h1", Withdrawn = [Entry("e1", "a", 0)], Enrolled = [] };
@@ -208,8 +208,8 @@ public class CourseMappingTests
     [InlineData(true)]
     public void JoinAndWithdraw_LeaveTheCohortVersion_SoEtagsMeanWhatTheyMeanOnSqlite(bool waitlist)
     {
-        var join = Stage(CohortUpdates.Join(Candidate("c"), IdempotencyKey.Create("u", "r1", true, "x")!, waitlist))["$set"].AsBsonDocument;
-        var withdraw = Stage(CohortUpdates.Withdraw("e1", Now, waitlist))["$set"].AsBsonDocument;
+        var join = Stage(CohortUpdates.Join(Candidate("c"), IdempotencyKey.Create("u", "r1", true, "x")!, waitlist, Outboxed))["$set"].AsBsonDocument;
+        var withdraw = Stage(CohortUpdates.Withdraw("e1", Now, waitlist, Outboxed))["$set"].AsBsonDocument;
 
         Assert.False(join.Contains("version"));
         Assert.False(withdraw.Contains("version"));
@@ -218,7 +218,7 @@ public class CourseMappingTests
     [Fact]
     public void Withdraw_FromSeats_PromotesHeadOfWaitlistInTheSameStage()
     {
-        var set = Stage(CohortUpdates.Withdraw("e1", Now, fromWaitlist: false))["$set"].AsBsonDocument;
+        var set = Stage(CohortUpdates.Withdraw("e1", Now, fromWaitlist: false, Outboxed))["$set"].AsBsonDocument;
 
         var enrolled = set["enrolled"]["$concatArrays"].AsBsonArray;
         Assert.Equal("$ne", enrolled[0]["$filter"]["cond"].AsBsonDocument.GetElement(0).Name);
@@ -227,10 +227,37 @@ public class CourseMappingTests
         Assert.Equal("$eq", set["withdrawn"]["$concatArrays"][1]["$map"]["input"]["$filter"]["cond"].AsBsonDocument.GetElement(0).Name);
     }
 
+    private static readonly Coaching.Domain.Outbox.OutboxEntry Outboxed =
+        new("x1", "enrolment.withdrawn", "courses/c/cohorts/h/enrolments/$where", ["users/$u"], [1, 2], null, Now);
+
+    [Fact]
+    public void EveryCohortChange_AppendsItsOutboxEntry_AsALiteral_InTheSameUpdate()
+    {
+        var updates = new[]
+        {
+            CohortUpdates.Join(Candidate("c"), IdempotencyKey.Create("u", "r1", true, "x")!, false, Outboxed),
+            CohortUpdates.Withdraw("e1", Now, false, Outboxed),
+            CohortUpdates.Update(Cohort(CohortState.Open), Outboxed),
+        };
+
+        foreach (var update in updates)
+        {
+            var stages = update.Render(new RenderArgs<CohortDocument>(BsonSerializer.LookupSerializer<CohortDocument>(), BsonSerializer.SerializerRegistry))
+                .Documents.ToList();
+            var record = stages[^1]["$set"].AsBsonDocument;
+            Assert.Equal(2, stages.Count);
+            Assert.True(record["outbox_pending"].AsBoolean);
+            Assert.Equal(BsonDocument.Parse("{ $ifNull: ['$outbox', []] }"), record["outbox"]["$concatArrays"][0].AsBsonDocument);
+            var entry = record["outbox"]["$concatArrays"][1]["$literal"][0].AsBsonDocument;
+            Assert.Equal(("x1", "courses/c/cohorts/h/enrolments/$where"), (entry["id"].AsString, entry["resource"].AsString));
+            Assert.Equal(new byte[] { 1, 2 }, entry["payload"].AsByteArray);
+        }
+    }
+
     [Fact]
     public void Withdraw_FromWaitlist_DoesNotTouchTheSeats()
     {
-        var set = Stage(CohortUpdates.Withdraw("e3", Now, fromWaitlist: true))["$set"].AsBsonDocument;
+        var set = Stage(CohortUpdates.Withdraw("e3", Now, fromWaitlist: true, Outboxed))["$set"].AsBsonDocument;
 
         Assert.False(set.Contains("enrolled"));
         Assert.Equal("$waitlist", set["waitlist"]["$filter"]["input"].AsString);

@@ -2,6 +2,7 @@ using Coaching.Domain.Bookings;
 using Coaching.Domain.Coaches;
 using Coaching.Domain.Common;
 using Coaching.Domain.Identity;
+using Coaching.Domain.Outbox;
 using NodaTime;
 
 namespace Coaching.Domain.Courses;
@@ -11,7 +12,7 @@ namespace Coaching.Domain.Courses;
 /// enrol someone); the store makes enrolment, withdrawal and promotion atomic.
 /// </summary>
 public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBookedTimeReader bookingsBusy, EnrolmentInvites invites,
-    IEnrolmentInviteStore sentInvites, IClock clock, IIdGenerator ids)
+    IEnrolmentInviteStore sentInvites, IEventEncoder events, IClock clock, IIdGenerator ids)
 {
     /// <summary>Creates a course (admins).</summary>
     public async Task<Course> CreateCourseAsync(Caller caller, string? title, string? description, IReadOnlyList<string> outcomes, int sessionCount,
@@ -104,7 +105,7 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBookedT
             await CheckCoachesFreeAsync(updated, ct);
         }
 
-        var stored = await store.UpdateCohortAsync(updated, current.Version, ct) switch
+        var stored = await store.UpdateCohortAsync(updated, current.Version, Entry("cohort.changed", updated.Name, updated, updated), Announcer(updated), ct) switch
         {
             CohortWrite.Stored { Cohort: var c } => c,
             CohortWrite.SessionConflict => throw CourseErrors.SessionConflict(current.Name),
@@ -139,7 +140,7 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBookedT
             ClientEmail = caller.Role == Role.Client && EmailAddress.IsPlausible(caller.Email) ? caller.Email : string.Empty,
             WaitlistPosition = 0, CreateTime = time, UpdateTime = time, Version = 1,
         };
-        switch (await store.EnrolAsync(candidate, key, ct))
+        switch (await store.EnrolAsync(candidate, key, Announcer(cohort), ct))
         {
             case EnrolOutcome.Joined { Enrolment: var joined }:
                 if (joined.State == EnrolmentState.Enrolled)
@@ -244,7 +245,8 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBookedT
             throw CourseErrors.AlreadyWithdrawn(enrolment.Name);
         }
 
-        var (withdrawn, promoted) = await store.WithdrawAsync(enrolment, enrolment.Version, Now(), ct) switch
+        var cohort = await store.GetCohortAsync(courseId, cohortId, ct) ?? Fail.NotFound<Cohort>(ResourceNames.Cohort(courseId, cohortId));
+        var (withdrawn, promoted) = await store.WithdrawAsync(enrolment, enrolment.Version, Now(), Announcer(cohort), ct) switch
         {
             WithdrawOutcome.Withdrawn w => (w.Enrolment, w.Promoted),
             WithdrawOutcome.AlreadyWithdrawn => throw CourseErrors.AlreadyWithdrawn(enrolment.Name),
@@ -253,6 +255,22 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBookedT
         };
         await invites.SyncAsync(courseId, cohortId, promoted is null ? [withdrawn] : [withdrawn, promoted], ct);
         return withdrawn;
+    }
+
+    // Enrolment events are for the enrolled person and for every coach of the cohort.
+    private Announce<Enrolment> Announcer(Cohort cohort) => (type, enrolment) => Entry(type, enrolment.Name, enrolment, cohort, enrolment.ClientId);
+
+    private OutboxEntry Entry(string type, string resource, object subject, Cohort cohort, string? clientId = null)
+    {
+        var time = Now();
+        var id = ids.NewId();
+        var audience = cohort.CoachIds.Select(ResourceNames.Coach).ToList();
+        if (clientId is not null)
+        {
+            audience.Add(ResourceNames.User(clientId));
+        }
+
+        return new OutboxEntry(id, type, resource, audience, events.Encode(id, type, resource, time, subject), null, time);
     }
 
     private async Task CheckCoachesFreeAsync(Cohort cohort, CancellationToken ct)

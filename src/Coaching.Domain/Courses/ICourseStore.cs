@@ -1,4 +1,5 @@
 using Coaching.Domain.Common;
+using Coaching.Domain.Outbox;
 using NodaTime;
 
 namespace Coaching.Domain.Courses;
@@ -37,16 +38,19 @@ public interface ICourseStore
 
     /// <summary>
     /// Stores changed cohort fields if the version is still <paramref name="expectedVersion"/>; when the capacity grows, waitlisted
-    /// people are promoted in order in the same write; the sessions' claims are replaced in the same write.
+    /// people are promoted in order in the same write; the sessions' claims are replaced in the same write. The write records
+    /// <paramref name="changed"/> and, for each person promoted, the <c>enrolment.promoted</c> entry <paramref name="announce"/> makes.
     /// </summary>
-    Task<CohortWrite> UpdateCohortAsync(Cohort updated, long expectedVersion, CancellationToken cancellationToken);
+    Task<CohortWrite> UpdateCohortAsync(Cohort updated, long expectedVersion, OutboxEntry changed, Announce<Enrolment> announce,
+        CancellationToken cancellationToken);
 
     /// <summary>
     /// Enrols the candidate atomically: ENROLLED while seats remain, otherwise WAITLISTED at the end of the line. The key's
     /// (scope, request id) is looked up across every cohort first, then the client's live enrolment in this cohort; the
-    /// store reports what it found and never decides what that means for the caller.
+    /// store reports what it found and never decides what that means for the caller. A new enrolment records the
+    /// <c>enrolment.enrolled</c> or <c>enrolment.waitlisted</c> entry <paramref name="announce"/> makes, in the same write.
     /// </summary>
-    Task<EnrolOutcome> EnrolAsync(Enrolment candidate, IdempotencyKey key, CancellationToken cancellationToken);
+    Task<EnrolOutcome> EnrolAsync(Enrolment candidate, IdempotencyKey key, Announce<Enrolment> announce, CancellationToken cancellationToken);
 
     /// <summary>The enrolment, or null.</summary>
     Task<Enrolment?> GetEnrolmentAsync(string courseId, string cohortId, string enrolmentId, CancellationToken cancellationToken);
@@ -56,9 +60,10 @@ public interface ICourseStore
 
     /// <summary>
     /// Withdraws a live enrolment at <paramref name="expectedVersion"/>; if it held a seat, the first waitlisted person is promoted in
-    /// the same atomic write.
+    /// the same atomic write, which also records the <c>enrolment.withdrawn</c> and <c>enrolment.promoted</c> entries <paramref name="announce"/> makes.
     /// </summary>
-    Task<WithdrawOutcome> WithdrawAsync(Enrolment enrolment, long expectedVersion, Instant now, CancellationToken cancellationToken);
+    Task<WithdrawOutcome> WithdrawAsync(Enrolment enrolment, long expectedVersion, Instant now, Announce<Enrolment> announce,
+        CancellationToken cancellationToken);
 
     /// <summary>Sessions of live (not cancelled) cohorts taught by the given coaches that overlap <c>[rangeStart, rangeEnd)</c>.</summary>
     Task<IReadOnlyList<TeachingSession>> ListTeachingAsync(IReadOnlyCollection<string> coachIds, Instant rangeStart,

@@ -33,6 +33,12 @@ public sealed class CohortDocument
     /// <summary>Cell claims of every session for every teaching coach; absent once cancelled.</summary>
     public List<string>? Claims { get; set; }
 
+    /// <summary>Outbox entries of changes not yet moved into the log (see <c>MongoOutboxStore</c>).</summary>
+    public List<Outbox.OutboxEntryDocument>? Outbox { get; set; }
+
+    /// <summary>True while <see cref="Outbox"/> holds entries: the relay's partial index.</summary>
+    public bool? OutboxPending { get; set; }
+
     public string CourseId { get; set; } = string.Empty;
 
     public string DisplayName { get; set; } = string.Empty;

@@ -1,3 +1,5 @@
+using Coaching.Domain.Outbox;
+using Coaching.Storage.Mongo.Outbox;
 using Coaching.Domain.Common;
 using Coaching.Domain.Courses;
 using MongoDB.Bson;
@@ -73,7 +75,7 @@ public static class CohortUpdates
     /// Appends the candidate to <c>enrolled</c> or <c>waitlist</c>, stamping the arrival counter in the same write. The cohort's own
     /// version (its etag) is left alone: enrolments are not edits of the cohort, as on SQLite.
     /// </summary>
-    public static PipelineDefinition<CohortDocument, CohortDocument> Join(Enrolment candidate, IdempotencyKey key, bool toWaitlist)
+    public static PipelineDefinition<CohortDocument, CohortDocument> Join(Enrolment candidate, IdempotencyKey key, bool toWaitlist, OutboxEntry entry)
     {
         var line = toWaitlist ? "waitlist" : "enrolled";
         return new BsonDocument[]
@@ -84,8 +86,29 @@ public static class CohortUpdates
                 { "next_arrival", new BsonDocument("$add", new BsonArray { "$next_arrival", 1 }) },
                 { "last_entry_time", OrderedTime(candidate.CreateTime.ToDateTimeUtc()) },
             }),
+            Record([entry]),
         };
     }
+
+    /// <summary>
+    /// The stage that appends outbox entries to the document in the update of the change that made them (a literal, so no
+    /// value in them is read as a field path), and flags the document for the relay.
+    /// </summary>
+    public static BsonDocument Record(IEnumerable<OutboxEntry> entries) => new("$set", new BsonDocument
+    {
+        {
+            "outbox", new BsonDocument("$concatArrays", new BsonArray
+            {
+                new BsonDocument("$ifNull", new BsonArray { "$outbox", new BsonArray() }),
+                new BsonDocument("$literal", new BsonArray(entries.Select(e => OutboxEntryDocument.From(e).ToBsonDocument()))),
+            })
+        },
+        { "outbox_pending", true },
+    });
+
+    /// <summary>The classic update that appends entries recorded after the change (promotions the pipeline made).</summary>
+    public static UpdateDefinition<CohortDocument> Append(IEnumerable<OutboxEntry> entries) =>
+        Builders<CohortDocument>.Update.PushEach(d => d.Outbox, entries.Select(OutboxEntryDocument.From)).Set(d => d.OutboxPending, true);
 
     /// <summary>The cohort holding the enrolment, at the expected version, in <c>enrolled</c> (or <c>waitlist</c>).</summary>
     public static FilterDefinition<CohortDocument> Holding(string cohortId, string enrolmentId, long version, bool inWaitlist) =>
@@ -97,7 +120,7 @@ public static class CohortUpdates
     /// Withdraws an enrolment. From <c>enrolled</c>: the entry moves to <c>withdrawn</c> and the first of the waitlist moves
     /// into <c>enrolled</c>, in this one update. From <c>waitlist</c>: the entry moves to <c>withdrawn</c> and the line closes up.
     /// </summary>
-    public static PipelineDefinition<CohortDocument, CohortDocument> Withdraw(string enrolmentId, Instant now, bool fromWaitlist)
+    public static PipelineDefinition<CohortDocument, CohortDocument> Withdraw(string enrolmentId, Instant now, bool fromWaitlist, OutboxEntry entry)
     {
         var at = now.ToDateTimeUtc();
         var source = fromWaitlist ? "$waitlist" : "$enrolled";
@@ -120,7 +143,7 @@ public static class CohortUpdates
             set["waitlist"] = Rest("$waitlist", 1);
         }
 
-        return new BsonDocument[] { new("$set", set) };
+        return new BsonDocument[] { new("$set", set), Record([entry]) };
     }
 
     /// <summary>The cohort at the expected version whose enrolment does not exceed the new capacity.</summary>
@@ -133,7 +156,7 @@ public static class CohortUpdates
     /// replaced in the same write (removed once cancelled), so the unique claims index refuses a session over another
     /// commitment of a teaching coach before anything of the change is visible.
     /// </summary>
-    public static PipelineDefinition<CohortDocument, CohortDocument> Update(Cohort updated)
+    public static PipelineDefinition<CohortDocument, CohortDocument> Update(Cohort updated, OutboxEntry changed)
     {
         var free = new BsonDocument("$max", new BsonArray { 0, new BsonDocument("$subtract", new BsonArray { updated.Capacity, new BsonDocument("$size", "$enrolled") }) });
         var promoted = new BsonDocument("$cond", new BsonArray
@@ -162,6 +185,7 @@ public static class CohortUpdates
                 { "last_entry_time", OrderedTime(updated.UpdateTime.ToDateTimeUtc()) },
                 { "waitlist", new BsonDocument("$cond", new BsonArray { new BsonDocument("$gt", new BsonArray { free, 0 }), Rest("$waitlist", free), "$waitlist" }) },
             }),
+            Record([changed]),
         };
     }
 

@@ -1,3 +1,4 @@
+using Coaching.Domain.Outbox;
 using Coaching.Domain.Common;
 using Coaching.Domain.Courses;
 using MongoDB.Driver;
@@ -101,13 +102,15 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
     }
 
     /// <inheritdoc />
-    public async Task<CohortWrite> UpdateCohortAsync(Cohort updated, long expectedVersion, CancellationToken cancellationToken)
+    public async Task<CohortWrite> UpdateCohortAsync(Cohort updated, long expectedVersion, OutboxEntry changed, Announce<Enrolment> announce,
+        CancellationToken cancellationToken)
     {
         CohortDocument? stored;
         try
         {
-            stored = await store.Cohorts.FindOneAndUpdateAsync(CohortUpdates.Resizable(updated.Id, expectedVersion, updated.Capacity), CohortUpdates.Update(updated),
-                new FindOneAndUpdateOptions<CohortDocument> { ReturnDocument = ReturnDocument.After }, cancellationToken);
+            stored = await store.Cohorts.FindOneAndUpdateAsync(CohortUpdates.Resizable(updated.Id, expectedVersion, updated.Capacity),
+                CohortUpdates.Update(updated, changed), new FindOneAndUpdateOptions<CohortDocument> { ReturnDocument = ReturnDocument.After },
+                cancellationToken);
         }
         catch (MongoCommandException e) when (MongoErrors.IsDuplicateKey(e))
         {
@@ -116,6 +119,11 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
 
         if (stored is not null)
         {
+            // Promotions the capacity raise made: the enrolled entries this very update stamped (its ordered time is later than any
+            // earlier entry change). Their entries follow the change in a second write (the one case where MongoDB records an entry
+            // apart from its change; see the README).
+            var promoted = stored.Enrolled.Where(e => e.UpdateTime == stored.LastEntryTime).Select(e => e.ToDomain(stored, EnrolmentState.Enrolled, 0)).ToList();
+            await AppendAsync(stored.Id, promoted.Select(p => announce("enrolment.promoted", p)), cancellationToken);
             return new CohortWrite.Stored(stored.ToDomain());
         }
 
@@ -129,7 +137,7 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
     }
 
     /// <inheritdoc />
-    public async Task<EnrolOutcome> EnrolAsync(Enrolment candidate, IdempotencyKey key, CancellationToken cancellationToken)
+    public async Task<EnrolOutcome> EnrolAsync(Enrolment candidate, IdempotencyKey key, Announce<Enrolment> announce, CancellationToken cancellationToken)
     {
         var claim = new EnrolmentRequestDocument
         {
@@ -157,10 +165,10 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
             candidate = candidate with { Id = seen.EnrolmentId };
         }
 
-        return await JoinAsync(candidate, key, cancellationToken);
+        return await JoinAsync(candidate, key, announce, cancellationToken);
     }
 
-    private async Task<EnrolOutcome> JoinAsync(Enrolment candidate, IdempotencyKey key, CancellationToken cancellationToken)
+    private async Task<EnrolOutcome> JoinAsync(Enrolment candidate, IdempotencyKey key, Announce<Enrolment> announce, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < JoinAttempts; attempt++)
         {
@@ -188,7 +196,9 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
             }
 
             var joined = await store.Cohorts.FindOneAndUpdateAsync(CohortUpdates.CanJoin(candidate.CohortId, candidate.ClientId, toWaitlist),
-                CohortUpdates.Join(candidate, key, toWaitlist), new FindOneAndUpdateOptions<CohortDocument> { ReturnDocument = ReturnDocument.After },
+                CohortUpdates.Join(candidate, key, toWaitlist, announce(toWaitlist ? "enrolment.waitlisted" : "enrolment.enrolled",
+                    candidate with { State = toWaitlist ? EnrolmentState.Waitlisted : EnrolmentState.Enrolled })),
+                new FindOneAndUpdateOptions<CohortDocument> { ReturnDocument = ReturnDocument.After },
                 cancellationToken);
             if (joined is not null)
             {
@@ -270,12 +280,14 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
     }
 
     /// <inheritdoc />
-    public async Task<WithdrawOutcome> WithdrawAsync(Enrolment enrolment, long expectedVersion, Instant now, CancellationToken cancellationToken)
+    public async Task<WithdrawOutcome> WithdrawAsync(Enrolment enrolment, long expectedVersion, Instant now, Announce<Enrolment> announce,
+        CancellationToken cancellationToken)
     {
         var fromWaitlist = enrolment.State == EnrolmentState.Waitlisted;
         // The image before the update says who was first in line; the update itself promoted them.
         var before = await store.Cohorts.FindOneAndUpdateAsync(CohortUpdates.Holding(enrolment.CohortId, enrolment.Id, expectedVersion, fromWaitlist),
-            CohortUpdates.Withdraw(enrolment.Id, now, fromWaitlist), new FindOneAndUpdateOptions<CohortDocument> { ReturnDocument = ReturnDocument.Before },
+            CohortUpdates.Withdraw(enrolment.Id, now, fromWaitlist, announce("enrolment.withdrawn", enrolment with { State = EnrolmentState.Withdrawn })),
+            new FindOneAndUpdateOptions<CohortDocument> { ReturnDocument = ReturnDocument.Before },
             cancellationToken);
         if (before is null)
         {
@@ -290,8 +302,14 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
         var at = before.OrderedTime(now);
         var left = (fromWaitlist ? before.Waitlist : before.Enrolled).First(e => e.Id == enrolment.Id).Touched(at);
         var head = fromWaitlist ? null : before.Waitlist.FirstOrDefault()?.Touched(at);
+        var promoted = head?.ToDomain(before, EnrolmentState.Enrolled, 0);
+        if (promoted is not null)
+        {
+            await AppendAsync(before.Id, [announce("enrolment.promoted", promoted)], cancellationToken);
+        }
+
         await ArchiveWithdrawnAsync(before, left, cancellationToken);
-        return new WithdrawOutcome.Withdrawn(left.ToDomain(before, EnrolmentState.Withdrawn, 0), head?.ToDomain(before, EnrolmentState.Enrolled, 0));
+        return new WithdrawOutcome.Withdrawn(left.ToDomain(before, EnrolmentState.Withdrawn, 0), promoted);
     }
 
     /// <inheritdoc />
@@ -307,6 +325,16 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
         return [.. cohorts.SelectMany(c => c.CoachIds.Where(coachIds.Contains)
             .SelectMany(coach => c.Sessions.Select((s, i) => (Session: s, Index: i)).Where(x => x.Session.Start < end && x.Session.End > start)
                 .Select(x => new TeachingSession(coach, c.CourseId, c.Id, x.Index, x.Session.ToDomain()))))];
+    }
+
+    // Entries a pipeline update could not build beforehand (who a promotion seated), appended right after it.
+    private async Task AppendAsync(string cohortId, IEnumerable<OutboxEntry> entries, CancellationToken ct)
+    {
+        var list = entries.ToList();
+        if (list.Count > 0)
+        {
+            await store.Cohorts.UpdateOneAsync(F.Eq(d => d.Id, cohortId) & CohortUpdates.IsCohort, CohortUpdates.Append(list), cancellationToken: ct);
+        }
     }
 
     private async Task<CohortDocument?> FindCohortAsync(string courseId, string cohortId, CancellationToken ct) =>

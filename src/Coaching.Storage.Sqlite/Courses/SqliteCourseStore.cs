@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Coaching.Domain.Common;
 using Coaching.Domain.Courses;
+using Coaching.Domain.Outbox;
+using Coaching.Storage.Sqlite.Outbox;
 using Microsoft.Data.Sqlite;
 using NodaTime;
 
@@ -142,7 +144,8 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
     }
 
     /// <inheritdoc />
-    public async Task<CohortWrite> UpdateCohortAsync(Cohort updated, long expectedVersion, CancellationToken cancellationToken)
+    public async Task<CohortWrite> UpdateCohortAsync(Cohort updated, long expectedVersion, OutboxEntry changed, Announce<Enrolment> announce,
+        CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
@@ -178,14 +181,16 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
         }
 
         var promotedAt = await OrderedTimeAsync(connection, transaction, updated.Id, updated.UpdateTime, cancellationToken);
-        await PromoteAsync(connection, transaction, updated.Id, updated.Capacity - (int)enrolled, promotedAt, cancellationToken);
+        var promoted = await PromoteAsync(connection, transaction, updated.Id, updated.Capacity - (int)enrolled, promotedAt, cancellationToken);
+        await OutboxRows.AppendAsync(connection, transaction, changed, cancellationToken);
+        await AnnounceAsync(connection, transaction, "enrolment.promoted", promoted, announce, cancellationToken);
         var stored = await GetCohortAsync(connection, transaction, updated.CourseId, updated.Id, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new CohortWrite.Stored(stored!);
     }
 
     /// <inheritdoc />
-    public async Task<EnrolOutcome> EnrolAsync(Enrolment candidate, IdempotencyKey key, CancellationToken cancellationToken)
+    public async Task<EnrolOutcome> EnrolAsync(Enrolment candidate, IdempotencyKey key, Announce<Enrolment> announce, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
@@ -249,6 +254,8 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
         }
 
         var stored = await GetEnrolmentAsync(connection, transaction, candidate.Id, cancellationToken);
+        await OutboxRows.AppendAsync(connection, transaction,
+            announce(state == EnrolmentState.Enrolled ? "enrolment.enrolled" : "enrolment.waitlisted", stored!), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new EnrolOutcome.Joined(stored!);
     }
@@ -279,7 +286,8 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
     }
 
     /// <inheritdoc />
-    public async Task<WithdrawOutcome> WithdrawAsync(Enrolment enrolment, long expectedVersion, Instant now, CancellationToken cancellationToken)
+    public async Task<WithdrawOutcome> WithdrawAsync(Enrolment enrolment, long expectedVersion, Instant now, Announce<Enrolment> announce,
+        CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
@@ -315,8 +323,24 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
         }
 
         var withdrawn = await GetEnrolmentAsync(connection, transaction, enrolment.Id, cancellationToken);
+        await OutboxRows.AppendAsync(connection, transaction, announce("enrolment.withdrawn", withdrawn!), cancellationToken);
+        if (promoted is not null)
+        {
+            await OutboxRows.AppendAsync(connection, transaction, announce("enrolment.promoted", promoted), cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return new WithdrawOutcome.Withdrawn(withdrawn!, promoted);
+    }
+
+    // The entries of the people a change promoted, in promotion order, in the change's transaction.
+    private static async Task AnnounceAsync(SqliteConnection connection, SqliteTransaction transaction, string type, IReadOnlyList<string> enrolmentIds,
+        Announce<Enrolment> announce, CancellationToken ct)
+    {
+        foreach (var id in enrolmentIds)
+        {
+            await OutboxRows.AppendAsync(connection, transaction, announce(type, (await GetEnrolmentAsync(connection, transaction, id, ct))!), ct);
+        }
     }
 
     /// <inheritdoc />
