@@ -77,6 +77,8 @@ public static class MongoMappings
             BsonClassMap.RegisterClassMap<ScheduleDocument>(map =>
             {
                 map.MapIdMember(d => d.CoachId);
+                map.MapMember(d => d.Outbox).SetElementName("outbox").SetIgnoreIfNull(true);
+                map.MapMember(d => d.OutboxPending).SetElementName("outbox_pending").SetIgnoreIfNull(true);
                 map.MapMember(d => d.Windows).SetElementName("windows");
                 map.MapMember(d => d.UpdateTime).SetElementName("update_time").SetSerializer(UtcDate);
                 map.MapMember(d => d.Version).SetElementName("version");
@@ -85,6 +87,8 @@ public static class MongoMappings
             BsonClassMap.RegisterClassMap<OverrideDocument>(map =>
             {
                 map.MapIdMember(d => d.Id);
+                map.MapMember(d => d.Outbox).SetElementName("outbox").SetIgnoreIfNull(true);
+                map.MapMember(d => d.OutboxPending).SetElementName("outbox_pending").SetIgnoreIfNull(true);
                 map.MapMember(d => d.CoachId).SetElementName("coach_id");
                 map.MapMember(d => d.StartDate).SetElementName("start_date");
                 map.MapMember(d => d.EndDate).SetElementName("end_date");
@@ -294,6 +298,13 @@ public static class MongoMappings
             map.MapMember(d => d.Start).SetElementName("start").SetSerializer(UtcDate);
             map.MapMember(d => d.End).SetElementName("end").SetSerializer(UtcDate);
             map.MapMember(d => d.TimeZoneId).SetElementName("time_zone");
+        });
+
+        BsonClassMap.RegisterClassMap<LooseEntryDocument>(map =>
+        {
+            map.MapIdMember(d => d.Id);
+            map.MapMember(d => d.Outbox).SetElementName("outbox").SetIgnoreIfNull(true);
+            map.MapMember(d => d.OutboxPending).SetElementName("outbox_pending").SetIgnoreIfNull(true);
         });
 
         BsonClassMap.RegisterClassMap<LogDocument>(map =>

@@ -9,13 +9,13 @@ namespace Coaching.Storage.Contract;
 /// <summary>The behaviour every <see cref="IAvailabilityStore"/> must show.</summary>
 public abstract class AvailabilityStoreContract : IAsyncLifetime
 {
-    private (ICoachStore Coaches, IAvailabilityStore Availability)? _stores;
+    private (ICoachStore Coaches, IAvailabilityStore Availability, Coaching.Domain.Outbox.IOutboxStore Outbox)? _stores;
 
     protected FakeClock Clock { get; } = new(Instant.FromUtc(2026, 11, 29, 9, 0));
 
     protected abstract string? SkipReason { get; }
 
-    protected abstract Task<(ICoachStore Coaches, IAvailabilityStore Availability)> CreateStoresAsync();
+    protected abstract Task<(ICoachStore Coaches, IAvailabilityStore Availability, Coaching.Domain.Outbox.IOutboxStore Outbox)> CreateStoresAsync();
 
     protected abstract Task DisposeStoresAsync();
 
@@ -35,6 +35,16 @@ public abstract class AvailabilityStoreContract : IAsyncLifetime
         {
             await DisposeStoresAsync();
         }
+    }
+
+    // The entries the stores were handed, with the override each delete reported.
+    private readonly List<(string Id, Coaching.Domain.Availability.DateOverride? Gone)> _changes = [];
+
+    private Coaching.Domain.Outbox.OutboxEntry Changed(Coaching.Domain.Availability.DateOverride? gone = null)
+    {
+        var id = new UlidGenerator(Clock).NewId();
+        _changes.Add((id, gone));
+        return new(id, "availability.changed", "coaches/x", [Coaching.Domain.Outbox.OutboxEntry.Everyone], [], null, Clock.GetCurrentInstant());
     }
 
     private async Task<string> SeedCoachAsync()
@@ -76,11 +86,11 @@ public abstract class AvailabilityStoreContract : IAsyncLifetime
         var first = new WeeklySchedule(coach, [new WeeklyWindow(IsoDayOfWeek.Monday, new DayWindow(540, 720)),
             new WeeklyWindow(IsoDayOfWeek.Sunday, new DayWindow(1320, 1440))], Clock.GetCurrentInstant(), 1);
 
-        await Store.ReplaceScheduleAsync(first, 0, default);
+        await Store.ReplaceScheduleAsync(first, 0, Changed(), default);
         var second = first with { Windows = [new WeeklyWindow(IsoDayOfWeek.Friday, new DayWindow(0, 60))], Version = 2 };
-        await Store.ReplaceScheduleAsync(second, 1, default);
-        var staleInsert = await Assert.ThrowsAsync<DomainException>(() => Store.ReplaceScheduleAsync(first, 0, default));
-        var staleUpdate = await Assert.ThrowsAsync<DomainException>(() => Store.ReplaceScheduleAsync(second with { Version = 2 }, 1, default));
+        await Store.ReplaceScheduleAsync(second, 1, Changed(), default);
+        var staleInsert = await Assert.ThrowsAsync<DomainException>(() => Store.ReplaceScheduleAsync(first, 0, Changed(), default));
+        var staleUpdate = await Assert.ThrowsAsync<DomainException>(() => Store.ReplaceScheduleAsync(second with { Version = 2 }, 1, Changed(), default));
         var read = await Store.GetScheduleAsync(coach, default);
 
         Assert.Equal(ErrorKind.Aborted, staleInsert.Kind);
@@ -101,7 +111,7 @@ public abstract class AvailabilityStoreContract : IAsyncLifetime
             try
             {
                 await Store.ReplaceScheduleAsync(new WeeklySchedule(coach, [new WeeklyWindow(IsoDayOfWeek.Monday, new DayWindow(i * 60, (i * 60) + 30))],
-                    Clock.GetCurrentInstant(), 1), 0, default);
+                    Clock.GetCurrentInstant(), 1), 0, Changed(), default);
                 return true;
             }
             catch (DomainException e) when (e.Kind == ErrorKind.Aborted)
@@ -120,8 +130,8 @@ public abstract class AvailabilityStoreContract : IAsyncLifetime
         var a = await SeedCoachAsync();
         var b = await SeedCoachAsync();
         var c = await SeedCoachAsync();
-        await Store.ReplaceScheduleAsync(new WeeklySchedule(a, [new WeeklyWindow(IsoDayOfWeek.Monday, new DayWindow(0, 30))], Clock.GetCurrentInstant(), 1), 0, default);
-        await Store.ReplaceScheduleAsync(new WeeklySchedule(b, [new WeeklyWindow(IsoDayOfWeek.Tuesday, new DayWindow(0, 30))], Clock.GetCurrentInstant(), 1), 0, default);
+        await Store.ReplaceScheduleAsync(new WeeklySchedule(a, [new WeeklyWindow(IsoDayOfWeek.Monday, new DayWindow(0, 30))], Clock.GetCurrentInstant(), 1), 0, Changed(), default);
+        await Store.ReplaceScheduleAsync(new WeeklySchedule(b, [new WeeklyWindow(IsoDayOfWeek.Tuesday, new DayWindow(0, 30))], Clock.GetCurrentInstant(), 1), 0, Changed(), default);
 
         var schedules = await Store.GetSchedulesAsync([a, b, c], default);
 
@@ -139,7 +149,7 @@ public abstract class AvailabilityStoreContract : IAsyncLifetime
         var middle = Override(coach, new LocalDate(2026, 12, 10), new LocalDate(2026, 12, 10));
         foreach (var o in new[] { late, early, middle })
         {
-            await Store.CreateOverrideAsync(o, null, default);
+            await Store.CreateOverrideAsync(o, null, Changed(), default);
         }
 
         var page1 = await Store.ListOverridesAsync(coach, null, 2, default);
@@ -163,7 +173,7 @@ public abstract class AvailabilityStoreContract : IAsyncLifetime
         var othersOverride = Override(other, new LocalDate(2026, 12, 6), new LocalDate(2026, 12, 6));
         foreach (var o in new[] { before, touchingStart, spanning, after, othersOverride })
         {
-            await Store.CreateOverrideAsync(o, null, default);
+            await Store.CreateOverrideAsync(o, null, Changed(), default);
         }
 
         var found = await Store.ListOverridesCoveringAsync([coach], new LocalDate(2026, 12, 5), new LocalDate(2026, 12, 10), default);
@@ -179,15 +189,25 @@ public abstract class AvailabilityStoreContract : IAsyncLifetime
         var key = IdempotencyKey.Create("u1", "r1", true, "x")!;
         var first = Override(coach, new LocalDate(2026, 12, 1), new LocalDate(2026, 12, 1));
 
-        await Store.CreateOverrideAsync(first, key, default);
-        var retry = await Store.CreateOverrideAsync(Override(coach, new LocalDate(2026, 12, 1), new LocalDate(2026, 12, 1)), key, default);
-        var deleted = await Store.DeleteOverrideAsync(coach, first.Id, default);
-        var again = await Store.DeleteOverrideAsync(coach, first.Id, default);
+        await Store.CreateOverrideAsync(first, key, Changed(), default);
+        var retry = await Store.CreateOverrideAsync(Override(coach, new LocalDate(2026, 12, 1), new LocalDate(2026, 12, 1)), key, Changed(), default);
+        var deleted = await Store.DeleteOverrideAsync(coach, first.Id, (_, gone) => Changed(gone), default);
+        var again = await Store.DeleteOverrideAsync(coach, first.Id, (_, gone) => Changed(gone), default);
 
         Assert.False(retry.Created);
         Assert.Equal(first.Id, retry.Value.Id);
         Assert.True(deleted);
         Assert.False(again);
         Assert.Empty(await Store.ListOverridesAsync(coach, null, 10, default));
+
+        // The create and the delete recorded their entries with themselves; the retry recorded none; the delete named what it removed.
+        await _stores!.Value.Outbox.RelayAsync("contract", Clock.GetCurrentInstant(),
+            _ => Task.FromResult<IReadOnlyList<Coaching.Domain.Outbox.Delivery>>([]), default);
+        var logged = (await _stores!.Value.Outbox.ReadLogAsync(0, 100, default)).Select(e => e.Entry.Id).ToHashSet();
+        Assert.Contains(_changes[0].Id, logged);
+        Assert.DoesNotContain(_changes[1].Id, logged);
+        var deletion = _changes.Skip(2).Where(c => logged.Contains(c.Id)).ToList();
+        Assert.NotEmpty(deletion);
+        Assert.All(deletion.Where(c => c.Gone is not null), c => Assert.Equal(first.Id, c.Gone!.Id));
     }
 }

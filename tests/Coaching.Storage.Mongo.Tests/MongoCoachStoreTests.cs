@@ -28,10 +28,10 @@ public sealed class MongoAvailabilityStoreTests : Coaching.Storage.Contract.Avai
 
     protected override string? SkipReason => MongoTestServer.SkipReason;
 
-    protected override async Task<(ICoachStore Coaches, Coaching.Domain.Availability.IAvailabilityStore Availability)> CreateStoresAsync()
+    protected override async Task<(ICoachStore Coaches, Coaching.Domain.Availability.IAvailabilityStore Availability, Coaching.Domain.Outbox.IOutboxStore Outbox)> CreateStoresAsync()
     {
         _mongo = await MongoTestServer.CreateDatabaseAsync();
-        return (new MongoCoachStore(_mongo), new Availability.MongoAvailabilityStore(_mongo));
+        return (new MongoCoachStore(_mongo), new Availability.MongoAvailabilityStore(_mongo), new Outbox.MongoOutboxStore(_mongo));
     }
 
     protected override Task DisposeStoresAsync() => MongoTestServer.DropAsync(_mongo!);

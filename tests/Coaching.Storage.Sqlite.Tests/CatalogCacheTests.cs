@@ -43,7 +43,8 @@ public sealed class CatalogCacheTests : IAsyncLifetime, IAsyncDisposable
         await elsewhere.UpdateCoachAsync(coach with { DisplayName = "Ada L.", Version = coach.Version + 1 }, coach.Version, default);
         await elsewhere.UpdateOfferingAsync(offering with { Title = "CV review", Version = offering.Version + 1 }, offering.Version, default);
         var windows = new List<WeeklyWindow> { new(IsoDayOfWeek.Monday, new DayWindow(9 * 60, 12 * 60)) };
-        await otherHours.ReplaceScheduleAsync(new WeeklySchedule("c1", windows, Now, 1), 0, default);
+        await otherHours.ReplaceScheduleAsync(new WeeklySchedule("c1", windows, Now, 1), 0,
+            new Coaching.Domain.Outbox.OutboxEntry("e1", "availability.changed", "coaches/c1", ["*"], [], null, Now), default);
 
         Assert.Equal("Ada L.", (await here.GetCoachAsync("c1", default))!.DisplayName);
         Assert.Equal("CV review", (await here.GetOfferingAsync("c1", "o1", default))!.Title);

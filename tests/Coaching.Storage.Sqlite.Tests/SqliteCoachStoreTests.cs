@@ -48,10 +48,10 @@ public sealed class SqliteAvailabilityStoreTests : AvailabilityStoreContract
 
     protected override string? SkipReason => null;
 
-    protected override async Task<(ICoachStore Coaches, IAvailabilityStore Availability)> CreateStoresAsync()
+    protected override async Task<(ICoachStore Coaches, IAvailabilityStore Availability, Coaching.Domain.Outbox.IOutboxStore Outbox)> CreateStoresAsync()
     {
         var database = await _file.CreateAsync();
-        return (new SqliteCoachStore(database), new SqliteAvailabilityStore(database));
+        return (new SqliteCoachStore(database), new SqliteAvailabilityStore(database), new Outbox.SqliteOutboxStore(database));
     }
 
     protected override Task DisposeStoresAsync() => _file.DeleteAsync();

@@ -1,6 +1,7 @@
 using Coaching.Domain.Coaches;
 using Coaching.Domain.Common;
 using Coaching.Domain.Identity;
+using Coaching.Domain.Outbox;
 using NodaTime;
 
 namespace Coaching.Domain.Availability;
@@ -10,7 +11,8 @@ namespace Coaching.Domain.Availability;
 /// the schedule, the overrides and the committed time together (<see cref="SlotContextLoader"/>): one round trip of latency,
 /// one query each.
 /// </summary>
-public sealed class AvailabilityDesk(ICoachStore coaches, IAvailabilityStore store, SlotContextLoader slotContexts, IClock clock, IIdGenerator ids)
+public sealed class AvailabilityDesk(ICoachStore coaches, IAvailabilityStore store, SlotContextLoader slotContexts, IEventEncoder events, IClock clock,
+    IIdGenerator ids)
 {
     /// <summary>Longest range of one ListAvailableSlots call.</summary>
     public static readonly Duration MaxSlotRange = Duration.FromDays(90);
@@ -38,7 +40,7 @@ public sealed class AvailabilityDesk(ICoachStore coaches, IAvailabilityStore sto
         var (coach, current) = await GetWeeklyScheduleAsync(coachId, ct);
         Etags.Check(etag, current.Version, current.Name);
         var replacement = new WeeklySchedule(coachId, validated, Now(), checked(current.Version + 1));
-        return (coach, await store.ReplaceScheduleAsync(replacement, current.Version, ct));
+        return (coach, await store.ReplaceScheduleAsync(replacement, current.Version, Changed(coach, null, null), ct));
     }
 
     /// <summary>Creates a date override (the coach or an admin), idempotent on the request id.</summary>
@@ -48,8 +50,8 @@ public sealed class AvailabilityDesk(ICoachStore coaches, IAvailabilityStore sto
         var dateOverride = DateOverride.Create(ids.NewId(), coachId, draft, Now());
         var key = IdempotencyKey.Create(caller.UserId, requestId, required: false, coachId, dateOverride.StartDate, dateOverride.EndDate,
             dateOverride.Kind, string.Join(',', dateOverride.Windows.Select(w => $"{w.StartMinute}-{w.EndMinute}")), dateOverride.Reason);
-        _ = await GetCoachAsync(coachId, ct);
-        var result = await store.CreateOverrideAsync(dateOverride, key, ct);
+        var coach = await GetCoachAsync(coachId, ct);
+        var result = await store.CreateOverrideAsync(dateOverride, key, Changed(coach, dateOverride.StartDate, dateOverride.EndDate), ct);
         if (key is not null && !result.Created && result.Fingerprint != key.Fingerprint)
         {
             Fail.RequestIdReused(key.RequestId);
@@ -75,10 +77,21 @@ public sealed class AvailabilityDesk(ICoachStore coaches, IAvailabilityStore sto
     public async Task DeleteDateOverrideAsync(Caller caller, string coachId, string overrideId, CancellationToken ct)
     {
         caller.RequireActsFor(coachId, "change this coach's hours");
-        if (!await store.DeleteOverrideAsync(coachId, overrideId, ct))
+        var coach = await GetCoachAsync(coachId, ct);
+        if (!await store.DeleteOverrideAsync(coachId, overrideId, (_, gone) => Changed(coach, gone?.StartDate, gone?.EndDate), ct))
         {
             Fail.NotFound(ResourceNames.DateOverride(coachId, overrideId));
         }
+    }
+
+    // Hours changed: every signed-in caller may hear of it (a booking page refreshes its slots); null dates mean every date.
+    private OutboxEntry Changed(Coach coach, LocalDate? first, LocalDate? last)
+    {
+        var time = Now();
+        var id = ids.NewId();
+        var resource = ResourceNames.Coach(coach.Id);
+        var payload = events.Encode(id, AvailabilityChange.EventType, resource, time, new AvailabilityChange(coach.Id, coach.TimeZoneId, first, last));
+        return new OutboxEntry(id, AvailabilityChange.EventType, resource, [OutboxEntry.Everyone], payload, null, time);
     }
 
     /// <summary>Open slots of one offering starting in <c>[start, end)</c>.</summary>

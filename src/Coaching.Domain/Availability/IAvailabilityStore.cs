@@ -1,4 +1,5 @@
 using Coaching.Domain.Common;
+using Coaching.Domain.Outbox;
 using NodaTime;
 
 namespace Coaching.Domain.Availability;
@@ -17,10 +18,10 @@ public interface IAvailabilityStore
 
     /// <summary>Stores <paramref name="schedule"/> (whose version is <paramref name="expectedVersion"/> + 1) if the stored version is still the expected one.</summary>
     /// <exception cref="DomainException">ABORTED when the version moved on.</exception>
-    Task<WeeklySchedule> ReplaceScheduleAsync(WeeklySchedule schedule, long expectedVersion, CancellationToken cancellationToken);
+    Task<WeeklySchedule> ReplaceScheduleAsync(WeeklySchedule schedule, long expectedVersion, OutboxEntry changed, CancellationToken cancellationToken);
 
     /// <summary>Inserts an override; when <paramref name="key"/> was used before, returns the original.</summary>
-    Task<CreateResult<DateOverride>> CreateOverrideAsync(DateOverride dateOverride, IdempotencyKey? key, CancellationToken cancellationToken);
+    Task<CreateResult<DateOverride>> CreateOverrideAsync(DateOverride dateOverride, IdempotencyKey? key, OutboxEntry changed, CancellationToken cancellationToken);
 
     /// <summary>A coach's overrides ordered by (start date, id), after the cursor, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<DateOverride>> ListOverridesAsync(string coachId, OverrideCursor? after, int limit,
@@ -31,5 +32,5 @@ public interface IAvailabilityStore
         CancellationToken cancellationToken);
 
     /// <summary>Deletes an override; false when there was none.</summary>
-    Task<bool> DeleteOverrideAsync(string coachId, string overrideId, CancellationToken cancellationToken);
+    Task<bool> DeleteOverrideAsync(string coachId, string overrideId, Announce<DateOverride?> announce, CancellationToken cancellationToken);
 }

@@ -16,4 +16,8 @@ public interface IEventEncoder
 }
 
 /// <summary>Which coach-local dates of a coach may show different open slots (both null: every date).</summary>
-public sealed record AvailabilityChange(string CoachId, string TimeZoneId, LocalDate? FirstDate, LocalDate? LastDate);
+public sealed record AvailabilityChange(string CoachId, string TimeZoneId, LocalDate? FirstDate, LocalDate? LastDate)
+{
+    /// <summary>The event type.</summary>
+    public const string EventType = "availability.changed";
+}

@@ -30,9 +30,9 @@ public sealed class DeliveryGrpcService(DeliveryDesk desk, IOutboxStore store, E
             foreach (var logged in batch)
             {
                 position = logged.Position;
-                if (DeliveryDesk.MaySee(caller, logged.Entry) && DeliveryDesk.Matches(logged.Entry, types, resource))
+                if (View(caller, logged) is { } view && DeliveryDesk.Matches(view.Entry, types, resource))
                 {
-                    await responseStream.WriteAsync(EventEncoder.Decode(logged), ct);
+                    await responseStream.WriteAsync(view.Event, ct);
                 }
             }
 
@@ -41,6 +41,44 @@ public sealed class DeliveryGrpcService(DeliveryDesk desk, IOutboxStore store, E
                 await tail.WaitBeyondAsync(position, ct);
             }
         }
+    }
+
+    // What a caller sees of an entry: the event itself when they may read it; otherwise, for someone else's booking, only that the
+    // coach's open slots on those dates may have changed (so a booking page can refresh), at the same position.
+    private static (OutboxEntry Entry, Proto.Event Event)? View(Domain.Identity.Caller caller, LoggedEntry logged)
+    {
+        if (DeliveryDesk.MaySee(caller, logged.Entry))
+        {
+            return (logged.Entry, EventEncoder.Decode(logged));
+        }
+
+        if (!logged.Entry.IsPublic || !logged.Entry.Type.StartsWith("booking.", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var booking = EventEncoder.Decode(logged).Booking;
+        var zone = NodaTime.DateTimeZoneProviders.Tzdb.GetZoneOrNull(booking.CoachTimeZone) ?? NodaTime.DateTimeZone.Utc;
+        var instants = new List<NodaTime.Instant> { TimeMapping.ToInstant(booking.StartTime, "start_time"), TimeMapping.ToInstant(booking.EndTime, "end_time") };
+        if (logged.Entry.Type == "booking.moved" && booking.History.LastOrDefault()?.PreviousStartTime is { } previous)
+        {
+            instants.Add(TimeMapping.ToInstant(previous, "previous_start_time"));
+        }
+
+        var dates = instants.Select(i => i.InZone(zone).Date).ToList();
+        var change = new Proto.AvailabilityChange
+        {
+            Coach = booking.Coach,
+            TimeZone = zone.Id,
+            FirstDate = NodaTime.Text.LocalDatePattern.Iso.Format(dates.Min()),
+            LastDate = NodaTime.Text.LocalDatePattern.Iso.Format(dates.Max()),
+        };
+        var derived = new Proto.Event
+        {
+            Id = $"{logged.Entry.Id}-availability", Position = logged.Position, Type = AvailabilityChange.EventType, CreateTime = TimeMapping.ToTimestamp(logged.Entry.Time),
+            Resource = booking.Coach, Availability = change,
+        };
+        return (logged.Entry with { Type = AvailabilityChange.EventType, Resource = booking.Coach, Audience = [OutboxEntry.Everyone] }, derived);
     }
 
     public override async Task<Proto.ListDeliveriesResponse> ListDeliveries(Proto.ListDeliveriesRequest request, ServerCallContext context)

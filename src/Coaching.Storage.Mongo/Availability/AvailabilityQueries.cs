@@ -25,11 +25,13 @@ public static class AvailabilityQueries
     public static FilterDefinition<ScheduleDocument> ScheduleAtVersion(string coachId, long version) =>
         S.Eq(d => d.CoachId, coachId) & S.Eq(d => d.Version, version);
 
-    public static UpdateDefinition<ScheduleDocument> ReplaceSchedule(ScheduleDocument next) =>
+    public static UpdateDefinition<ScheduleDocument> ReplaceSchedule(ScheduleDocument next, Coaching.Domain.Outbox.OutboxEntry changed) =>
         Builders<ScheduleDocument>.Update
             .Set(d => d.Windows, next.Windows)
             .Set(d => d.UpdateTime, next.UpdateTime)
-            .Set(d => d.Version, next.Version);
+            .Set(d => d.Version, next.Version)
+            .Push(d => d.Outbox, Outbox.OutboxEntryDocument.From(changed))
+            .Set(d => d.OutboxPending, true);
 
     public static FilterDefinition<OverrideDocument> OverridesAfter(string coachId, OverrideCursor? after)
     {

@@ -1,5 +1,7 @@
 using Coaching.Domain.Availability;
 using Coaching.Domain.Common;
+using Coaching.Domain.Outbox;
+using Coaching.Storage.Mongo.Outbox;
 using MongoDB.Driver;
 using NodaTime;
 
@@ -23,9 +25,12 @@ public sealed class MongoAvailabilityStore(MongoStore store) : IAvailabilityStor
     }
 
     /// <inheritdoc />
-    public async Task<WeeklySchedule> ReplaceScheduleAsync(WeeklySchedule schedule, long expectedVersion, CancellationToken cancellationToken)
+    public async Task<WeeklySchedule> ReplaceScheduleAsync(WeeklySchedule schedule, long expectedVersion, OutboxEntry changed,
+        CancellationToken cancellationToken)
     {
         var document = ScheduleDocument.From(schedule);
+        document.Outbox = [OutboxEntryDocument.From(changed)];
+        document.OutboxPending = true;
         if (expectedVersion == 0)
         {
             try
@@ -40,16 +45,20 @@ public sealed class MongoAvailabilityStore(MongoStore store) : IAvailabilityStor
         }
 
         var result = await store.Schedules.UpdateOneAsync(AvailabilityQueries.ScheduleAtVersion(schedule.CoachId, expectedVersion),
-            AvailabilityQueries.ReplaceSchedule(document), cancellationToken: cancellationToken);
+            AvailabilityQueries.ReplaceSchedule(document, changed), cancellationToken: cancellationToken);
         return result.MatchedCount == 1 ? schedule : throw Fail.StaleEtagError(schedule.Name);
     }
 
     /// <inheritdoc />
-    public async Task<CreateResult<DateOverride>> CreateOverrideAsync(DateOverride dateOverride, IdempotencyKey? key, CancellationToken cancellationToken)
+    public async Task<CreateResult<DateOverride>> CreateOverrideAsync(DateOverride dateOverride, IdempotencyKey? key, OutboxEntry changed,
+        CancellationToken cancellationToken)
     {
         try
         {
-            await store.Overrides.InsertOneAsync(OverrideDocument.From(dateOverride, key), cancellationToken: cancellationToken);
+            var document = OverrideDocument.From(dateOverride, key);
+            document.Outbox = [OutboxEntryDocument.From(changed)];
+            document.OutboxPending = true;
+            await store.Overrides.InsertOneAsync(document, cancellationToken: cancellationToken);
             return new CreateResult<DateOverride>(dateOverride, true, key?.Fingerprint);
         }
         catch (MongoWriteException e) when (key is not null && MongoErrors.IsDuplicateKey(e))
@@ -81,8 +90,11 @@ public sealed class MongoAvailabilityStore(MongoStore store) : IAvailabilityStor
     }
 
     /// <inheritdoc />
-    public async Task<bool> DeleteOverrideAsync(string coachId, string overrideId, CancellationToken cancellationToken)
+    public async Task<bool> DeleteOverrideAsync(string coachId, string overrideId, Announce<DateOverride?> announce, CancellationToken cancellationToken)
     {
+        // A deleted document cannot carry its entry, so the entry ("any date may change") is recorded first, on its own: if the
+        // delete then fails, watchers refresh slots that did not change, which is harmless; nothing can change unannounced.
+        await new MongoOutboxStore(store).RecordLooseAsync(announce(AvailabilityChange.EventType, null), cancellationToken);
         var result = await store.Overrides.DeleteOneAsync(AvailabilityQueries.Override(coachId, overrideId), cancellationToken);
         return result.DeletedCount == 1;
     }

@@ -10,6 +10,12 @@ public sealed class OverrideDocument
 {
     public const string Collection = "date_overrides";
 
+    /// <summary>Outbox entries of changes not yet moved into the log (see <c>MongoOutboxStore</c>).</summary>
+    public List<Outbox.OutboxEntryDocument>? Outbox { get; set; }
+
+    /// <summary>True while <see cref="Outbox"/> holds entries: the relay's partial index.</summary>
+    public bool? OutboxPending { get; set; }
+
     public string Id { get; set; } = string.Empty;
 
     public string CoachId { get; set; } = string.Empty;

@@ -16,6 +16,12 @@ public sealed class ScheduleDocument
 
     public long Version { get; set; }
 
+    /// <summary>Outbox entries of changes not yet moved into the log (see <c>MongoOutboxStore</c>).</summary>
+    public List<Outbox.OutboxEntryDocument>? Outbox { get; set; }
+
+    /// <summary>True while <see cref="Outbox"/> holds entries: the relay's partial index.</summary>
+    public bool? OutboxPending { get; set; }
+
     public static ScheduleDocument From(WeeklySchedule schedule) => new()
     {
         CoachId = schedule.CoachId,

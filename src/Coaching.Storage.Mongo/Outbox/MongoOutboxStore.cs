@@ -1,5 +1,6 @@
 using Coaching.Domain.Common;
 using Coaching.Domain.Outbox;
+using Coaching.Storage.Mongo.Availability;
 using Coaching.Storage.Mongo.Bookings;
 using Coaching.Storage.Mongo.Coaches;
 using Coaching.Storage.Mongo.Courses;
@@ -72,6 +73,15 @@ public sealed class MongoOutboxStore(MongoStore store) : IOutboxStore
         Builders<OutboxStateDocument>.Filter.Eq(s => s.Id, OutboxStateDocument.LogId)
         & (Builders<OutboxStateDocument>.Filter.Eq(s => s.RelayOwner, owner) | Builders<OutboxStateDocument>.Filter.Lte(s => s.RelayUntil, now.ToDateTimeUtc()));
 
+    /// <summary>The collections whose documents carry the entries of their changes (cohorts live in <c>bookings</c>).</summary>
+    public static IReadOnlyList<string> Carriers { get; } =
+        [BookingDocument.Collection, EnrolmentInviteDocument.Collection, ScheduleDocument.Collection, OverrideDocument.Collection, LooseEntryDocument.Collection];
+
+    /// <summary>Records an entry on its own, for the relay to move into the log like any other.</summary>
+    public Task RecordLooseAsync(OutboxEntry entry, CancellationToken ct) =>
+        store.Database.GetCollection<LooseEntryDocument>(LooseEntryDocument.Collection).InsertOneAsync(
+            new LooseEntryDocument { Id = entry.Id, Outbox = [OutboxEntryDocument.From(entry)], OutboxPending = true }, cancellationToken: ct);
+
     private IMongoCollection<LogDocument> Log => store.Database.GetCollection<LogDocument>(LogDocument.Collection);
 
     private IMongoCollection<OutboxStateDocument> State => store.Database.GetCollection<OutboxStateDocument>(OutboxStateDocument.Collection);
@@ -90,7 +100,7 @@ public sealed class MongoOutboxStore(MongoStore store) : IOutboxStore
         }
 
         var moved = 0;
-        foreach (var name in new[] { BookingDocument.Collection, EnrolmentInviteDocument.Collection })
+        foreach (var name in Carriers)
         {
             var collection = store.Database.GetCollection<BsonDocument>(name);
             var documents = await collection.Find(Pending).Project(Builders<BsonDocument>.Projection.Include("outbox")).Limit(RelayBatch)
@@ -116,7 +126,14 @@ public sealed class MongoOutboxStore(MongoStore store) : IOutboxStore
                     var id = document["_id"].AsString;
                     await collection.UpdateOneAsync(new BsonDocument("_id", id), Pull(relayed), cancellationToken: cancellationToken);
                     var (filter, update) = ClearWhenEmpty(id);
-                    await collection.UpdateOneAsync(filter, update, cancellationToken: cancellationToken);
+                    if (name == LooseEntryDocument.Collection)
+                    {
+                        await collection.DeleteOneAsync(filter, cancellationToken);
+                    }
+                    else
+                    {
+                        await collection.UpdateOneAsync(filter, update, cancellationToken: cancellationToken);
+                    }
                 }
 
                 if (relayed.Count < entries.Count)
@@ -289,7 +306,7 @@ public sealed class MongoOutboxStore(MongoStore store) : IOutboxStore
         var oldest = await Deliveries.Find(pending).SortBy(d => d.CreateTime).Limit(1).Project(d => d.CreateTime).ToListAsync(cancellationToken);
         var dead = await Deliveries.CountDocumentsAsync(D.Eq(d => d.State, (int)DeliveryState.Dead), cancellationToken: cancellationToken);
         var unplanned = 0L;
-        foreach (var name in new[] { BookingDocument.Collection, EnrolmentInviteDocument.Collection })
+        foreach (var name in Carriers)
         {
             unplanned += await store.Database.GetCollection<BsonDocument>(name).CountDocumentsAsync(Pending, cancellationToken: cancellationToken);
         }

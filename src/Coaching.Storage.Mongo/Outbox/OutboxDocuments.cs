@@ -175,3 +175,15 @@ public sealed class WebhookDocument
 
     public Webhook ToDomain() => new(Id, Url, EventTypes, Active, Secret, Instant.FromDateTimeUtc(CreateTime));
 }
+
+/// <summary>An entry recorded apart from any document (<c>outbox_loose</c>), for a change that leaves no document to carry it.</summary>
+public sealed class LooseEntryDocument
+{
+    public const string Collection = "outbox_loose";
+
+    public string Id { get; set; } = string.Empty;
+
+    public List<OutboxEntryDocument>? Outbox { get; set; }
+
+    public bool? OutboxPending { get; set; }
+}

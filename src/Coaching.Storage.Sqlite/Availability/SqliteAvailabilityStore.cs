@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Coaching.Domain.Availability;
 using Coaching.Domain.Common;
+using Coaching.Domain.Outbox;
+using Coaching.Storage.Sqlite.Outbox;
 using Microsoft.Data.Sqlite;
 using NodaTime;
 using NodaTime.Text;
@@ -46,17 +48,27 @@ public sealed class SqliteAvailabilityStore(SqliteDatabase database) : IAvailabi
     }
 
     /// <inheritdoc />
-    public async Task<WeeklySchedule> ReplaceScheduleAsync(WeeklySchedule schedule, long expectedVersion, CancellationToken cancellationToken)
+    public async Task<WeeklySchedule> ReplaceScheduleAsync(WeeklySchedule schedule, long expectedVersion, OutboxEntry changed,
+        CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
         // Version 0 means "never stored": the insert fails on the primary key if another writer got there first.
         var sql = expectedVersion == 0
             ? "INSERT INTO weekly_schedules (coach_id, windows, update_time, version) VALUES ($coach, $windows, $time, $version) ON CONFLICT DO NOTHING"
             : "UPDATE weekly_schedules SET windows = $windows, update_time = $time, version = $version WHERE coach_id = $coach AND version = $expected";
-        using var write = connection.Command(sql)
-            .With("$coach", schedule.CoachId).With("$windows", WriteWeekly(schedule.Windows)).With("$time", schedule.UpdateTime)
-            .With("$version", schedule.Version).With("$expected", expectedVersion);
-        if (await write.ExecuteNonQueryAsync(cancellationToken) == 0)
+        var stored = await database.WriteAsync(async (connection, transaction) =>
+        {
+            using var write = connection.Command(sql, transaction)
+                .With("$coach", schedule.CoachId).With("$windows", WriteWeekly(schedule.Windows)).With("$time", schedule.UpdateTime)
+                .With("$version", schedule.Version).With("$expected", expectedVersion);
+            if (await write.ExecuteNonQueryAsync(CancellationToken.None) == 0)
+            {
+                return Batched.Discard(false);
+            }
+
+            await OutboxRows.AppendAsync(connection, transaction, changed, CancellationToken.None);
+            return Batched.Keep(true);
+        }, cancellationToken);
+        if (!stored)
         {
             Fail.StaleEtag(schedule.Name);
         }
@@ -65,32 +77,39 @@ public sealed class SqliteAvailabilityStore(SqliteDatabase database) : IAvailabi
     }
 
     /// <inheritdoc />
-    public async Task<CreateResult<DateOverride>> CreateOverrideAsync(DateOverride dateOverride, IdempotencyKey? key, CancellationToken cancellationToken)
+    public async Task<CreateResult<DateOverride>> CreateOverrideAsync(DateOverride dateOverride, IdempotencyKey? key, OutboxEntry changed,
+        CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        try
+        var created = await database.WriteAsync(async (connection, transaction) =>
         {
+            // The request key is looked up first, so a retry neither fails the batch's transaction nor records a second entry.
+            if (key is not null)
+            {
+                using var existing = connection.Command(
+                    $"SELECT {OverrideColumns}, request_fingerprint FROM date_overrides WHERE request_scope = $scope AND request_id = $rid", transaction)
+                    .With("$scope", key.Scope).With("$rid", key.RequestId);
+                var rows = await existing.ListAsync(r => (Override: ReadOverride(r), Fingerprint: r.GetString(8)), CancellationToken.None);
+                if (rows.Count > 0)
+                {
+                    return Batched.Discard(new CreateResult<DateOverride>(rows[0].Override, false, rows[0].Fingerprint));
+                }
+            }
+
             using var insert = connection.Command(
                 $"""
                  INSERT INTO date_overrides ({OverrideColumns}, request_scope, request_id, request_fingerprint)
                  VALUES ($id, $coach, $start, $end, $kind, $windows, $reason, $time, $scope, $rid, $fingerprint)
-                 """)
+                 """, transaction)
                 .With("$id", dateOverride.Id).With("$coach", dateOverride.CoachId)
                 .With("$start", Date(dateOverride.StartDate)).With("$end", Date(dateOverride.EndDate))
                 .With("$kind", (long)dateOverride.Kind).With("$windows", WriteDay(dateOverride.Windows))
                 .With("$reason", dateOverride.Reason).With("$time", dateOverride.CreateTime)
                 .With("$scope", key?.Scope).With("$rid", key?.RequestId).With("$fingerprint", key?.Fingerprint);
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-            return new CreateResult<DateOverride>(dateOverride, true, key?.Fingerprint);
-        }
-        catch (SqliteException e) when (key is not null && e.IsUniqueViolation())
-        {
-            using var existing = connection.Command(
-                $"SELECT {OverrideColumns}, request_fingerprint FROM date_overrides WHERE request_scope = $scope AND request_id = $rid")
-                .With("$scope", key.Scope).With("$rid", key.RequestId);
-            var rows = await existing.ListAsync(r => (Override: ReadOverride(r), Fingerprint: r.GetString(8)), cancellationToken);
-            return new CreateResult<DateOverride>(rows[0].Override, false, rows[0].Fingerprint);
-        }
+            await insert.ExecuteNonQueryAsync(CancellationToken.None);
+            await OutboxRows.AppendAsync(connection, transaction, changed, CancellationToken.None);
+            return Batched.Keep(new CreateResult<DateOverride>(dateOverride, true, key?.Fingerprint));
+        }, cancellationToken);
+        return created;
     }
 
     /// <inheritdoc />
@@ -124,13 +143,20 @@ public sealed class SqliteAvailabilityStore(SqliteDatabase database) : IAvailabi
     }
 
     /// <inheritdoc />
-    public async Task<bool> DeleteOverrideAsync(string coachId, string overrideId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        using var delete = connection.Command("DELETE FROM date_overrides WHERE id = $id AND coach_id = $coach")
-            .With("$id", overrideId).With("$coach", coachId);
-        return await delete.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
+    public Task<bool> DeleteOverrideAsync(string coachId, string overrideId, Announce<DateOverride?> announce, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            using var delete = connection.Command($"DELETE FROM date_overrides WHERE id = $id AND coach_id = $coach RETURNING {OverrideColumns}", transaction)
+                .With("$id", overrideId).With("$coach", coachId);
+            var gone = await delete.ListAsync(ReadOverride, CancellationToken.None);
+            if (gone.Count == 0)
+            {
+                return Batched.Discard(false);
+            }
+
+            await OutboxRows.AppendAsync(connection, transaction, announce(AvailabilityChange.EventType, gone[0]), CancellationToken.None);
+            return Batched.Keep(true);
+        }, cancellationToken);
 
     private static string Date(LocalDate date) => LocalDatePattern.Iso.Format(date);
 

@@ -107,6 +107,32 @@ public sealed class WatchEventsTests(ServerFixture server) : ServerTest(server)
     }
 
     [Fact]
+    public async Task OthersBookings_AndChangedHours_ReachEveryone_AsAvailabilityChanges_InTheCoachsDates()
+    {
+        var s = await CreateAsync(server, zone: "America/New_York");
+        using var stop = new CancellationTokenSource();
+        using var bob = await WatchAsync(server.Token("av-bob", "client"),
+            new WatchEventsRequest { Latest = true, Resource = s.Coach.Name, EventTypes = { "availability.changed" } }, stop.Token);
+
+        var booked = await s.BookAsync("av-ann", At(26, 3)); // 03:00 UTC is 22:00 on the 25th in New York
+        await new AvailabilityService.AvailabilityServiceClient(server.Channel(s.CoachToken)).CreateDateOverrideAsync(new CreateDateOverrideRequest
+        {
+            Parent = s.Coach.Name,
+            DateOverride = new DateOverride { StartDate = new Date { Year = 2026, Month = 12, Day = 28 }, Kind = DateOverrideKind.Unavailable, Reason = "Off" },
+        });
+        var events = await ReadAsync(bob, 2);
+
+        Assert.Equal([("2026-12-25", "2026-12-25"), ("2026-12-28", "2026-12-28")], events.Select(e => (e.Availability.FirstDate, e.Availability.LastDate)));
+        Assert.All(events, e =>
+        {
+            Assert.Equal((s.Coach.Name, "America/New_York", Event.PayloadOneofCase.Availability), (e.Availability.Coach, e.Availability.TimeZone, e.PayloadCase));
+            Assert.Equal("availability.changed", e.Type);
+        });
+        Assert.DoesNotContain(booked.Name, events.Select(e => e.Resource)); // nothing of Ann's booking itself
+        await stop.CancelAsync();
+    }
+
+    [Fact]
     public async Task Resume_AfterTheLastPosition_GivesEverythingAfter_NoGapNoDuplicate()
     {
         var s = await CreateAsync(server);
