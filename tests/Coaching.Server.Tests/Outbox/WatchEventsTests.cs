@@ -86,8 +86,10 @@ public sealed class WatchEventsTests(ServerFixture server) : ServerTest(server)
         var latest = new WatchEventsRequest { Latest = true };
         using var admin = await WatchAsync(Admin, new WatchEventsRequest { Latest = true, Resource = s.Coach.Name }, stop.Token);
         using var coach = await WatchAsync(s.CoachToken, latest, stop.Token);
-        using var ann = await WatchAsync(server.Token("w-ann", "client"), latest, stop.Token);
-        using var bob = await WatchAsync(server.Token("w-bob", "client"), latest, stop.Token);
+        var bookingsOnly = new WatchEventsRequest { Latest = true, EventTypes = { "booking.created", "booking.cancelled" } };
+        using var ann = await WatchAsync(server.Token("w-ann", "client"), bookingsOnly, stop.Token);
+        using var bob = await WatchAsync(server.Token("w-bob", "client"), bookingsOnly, stop.Token);
+        using var bobAll = await WatchAsync(server.Token("w-bob", "client"), new WatchEventsRequest { Latest = true, Resource = s.Coach.Name }, stop.Token);
         using var cancels = await WatchAsync(Admin, new WatchEventsRequest { Latest = true, Resource = s.Coach.Name, EventTypes = { "booking.cancelled" } }, stop.Token);
 
         var a = await s.BookAsync("w-ann", At(22, 9));
@@ -102,6 +104,8 @@ public sealed class WatchEventsTests(ServerFixture server) : ServerTest(server)
         Assert.Equal(forAdmin.Select(e => e.Id), (await ReadAsync(coach, 3)).Select(e => e.Id));
         Assert.Equal([a.Name, a.Name], (await ReadAsync(ann, 2)).Select(e => e.Resource));
         Assert.Equal([b.Name], (await ReadAsync(bob, 1)).Select(e => e.Resource));
+        // Of Ann's booking, Bob learns only that the coach's slots changed.
+        Assert.Equal(["availability.changed", "booking.created", "availability.changed"], (await ReadAsync(bobAll, 3)).Select(e => e.Type));
         Assert.Equal([forAdmin[2].Id], (await ReadAsync(cancels, 1)).Select(e => e.Id));
         await stop.CancelAsync();
     }
