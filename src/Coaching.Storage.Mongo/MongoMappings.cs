@@ -289,7 +289,6 @@ public static class MongoMappings
             map.MapMember(d => d.Uid).SetElementName("uid");
             map.MapMember(d => d.Sequence).SetElementName("sequence");
             map.MapMember(d => d.Invite).SetElementName("invite");
-            map.MapMember(d => d.Published).SetElementName("published");
             map.MapMember(d => d.AttendeeName).SetElementName("attendee_name");
             map.MapMember(d => d.AttendeeEmail).SetElementName("attendee_email");
             map.MapMember(d => d.OrganizerName).SetElementName("organizer_name");

@@ -277,7 +277,7 @@ public sealed class BookingDesk(ICoachStore coaches, SlotContextLoader slotConte
     }
 
     private Outgoing Outgoing(Booking? before, Booking after, Invite? invite) =>
-        BookingOutbox.For(before, after, invite, calendar, events, ids.NewId());
+        BookingOutbox.For(before, after, invite, events, ids.NewId());
 
     private async Task<Booking> LoadBookingAsync(string bookingId, CancellationToken ct) =>
         await store.GetAsync(bookingId, ct) ?? Fail.NotFound<Booking>(ResourceNames.Booking(bookingId));

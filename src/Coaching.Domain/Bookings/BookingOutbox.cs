@@ -25,19 +25,12 @@ public static class BookingOutbox
     };
 
     /// <summary>What the change sends out: <paramref name="invite"/> as stored, and the outbox entry.</summary>
-    public static Outgoing For(Booking? before, Booking after, Invite? invite, ICalendarWriter calendar, IEventEncoder encoder, string entryId)
+    public static Outgoing For(Booking? before, Booking after, Invite? invite, IEventEncoder encoder, string entryId)
     {
         var type = EventType(before, after);
         var time = after.UpdateTime;
-        MailOrder? mail = null;
-        if (invite is not null)
-        {
-            var status = invite.Method == InviteMethod.Cancel ? SessionStatus.Cancelled : SessionStatus.Confirmed;
-            var entry = BookingInvites.Entry(after, status, invite.CreateTime);
-            mail = new MailOrder(invite.Method, invite.Uid, invite.Sequence, invite.Content,
-                calendar.WriteFeed(after.Title, [entry]), after.ClientName, after.ClientEmail, after.CoachName, after.CoachEmail,
-                after.Title, after.Start, after.End, after.CoachTimeZoneId);
-        }
+        var mail = invite is null ? null : new MailOrder(invite.Method, invite.Uid, invite.Sequence, invite.Content, after.ClientName, after.ClientEmail,
+            after.CoachName, after.CoachEmail, after.Title, after.Start, after.End, after.CoachTimeZoneId);
 
         var payload = encoder.Encode(entryId, type, after.Name, time, after);
         var audience = new[] { ResourceNames.User(after.ClientId), ResourceNames.Coach(after.CoachId) };

@@ -70,7 +70,7 @@ public sealed class EnrolmentInvites(IEnrolmentInviteStore invites, ICourseStore
     {
         var first = entries[0];
         var title = entries.Count == 1 ? first.Summary : $"{course.Title} ({entries.Count} sessions)";
-        var order = new MailOrder(invite.Method, invite.Uid, invite.Sequence, invite.Content, writer.WriteFeed(title, entries),
+        var order = new MailOrder(invite.Method, invite.Uid, invite.Sequence, invite.Content,
             first.AttendeeName, enrolment.ClientEmail, first.OrganizerName, first.OrganizerEmail, title, first.Start, first.End, cohort.TimeZoneId);
         var resource = ResourceNames.Enrolment(cohort.CourseId, cohort.Id, enrolment.Id);
         return new OutboxEntry(ids.NewId(), OutboxEntry.InviteOnly, resource, [ResourceNames.User(enrolment.ClientId)], [], order, invite.CreateTime);

@@ -95,3 +95,6 @@ public sealed record DeliveryQuery(DeliveryState? State, DeliveryChannel? Channe
 /// <param name="Dead">Dead deliveries.</param>
 /// <param name="Unplanned">Log entries not yet fanned out.</param>
 public sealed record OutboxStats(long Pending, Instant? OldestPending, long Dead, long Unplanned);
+
+/// <summary>How one attempt ended: the delivery's new state, attempts, error and next attempt.</summary>
+public sealed record Settlement(string DeliveryId, DeliveryState State, int Attempts, string LastError, Instant NextAttempt);

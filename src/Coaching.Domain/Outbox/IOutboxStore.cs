@@ -48,6 +48,9 @@ public interface IOutboxStore
     Task<bool> SettleAsync(string deliveryId, string owner, DeliveryState state, int attempts, string lastError, Instant nextAttempt,
         CancellationToken cancellationToken);
 
+    /// <summary>Records the ends of many attempts at once (one write); answers how many leases were still held.</summary>
+    Task<int> SettleAllAsync(string owner, IReadOnlyList<Settlement> settlements, CancellationToken cancellationToken);
+
     /// <summary>Deliveries matching the query.</summary>
     Task<IReadOnlyList<Delivery>> ListDeliveriesAsync(DeliveryQuery query, CancellationToken cancellationToken);
 

@@ -31,16 +31,15 @@ public sealed record OutboxEntry(string Id, string Type, string Resource, IReadO
 public sealed record LoggedEntry(long Position, OutboxEntry Entry);
 
 /// <summary>
-/// An invite to send by e-mail: the exact bytes stored as the invite (to the attendee, as an iMIP REQUEST or CANCEL) and the
-/// same event as METHOD:PUBLISH (to the organizer, who must not receive a REQUEST for their own event), with what the e-mails'
-/// readable parts say.
+/// An invite to send by e-mail: the exact bytes stored as the invite (to the attendee, as an iMIP REQUEST or CANCEL; the
+/// organizer, who must not receive a REQUEST for their own event, gets the same bytes with METHOD:PUBLISH), with what the
+/// e-mails' readable parts say.
 /// </summary>
 public sealed record MailOrder(
     InviteMethod Method,
     string Uid,
     int Sequence,
     byte[] Invite,
-    byte[] Published,
     string AttendeeName,
     string AttendeeEmail,
     string OrganizerName,

@@ -44,6 +44,8 @@ public sealed class CoachingOptionsValidation : IValidateOptions<CoachingOptions
         Check(failures, delivery.RetryBaseSeconds is >= 0.01 and <= 3600, "Coaching:Delivery:RetryBaseSeconds must be between 0.01 and 3600.");
         Check(failures, delivery.RetentionHours is >= 0.001 and <= 87600, "Coaching:Delivery:RetentionHours must be between 0.001 and 87600.");
         Check(failures, delivery.LeaseSeconds is >= 1 and <= 3600, "Coaching:Delivery:LeaseSeconds must be between 1 and 3600.");
+        Check(failures, delivery.MaxShare is > 0 and <= 1, "Coaching:Delivery:MaxShare must be more than 0 and at most 1.");
+        Check(failures, delivery.Parallelism is >= 1 and <= 64, "Coaching:Delivery:Parallelism must be between 1 and 64.");
         Check(failures, delivery.PollMilliseconds is >= 10 and <= 60000, "Coaching:Delivery:PollMilliseconds must be between 10 and 60000.");
         var smtp = options.Smtp;
         Check(failures, smtp.Port is >= 1 and <= 65535, "Coaching:Smtp:Port must be between 1 and 65535.");

@@ -18,6 +18,15 @@ public sealed class DeliveryOptions
     /// <summary>How long one process holds a delivery it is making; after a crash, another process retries it once this ran out.</summary>
     public double LeaseSeconds { get; set; } = 120;
 
+    /// <summary>
+    /// The largest share of time the dispatcher works while there is a backlog (0 &lt; share ≤ 1): after each round it rests in
+    /// proportion, so a burst of bookings is answered first and its messages follow. 1 delivers flat out.
+    /// </summary>
+    public double MaxShare { get; set; } = 0.5;
+
+    /// <summary>Deliveries attempted at once within a round (slow receivers wait side by side).</summary>
+    public int Parallelism { get; set; } = 4;
+
     /// <summary>How often the dispatcher looks for work when idle.</summary>
     public int PollMilliseconds { get; set; } = 250;
 }

@@ -29,7 +29,7 @@ public static class MailComposer
         var mail = entry.Mail ?? throw new InvalidOperationException($"Entry {entry.Id} has no invite to e-mail.");
         var toOrganizer = delivery.Role == Delivery.Organizer;
         var method = toOrganizer ? "PUBLISH" : mail.Method == InviteMethod.Cancel ? "CANCEL" : "REQUEST";
-        var calendar = toOrganizer ? mail.Published : mail.Invite;
+        var calendar = toOrganizer ? Published(mail.Invite) : mail.Invite;
         var title = Clean(mail.Title);
         var organizer = Clean(mail.OrganizerName);
         var attendee = Clean(mail.AttendeeName);
@@ -71,6 +71,24 @@ public static class MailComposer
         var utcStart = mail.Start.InUtc();
         var utc = $"{Day.Format(utcStart.LocalDateTime)}, {Clock.Format(utcStart.TimeOfDay)}–{Clock.Format(mail.End.InUtc().TimeOfDay)} UTC";
         return (local, utc);
+    }
+
+    /// <summary>
+    /// The invite as METHOD:PUBLISH: the same bytes with the METHOD line replaced (a line of its own, never folded, before the
+    /// first component), so the organizer's copy carries exactly the attendee's event.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">When the calendar has no METHOD line (not an iTIP message).</exception>
+    public static byte[] Published(byte[] invite)
+    {
+        var text = System.Text.Encoding.UTF8.GetString(invite);
+        var start = text.IndexOf("\r\nMETHOD:", StringComparison.Ordinal);
+        var end = start < 0 ? -1 : text.IndexOf("\r\n", start + 2, StringComparison.Ordinal);
+        if (end < 0 || text.IndexOf("\r\nBEGIN:", StringComparison.Ordinal) < start)
+        {
+            throw new InvalidOperationException("The invite has no METHOD line before its components.");
+        }
+
+        return System.Text.Encoding.UTF8.GetBytes(string.Concat(text.AsSpan(0, start), "\r\nMETHOD:PUBLISH", text.AsSpan(end)));
     }
 
     private static string Subject(MailOrder mail, bool toOrganizer, string title, string when) => (toOrganizer, mail.Method) switch

@@ -19,7 +19,7 @@ public sealed partial class OutboxDispatcher(
     public const string MeterName = "Coaching.Delivery";
 
     private const int FanOutBatch = 256;
-    private const int LeaseBatch = 32;
+    private const int LeaseBatch = 64;
     private static readonly Meter Meter = new(MeterName);
     private static readonly Counter<long> Attempts = Meter.CreateCounter<long>("coaching.delivery.attempts", description: "Delivery attempts by channel and outcome");
 
@@ -70,12 +70,20 @@ public sealed partial class OutboxDispatcher(
         {
             try
             {
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 var worked = await RunOnceAsync(stoppingToken);
                 failures = 0;
                 if (!worked)
                 {
                     LastStats = await store.StatsAsync(stoppingToken);
                     await Task.Delay(options.PollMilliseconds, stoppingToken);
+                }
+                else if (options.MaxShare < 1)
+                {
+                    // With a backlog, rest in proportion to the work just done: the requests the server is answering come first, and
+                    // the backlog drains at full speed once they ease off.
+                    var busy = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+                    await Task.Delay(busy * ((1 / options.MaxShare) - 1), stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -135,11 +143,11 @@ public sealed partial class OutboxDispatcher(
             hooks[d] = await store.GetWebhookAsync(d["webhooks/".Length..], ct);
         }
 
-        await Parallel.ForEachAsync(leased, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (delivery, token) =>
-        {
-            var result = await AttemptAsync(delivery, entries.GetValueOrDefault(delivery.EntryId), hooks, token);
-            await SettleAsync(delivery, result, token);
-        });
+        var settlements = new System.Collections.Concurrent.ConcurrentBag<Settlement>();
+        await Parallel.ForEachAsync(leased, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = ct }, async (delivery, token) =>
+            settlements.Add(Settle(delivery, await AttemptAsync(delivery, entries.GetValueOrDefault(delivery.EntryId), hooks, token))));
+        // One write records the whole round. A lease lost meanwhile means another process took a delivery over; its attempt settles it.
+        await store.SettleAllAsync(_owner, [.. settlements], ct);
     }
 
     private async Task<DeliveryResult> AttemptAsync(Delivery delivery, OutboxEntry? entry, Dictionary<string, Webhook?> hooks,
@@ -174,7 +182,7 @@ public sealed partial class OutboxDispatcher(
         }
     }
 
-    private async Task SettleAsync(Delivery delivery, DeliveryResult result, CancellationToken ct)
+    private Settlement Settle(Delivery delivery, DeliveryResult result)
     {
         var attempts = delivery.Attempts + 1;
         var now = clock.GetCurrentInstant();
@@ -193,8 +201,7 @@ public sealed partial class OutboxDispatcher(
             LogDead(logger, delivery.Id, delivery.Channel, error);
         }
 
-        // A lost lease means another process took the delivery over; its own attempt settles it.
-        await store.SettleAsync(delivery.Id, _owner, state, attempts, error, next, ct);
+        return new Settlement(delivery.Id, state, attempts, error, next);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "An outbox round failed; retrying")]

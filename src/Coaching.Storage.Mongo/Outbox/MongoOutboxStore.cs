@@ -219,14 +219,23 @@ public sealed class MongoOutboxStore(MongoStore store) : IOutboxStore
 
     /// <inheritdoc />
     public async Task<bool> SettleAsync(string deliveryId, string owner, DeliveryState state, int attempts, string lastError, Instant nextAttempt,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) =>
+        await SettleAllAsync(owner, [new Settlement(deliveryId, state, attempts, lastError, nextAttempt)], cancellationToken) == 1;
+
+    /// <inheritdoc />
+    public async Task<int> SettleAllAsync(string owner, IReadOnlyList<Settlement> settlements, CancellationToken cancellationToken)
     {
-        var result = await Deliveries.UpdateOneAsync(
-            D.Eq(d => d.Id, deliveryId) & D.Eq(d => d.State, (int)DeliveryState.Pending) & D.Eq(d => d.LeaseOwner, owner),
-            Builders<DeliveryDocument>.Update.Set(d => d.State, (int)state).Set(d => d.Attempts, attempts).Set(d => d.LastError, lastError)
-                .Set(d => d.NextAttempt, nextAttempt.ToDateTimeUtc()).Unset(d => d.LeaseOwner).Unset(d => d.LeaseUntil),
-            cancellationToken: cancellationToken);
-        return result.ModifiedCount == 1;
+        if (settlements.Count == 0)
+        {
+            return 0;
+        }
+
+        var result = await Deliveries.BulkWriteAsync(settlements.Select(s => new UpdateOneModel<DeliveryDocument>(
+            D.Eq(d => d.Id, s.DeliveryId) & D.Eq(d => d.State, (int)DeliveryState.Pending) & D.Eq(d => d.LeaseOwner, owner),
+            Builders<DeliveryDocument>.Update.Set(d => d.State, (int)s.State).Set(d => d.Attempts, s.Attempts).Set(d => d.LastError, s.LastError)
+                .Set(d => d.NextAttempt, s.NextAttempt.ToDateTimeUtc()).Unset(d => d.LeaseOwner).Unset(d => d.LeaseUntil))),
+            new BulkWriteOptions { IsOrdered = false }, cancellationToken);
+        return (int)result.ModifiedCount;
     }
 
     /// <inheritdoc />

@@ -41,8 +41,6 @@ public sealed class MailDocument
 
     public byte[] Invite { get; set; } = [];
 
-    public byte[] Published { get; set; } = [];
-
     public string AttendeeName { get; set; } = string.Empty;
 
     public string AttendeeEmail { get; set; } = string.Empty;
@@ -61,12 +59,12 @@ public sealed class MailDocument
 
     public static MailDocument From(MailOrder m) => new()
     {
-        Method = (int)m.Method, Uid = m.Uid, Sequence = m.Sequence, Invite = m.Invite, Published = m.Published, AttendeeName = m.AttendeeName,
+        Method = (int)m.Method, Uid = m.Uid, Sequence = m.Sequence, Invite = m.Invite, AttendeeName = m.AttendeeName,
         AttendeeEmail = m.AttendeeEmail, OrganizerName = m.OrganizerName, OrganizerEmail = m.OrganizerEmail, Title = m.Title,
         Start = m.Start.ToDateTimeUtc(), End = m.End.ToDateTimeUtc(), TimeZoneId = m.TimeZoneId,
     };
 
-    public MailOrder ToDomain() => new((InviteMethod)Method, Uid, Sequence, Invite, Published, AttendeeName, AttendeeEmail, OrganizerName,
+    public MailOrder ToDomain() => new((InviteMethod)Method, Uid, Sequence, Invite, AttendeeName, AttendeeEmail, OrganizerName,
         OrganizerEmail, Title, Instant.FromDateTimeUtc(Start), Instant.FromDateTimeUtc(End), TimeZoneId);
 }
 

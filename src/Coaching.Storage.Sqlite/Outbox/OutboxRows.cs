@@ -43,13 +43,13 @@ internal static class OutboxRows
 
 /// <summary>An invite to e-mail as the <c>mail</c> column's JSON holds it (times in Unix milliseconds).</summary>
 internal sealed record MailRow(
-    int Method, string Uid, int Sequence, byte[] Invite, byte[] Published, string AttendeeName, string AttendeeEmail,
+    int Method, string Uid, int Sequence, byte[] Invite, string AttendeeName, string AttendeeEmail,
     string OrganizerName, string OrganizerEmail, string Title, long Start, long End, string TimeZoneId)
 {
-    public static MailRow From(MailOrder m) => new((int)m.Method, m.Uid, m.Sequence, m.Invite, m.Published, m.AttendeeName, m.AttendeeEmail,
+    public static MailRow From(MailOrder m) => new((int)m.Method, m.Uid, m.Sequence, m.Invite, m.AttendeeName, m.AttendeeEmail,
         m.OrganizerName, m.OrganizerEmail, m.Title, m.Start.ToUnixTimeMilliseconds(), m.End.ToUnixTimeMilliseconds(), m.TimeZoneId);
 
-    public MailOrder ToDomain() => new((InviteMethod)Method, Uid, Sequence, Invite, Published, AttendeeName, AttendeeEmail, OrganizerName,
+    public MailOrder ToDomain() => new((InviteMethod)Method, Uid, Sequence, Invite, AttendeeName, AttendeeEmail, OrganizerName,
         OrganizerEmail, Title, Instant.FromUnixTimeMilliseconds(Start), Instant.FromUnixTimeMilliseconds(End), TimeZoneId);
 }
 

@@ -117,18 +117,28 @@ public sealed class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
     }
 
     /// <inheritdoc />
-    public Task<bool> SettleAsync(string deliveryId, string owner, DeliveryState state, int attempts, string lastError, Instant nextAttempt,
+    public async Task<bool> SettleAsync(string deliveryId, string owner, DeliveryState state, int attempts, string lastError, Instant nextAttempt,
         CancellationToken cancellationToken) =>
+        await SettleAllAsync(owner, [new Settlement(deliveryId, state, attempts, lastError, nextAttempt)], cancellationToken) == 1;
+
+    /// <inheritdoc />
+    public Task<int> SettleAllAsync(string owner, IReadOnlyList<Settlement> settlements, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
-            using var settle = connection.Command(
-                """
-                UPDATE deliveries SET state = $state, attempts = $attempts, last_error = $error, next_attempt = $next, lease_owner = NULL, lease_until = NULL
-                WHERE id = $id AND state = 1 AND lease_owner = $owner
-                """, transaction)
-                .With("$id", deliveryId).With("$owner", owner).With("$state", (long)state).With("$attempts", attempts)
-                .With("$error", lastError).With("$next", nextAttempt);
-            return Batched.Keep(await settle.ExecuteNonQueryAsync(CancellationToken.None) == 1);
+            var settled = 0;
+            foreach (var s in settlements)
+            {
+                using var settle = connection.Command(
+                    """
+                    UPDATE deliveries SET state = $state, attempts = $attempts, last_error = $error, next_attempt = $next, lease_owner = NULL, lease_until = NULL
+                    WHERE id = $id AND state = 1 AND lease_owner = $owner
+                    """, transaction)
+                    .With("$id", s.DeliveryId).With("$owner", owner).With("$state", (long)s.State).With("$attempts", s.Attempts)
+                    .With("$error", s.LastError).With("$next", s.NextAttempt);
+                settled += await settle.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+
+            return Batched.Keep(settled);
         }, cancellationToken);
 
     /// <inheritdoc />

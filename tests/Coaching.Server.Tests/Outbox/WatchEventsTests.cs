@@ -18,7 +18,7 @@ public sealed class WatchEventsTests(ServerFixture server) : ServerTest(server)
     // drains the stream into a queue, so reading with a timeout never cancels (or blocks on) the stream itself.
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, System.Threading.Channels.Channel<Event>> Pumps = [];
 
-    private static async Task<List<Event>> ReadAsync(AsyncServerStreamingCall<Event> call, int count)
+    internal static async Task<List<Event>> ReadAsync(AsyncServerStreamingCall<Event> call, int count)
     {
         var queue = Pumps.GetValue(call, c =>
         {
@@ -70,9 +70,13 @@ public sealed class WatchEventsTests(ServerFixture server) : ServerTest(server)
     }
 
     // A watch is registered once it has read the log's end: an event then must reach it.
-    private async Task<AsyncServerStreamingCall<Event>> WatchAsync(string token, WatchEventsRequest request, CancellationToken ct)
+    private Task<AsyncServerStreamingCall<Event>> WatchAsync(string token, WatchEventsRequest request, CancellationToken ct) =>
+        WatchAsync(Watcher(token), request, ct);
+
+    internal static async Task<AsyncServerStreamingCall<Event>> WatchAsync(DeliveryService.DeliveryServiceClient client, WatchEventsRequest request,
+        CancellationToken ct)
     {
-        var call = Watcher(token).WatchEvents(request, cancellationToken: ct);
+        var call = client.WatchEvents(request, cancellationToken: ct);
         await call.ResponseHeadersAsync;
         await Task.Delay(300, ct);
         return call;
@@ -216,35 +220,5 @@ public sealed class WatchEventsTests(ServerFixture server) : ServerTest(server)
         var parsed = SmtpSink.Parse(files);
         Assert.Equal(["booking coach@example.org", "p-ann@example.org"],
             parsed.Select(m => m.GetProperty("to")[0].GetString()!).Select(t => t == "ada@example.org" ? "booking coach@example.org" : t).Order());
-    }
-
-    [Fact]
-    public async Task APositionOlderThanTheRetainedLog_FailsWithOutOfRange()
-    {
-        var s = await CreateAsync(server);
-        await s.BookAsync("o-ann", At(25, 9));
-        await s.BookAsync("o-cat", At(25, 10));
-        var outbox = server.Factory.Services.GetRequiredService<IOutboxStore>();
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while ((await outbox.StatsAsync(default)) is { Pending: > 0 } or { Unplanned: > 0 })
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the outbox drained");
-            await Task.Delay(50);
-        }
-
-        // Other tests of the collection move the clock far ahead; prune as if everything were long past.
-        await outbox.PruneAsync(server.Clock.GetCurrentInstant() + NodaTime.Duration.FromDays(36500), default);
-        var (first, last) = await outbox.LogBoundsAsync(default);
-        Assert.True(last + 1 == first, $"after pruning the log holds ({first}, {last}); {await outbox.StatsAsync(default)}");
-
-        var error = await Assert.ThrowsAsync<RpcException>(() => ReadAsync(Watcher(Admin).WatchEvents(new WatchEventsRequest { AfterPosition = 1 }), 1));
-        Assert.Equal(StatusCode.OutOfRange, error.StatusCode);
-        Assert.Equal("EVENTS_PRUNED", error.ErrorInfo().Reason);
-        // Watching from the end still works, and sees the next change.
-        using var stop = new CancellationTokenSource();
-        using var call = await WatchAsync(Admin, new WatchEventsRequest { AfterPosition = last, Resource = s.Coach.Name }, stop.Token);
-        var next = await s.BookAsync("o-bob", At(25, 11));
-        Assert.Equal([next.Name], (await ReadAsync(call, 1)).Select(e => e.Resource));
-        await stop.CancelAsync();
     }
 }

@@ -97,8 +97,8 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     {
         var scenario = await StartAsync(allowPrivate: true);
         _receiver.Answer = (path, n) => path == "/flaky" && n <= 2 ? 503 : path == "/gone" ? 410 : 200;
-        await RegisterAsync(scenario, $"{_receiver.Url}/flaky");
-        await RegisterAsync(scenario, $"{_receiver.Url}/gone");
+        await RegisterAsync(scenario, $"{_receiver.Url}/flaky", "booking.created");
+        await RegisterAsync(scenario, $"{_receiver.Url}/gone", "booking.created");
         await scenario.BookAsync("gina", 0);
 
         var deliveries = await scenario.WaitForDeliveriesAsync(all =>
@@ -118,8 +118,8 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     {
         var scenario = await StartAsync(allowPrivate: false);
         var port = new Uri(_receiver.Url).Port;
-        await RegisterAsync(scenario, $"http://127.0.0.1:{port}/direct");
-        await RegisterAsync(scenario, $"http://localhost:{port}/named");
+        await RegisterAsync(scenario, $"http://127.0.0.1:{port}/direct", "booking.created");
+        await RegisterAsync(scenario, $"http://localhost:{port}/named", "booking.created");
         await scenario.BookAsync("hank", 0);
 
         var deliveries = await scenario.WaitForDeliveriesAsync(all => all.Count(d => d.Channel == DeliveryChannel.Webhook && d.State == DeliveryState.Dead) == 2);
