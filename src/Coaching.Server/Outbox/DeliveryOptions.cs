@@ -22,7 +22,7 @@ public sealed class DeliveryOptions
     /// The largest share of time the dispatcher works while there is a backlog (0 &lt; share ≤ 1): after each round it rests in
     /// proportion, so a burst of bookings is answered first and its messages follow. 1 delivers flat out.
     /// </summary>
-    public double MaxShare { get; set; } = 0.5;
+    public double MaxShare { get; set; } = 0.25;
 
     /// <summary>Deliveries attempted at once within a round (slow receivers wait side by side).</summary>
     public int Parallelism { get; set; } = 4;

@@ -105,27 +105,19 @@ public sealed partial class OutboxDispatcher(
     public double OldestPendingSeconds() =>
         LastStats?.OldestPending is { } oldest ? Math.Max(0, (clock.GetCurrentInstant() - oldest).TotalSeconds) : 0;
 
+    // One batch per round, so that a round stays short and the rest after it (MaxShare) applies to fan-out as well.
     private async Task<bool> FanOutAsync(Instant now, CancellationToken ct)
     {
-        var worked = false;
-        while (true)
+        var cursor = await store.FanOutCursorAsync(ct);
+        var entries = await store.ReadLogAsync(cursor, FanOutBatch, ct);
+        if (entries.Count == 0)
         {
-            var cursor = await store.FanOutCursorAsync(ct);
-            var entries = await store.ReadLogAsync(cursor, FanOutBatch, ct);
-            if (entries.Count == 0)
-            {
-                return worked;
-            }
-
-            var deliveries = await PlanAsync(entries, now, ct);
-            // Losing the race to another process is fine: it recorded the same deliveries (same ids) and moved the cursor.
-            await store.FanOutAsync(cursor, entries[^1].Position, deliveries, ct);
-            worked = true;
-            if (entries.Count < FanOutBatch)
-            {
-                return worked;
-            }
+            return false;
         }
+
+        // Losing the race to another process is fine: it recorded the same deliveries (same ids) and moved the cursor.
+        await store.FanOutAsync(cursor, entries[^1].Position, await PlanAsync(entries, now, ct), ct);
+        return true;
     }
 
     private async Task<IReadOnlyList<Delivery>> PlanAsync(IReadOnlyList<LoggedEntry> entries, Instant now, CancellationToken ct)
