@@ -332,6 +332,7 @@ internal static class Schema
                 lease_until  INTEGER NULL
             ) STRICT;
             CREATE INDEX deliveries_due ON deliveries (next_attempt) WHERE state = 1;
+            CREATE INDEX deliveries_dead ON deliveries (position) WHERE state = 3;
             CREATE INDEX deliveries_pending_by_stream ON deliveries (stream, position) WHERE state = 1;
             CREATE INDEX deliveries_by_position ON deliveries (position, id);
             CREATE INDEX deliveries_by_resource ON deliveries (resource, position, id);
