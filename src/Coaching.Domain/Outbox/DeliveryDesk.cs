@@ -5,6 +5,19 @@ using NodaTime;
 
 namespace Coaching.Domain.Outbox;
 
+/// <summary>What a watcher sees of one entry.</summary>
+public enum EventView
+{
+    /// <summary>Nothing.</summary>
+    None,
+
+    /// <summary>The event as recorded.</summary>
+    Full,
+
+    /// <summary>An <c>availability.changed</c> of the coach-local dates the booking touches, instead of the booking.</summary>
+    AvailabilityOnly,
+}
+
 /// <summary>
 /// Outbox use cases: what the event stream may show a caller, and the admins' view of deliveries and webhook endpoints.
 /// </summary>
@@ -28,6 +41,15 @@ public sealed class DeliveryDesk(IOutboxStore store, IClock clock, IIdGenerator 
         entry.IsPublic && (caller.IsAdmin || entry.Audience.Any(a => a == OutboxEntry.Everyone
             || (caller.Role == Role.Client && a == ResourceNames.User(caller.UserId))
             || (caller.Role == Role.Coach && caller.CoachId is { } coach && a == ResourceNames.Coach(coach))));
+
+    /// <summary>
+    /// What <paramref name="caller"/> sees of <paramref name="entry"/> on the event stream: the event itself when they may read it;
+    /// for someone else's booking, only that the coach's open slots on its dates may have changed; otherwise nothing.
+    /// </summary>
+    public static EventView ViewFor(Caller caller, OutboxEntry entry) =>
+        MaySee(caller, entry) ? EventView.Full
+        : entry.IsPublic && entry.Type.StartsWith("booking.", StringComparison.Ordinal) ? EventView.AvailabilityOnly
+        : EventView.None;
 
     /// <summary>Checks a watch's filters.</summary>
     /// <exception cref="DomainException">INVALID_ARGUMENT for an unknown type, a bad resource or a negative position.</exception>

@@ -43,20 +43,17 @@ public sealed class DeliveryGrpcService(DeliveryDesk desk, IOutboxStore store, E
         }
     }
 
-    // What a caller sees of an entry: the event itself when they may read it; otherwise, for someone else's booking, only that the
-    // coach's open slots on those dates may have changed (so a booking page can refresh), at the same position.
-    private static (OutboxEntry Entry, Proto.Event Event)? View(Domain.Identity.Caller caller, LoggedEntry logged)
+    private static (OutboxEntry Entry, Proto.Event Event)? View(Domain.Identity.Caller caller, LoggedEntry logged) =>
+        DeliveryDesk.ViewFor(caller, logged.Entry) switch
+        {
+            EventView.Full => (logged.Entry, EventEncoder.Decode(logged)),
+            EventView.AvailabilityOnly => AvailabilityOf(logged),
+            _ => null,
+        };
+
+    // The availability change a booking event stands for, at the same position: its coach and the coach-local dates it touches.
+    private static (OutboxEntry Entry, Proto.Event Event) AvailabilityOf(LoggedEntry logged)
     {
-        if (DeliveryDesk.MaySee(caller, logged.Entry))
-        {
-            return (logged.Entry, EventEncoder.Decode(logged));
-        }
-
-        if (!logged.Entry.IsPublic || !logged.Entry.Type.StartsWith("booking.", StringComparison.Ordinal))
-        {
-            return null;
-        }
-
         var booking = EventEncoder.Decode(logged).Booking;
         var zone = NodaTime.DateTimeZoneProviders.Tzdb.GetZoneOrNull(booking.CoachTimeZone) ?? NodaTime.DateTimeZone.Utc;
         var instants = new List<NodaTime.Instant> { TimeMapping.ToInstant(booking.StartTime, "start_time"), TimeMapping.ToInstant(booking.EndTime, "end_time") };
