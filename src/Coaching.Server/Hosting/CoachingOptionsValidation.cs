@@ -55,6 +55,8 @@ public sealed class CoachingOptionsValidation : IValidateOptions<CoachingOptions
             $"Coaching:Smtp:Security must be StartTls, SslOnConnect, StartTlsWhenAvailable or None, not '{Excerpt(smtp.Security)}'.");
         Check(failures, MimeKit.MailboxAddress.TryParse(smtp.From, out var from) && Coaching.Domain.Coaches.EmailAddress.IsPlausible(from.Address),
             $"Coaching:Smtp:From must be an e-mail address (optionally 'Name <address>'), not '{Excerpt(smtp.From)}'.");
+        Check(failures, string.IsNullOrWhiteSpace(smtp.TrustedCertificateFile) || File.Exists(smtp.TrustedCertificateFile),
+            $"Coaching:Smtp:TrustedCertificateFile '{Excerpt(smtp.TrustedCertificateFile)}' does not exist.");
         Check(failures, options.Webhooks.TimeoutSeconds is >= 1 and <= 120, "Coaching:Webhooks:TimeoutSeconds must be between 1 and 120.");
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -52,6 +52,12 @@ public sealed class SmtpOptions
     /// <summary>The sender: an address, optionally with a name (<c>Coaching &lt;noreply@example.org&gt;</c>).</summary>
     public string From { get; set; } = "Coaching <coaching@localhost.localdomain>";
 
+    /// <summary>
+    /// A PEM certificate to trust for the SMTP server's TLS, besides the system's roots: an organisation's own CA, or the
+    /// server's self-signed certificate. Empty = system roots only.
+    /// </summary>
+    public string TrustedCertificateFile { get; set; } = string.Empty;
+
     /// <summary>Connect, command and data timeout.</summary>
     public int TimeoutSeconds { get; set; } = 30;
 

@@ -15,6 +15,9 @@ namespace Coaching.Server.Outbox;
 public sealed class MailChannel(SmtpOptions options, string pickupDirectory)
 {
     private readonly MailboxAddress _sender = MailboxAddress.Parse(options.From);
+    private readonly System.Security.Cryptography.X509Certificates.X509Certificate2? _trusted = string.IsNullOrWhiteSpace(options.TrustedCertificateFile)
+        ? null
+        : System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(options.TrustedCertificateFile));
 
     /// <summary>Where files go when no SMTP server is configured.</summary>
     public string PickupDirectory => pickupDirectory;
@@ -30,6 +33,12 @@ public sealed class MailChannel(SmtpOptions options, string pickupDirectory)
         }
 
         using var client = new SmtpClient { Timeout = options.TimeoutSeconds * 1000 };
+        if (_trusted is { } trusted)
+        {
+            client.ServerCertificateValidationCallback = (_, certificate, _, errors) => errors == System.Net.Security.SslPolicyErrors.None
+                || (certificate is not null && ChainsTo(new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate), trusted));
+        }
+
         try
         {
             await client.ConnectAsync(options.Host, options.Port, Enum.Parse<SecureSocketOptions>(options.Security, ignoreCase: true), ct);
@@ -57,8 +66,20 @@ public sealed class MailChannel(SmtpOptions options, string pickupDirectory)
         catch (Exception e) when (e is SocketException or IOException or TimeoutException or SmtpProtocolException or ServiceNotConnectedException
             or SslHandshakeException or OperationCanceledException && !ct.IsCancellationRequested)
         {
-            return new DeliveryResult.Temporary($"SMTP {options.Host}:{options.Port} unreachable: {Excerpt(e.Message)}");
+            var cause = e.GetBaseException() is var inner && inner != e ? $" ({inner.Message})" : string.Empty;
+            return new DeliveryResult.Temporary($"SMTP {options.Host}:{options.Port} unreachable: {Excerpt(e.Message + cause)}");
         }
+    }
+
+    // The server's certificate chains to the configured one (trusted as a root), and names the host we connected to.
+    private bool ChainsTo(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate,
+        System.Security.Cryptography.X509Certificates.X509Certificate2 trusted)
+    {
+        using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+        chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(trusted);
+        chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+        return chain.Build(certificate) && certificate.MatchesHostname(options.Host);
     }
 
     // Written aside and moved into place, so a reader never sees half a message.

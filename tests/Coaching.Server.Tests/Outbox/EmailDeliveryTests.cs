@@ -122,6 +122,42 @@ public sealed class EmailDeliveryTests(Xunit.Abstractions.ITestOutputHelper outp
     }
 
     [SkippableFact]
+    public async Task StartTlsWithAuth_ToAServerWithItsOwnCertificate_Delivers_AndAWrongPasswordNeverSends()
+    {
+        Skip.If(SmtpSink.SkipReason is not null, SmtpSink.SkipReason);
+        Skip.If(!File.Exists("/usr/bin/openssl"), "openssl is needed to make the test certificate");
+        Directory.CreateDirectory(_root);
+        var cert = Path.Combine(_root, "smtp-cert.pem");
+        var key = Path.Combine(_root, "smtp-key.pem");
+        using (var openssl = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/usr/bin/openssl",
+            ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1",
+                "-addext", "subjectAltName=IP:127.0.0.1"]) { RedirectStandardError = true })!)
+        {
+            await openssl.WaitForExitAsync();
+            Assert.Equal(0, openssl.ExitCode);
+        }
+
+        var sink = await SmtpSink.StartAsync(Path.Combine(_root, "tls-sink"), tlsCertificate: cert, tlsKey: key, auth: "desk:s3cret");
+        _running.Add(sink);
+        var server = await ServerAsync(sink.Port, "tls", "Coaching:Smtp:Security=StartTls", "Coaching:Smtp:UserName=desk", "Coaching:Smtp:Password=s3cret",
+            $"Coaching:Smtp:TrustedCertificateFile={cert}");
+        var wrong = await ServerAsync(sink.Port, "tls-wrong", "Coaching:Smtp:Security=StartTls", "Coaching:Smtp:UserName=desk",
+            "Coaching:Smtp:Password=nope", $"Coaching:Smtp:TrustedCertificateFile={cert}");
+        var scenario = await LiveScenario.CreateAsync(server);
+        var refused = await LiveScenario.CreateAsync(wrong);
+        await scenario.BookAsync("tls-ann", 0);
+        await refused.BookAsync("tls-bob", 0);
+
+        var arrived = SmtpSink.Parse(await sink.WaitForAsync(2));
+        var failing = await refused.WaitForDeliveriesAsync(all => all.Count(d => d.Channel == DeliveryChannel.Email && d.Attempts >= 1) == 2);
+
+        Assert.Equal(["grace@example.org", "tls-ann@example.org"], arrived.Select(To).Order());
+        // The server refuses the password (535) and drops the session; the delivery waits for a retry, nothing was sent.
+        Assert.All(failing.Where(d => d.Channel == DeliveryChannel.Email), d => Assert.Equal(DeliveryState.Pending, d.State));
+        Assert.DoesNotContain(SmtpSink.Parse(sink.Messages()), m => To(m) == "tls-bob@example.org");
+    }
+
+    [SkippableFact]
     public async Task SmtpDownAtFirst_ThenUp_EveryMessageArrivesAfterRetries()
     {
         Skip.If(SmtpSink.SkipReason is not null, SmtpSink.SkipReason);

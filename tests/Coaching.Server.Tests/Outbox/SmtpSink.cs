@@ -38,7 +38,7 @@ public sealed class SmtpSink : IAsyncDisposable
 
     /// <summary>Starts a sink on <paramref name="port"/> (a free one when 0) writing into <paramref name="directory"/>.</summary>
     public static async Task<SmtpSink> StartAsync(string directory, int port = 0, int failFirst = 0, int failCode = 451, int reject = 0,
-        int delayMilliseconds = 0)
+        int delayMilliseconds = 0, string? tlsCertificate = null, string? tlsKey = null, string? auth = null)
     {
         port = port == 0 ? FreePort() : port;
         var start = new ProcessStartInfo(Python)
@@ -47,6 +47,7 @@ public sealed class SmtpSink : IAsyncDisposable
             {
                 Path.Combine(AppContext.BaseDirectory, "Outbox", "smtp_sink.py"), "--port", $"{port}", "--out", directory,
                 "--fail-first", $"{failFirst}", "--fail-code", $"{failCode}", "--reject", $"{reject}", "--delay-ms", $"{delayMilliseconds}",
+                "--tls-cert", tlsCertificate ?? string.Empty, "--tls-key", tlsKey ?? string.Empty, "--auth", auth ?? string.Empty,
             },
             RedirectStandardInput = true,
             RedirectStandardOutput = true,

@@ -2,15 +2,17 @@
 
 Every accepted message is written to OUT/NNNNN.eml, with its envelope recipients in OUT/NNNNN.rcpt. Faults on demand:
 --fail-first N answers the first N DATA commands with CODE (a 4xx: the sender must retry); --reject CODE answers every
-DATA with CODE (a 5xx: the sender must give up); --delay-ms makes every DATA answer that much later (a slow server). Prints "ready PORT" once it listens; runs until killed or stdin closes.
+DATA with CODE (a 5xx: the sender must give up); --delay-ms makes every DATA answer that much later (a slow server); --tls-cert/--tls-key require STARTTLS; --auth user:password requires AUTH. Prints "ready PORT" once it listens; runs until killed or stdin closes.
 """
 import argparse
 import asyncio
 import os
+import ssl
 import sys
 import threading
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class Sink:
@@ -52,9 +54,26 @@ def main():
     parser.add_argument("--fail-code", type=int, default=451)
     parser.add_argument("--reject", type=int, default=0)
     parser.add_argument("--delay-ms", type=int, default=0)
+    parser.add_argument("--tls-cert", default="")
+    parser.add_argument("--tls-key", default="")
+    parser.add_argument("--auth", default="", help="user:password; AUTH is then required (after STARTTLS)")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
-    controller = Controller(Sink(args.out, args.fail_first, args.fail_code, args.reject, args.delay_ms / 1000), hostname="127.0.0.1", port=args.port)
+    options = {}
+    if args.tls_cert:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+        options.update(tls_context=context, require_starttls=True)
+    if args.auth:
+        user, password = args.auth.split(":", 1)
+
+        def authenticator(server, session, envelope, mechanism, auth_data):
+            ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == user and auth_data.password.decode() == password
+            return AuthResult(success=ok)
+
+        options.update(authenticator=authenticator, auth_required=True)
+    controller = Controller(Sink(args.out, args.fail_first, args.fail_code, args.reject, args.delay_ms / 1000), hostname="127.0.0.1", port=args.port,
+                            **options)
     controller.start()
     print(f"ready {args.port}", flush=True)
     try:
