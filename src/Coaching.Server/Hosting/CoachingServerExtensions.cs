@@ -68,6 +68,7 @@ public static class CoachingServerExtensions
         services.AddSingleton<IEventEncoder, EventEncoder>();
         services.AddSingleton<DeliveryDesk>();
         services.AddSingleton<EventLogTail>();
+        services.AddSingleton<RequestLoad>();
         services.AddSingleton(sp => sp.GetRequiredService<CoachingOptions>().Delivery);
         services.AddSingleton(sp =>
         {
@@ -172,6 +173,7 @@ public static class CoachingServerExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<OversizedRequests>();
+        app.UseMiddleware<RequestLoad.Middleware>();
         app.MapGrpcService<CoachGrpcService>();
         app.MapGrpcService<AvailabilityGrpcService>();
         app.MapGrpcService<BookingGrpcService>();

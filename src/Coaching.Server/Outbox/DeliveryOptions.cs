@@ -19,13 +19,14 @@ public sealed class DeliveryOptions
     public double LeaseSeconds { get; set; } = 120;
 
     /// <summary>
-    /// The largest share of time the dispatcher works while there is a backlog (0 &lt; share ≤ 1): after each round it rests in
-    /// proportion, so a burst of bookings is answered first and its messages follow. 1 delivers flat out.
+    /// The largest share of time the dispatcher works while callers are waiting for answers (0 &lt; share ≤ 1): after each round
+    /// it rests in proportion, so a burst of bookings is answered first and its messages follow; with nobody waiting it works
+    /// flat out. 1 never rests.
     /// </summary>
-    public double MaxShare { get; set; } = 0.25;
+    public double MaxShare { get; set; } = 0.1;
 
     /// <summary>Deliveries attempted at once within a round (slow receivers wait side by side).</summary>
-    public int Parallelism { get; set; } = 4;
+    public int Parallelism { get; set; } = 2;
 
     /// <summary>How often the dispatcher looks for work when idle.</summary>
     public int PollMilliseconds { get; set; } = 250;

@@ -12,7 +12,8 @@ namespace Coaching.Server.Outbox;
 /// the stable ids let receivers drop the duplicate).
 /// </summary>
 public sealed partial class OutboxDispatcher(
-    IOutboxStore store, MailChannel mail, WebhookChannel webhooks, DeliveryOptions options, IClock clock, ILogger<OutboxDispatcher> logger)
+    IOutboxStore store, MailChannel mail, WebhookChannel webhooks, DeliveryOptions options, RequestLoad load, IClock clock,
+    ILogger<OutboxDispatcher> logger)
     : BackgroundService
 {
     /// <summary>The meter of the dispatcher: queue depth, oldest pending age, attempts by outcome.</summary>
@@ -78,10 +79,10 @@ public sealed partial class OutboxDispatcher(
                     LastStats = await store.StatsAsync(stoppingToken);
                     await Task.Delay(options.PollMilliseconds, stoppingToken);
                 }
-                else if (options.MaxShare < 1)
+                else if (options.MaxShare < 1 && load.InFlight > 0)
                 {
-                    // With a backlog, rest in proportion to the work just done: the requests the server is answering come first, and
-                    // the backlog drains at full speed once they ease off.
+                    // While callers wait, rest in proportion to the work just done: their requests come first, and the backlog
+                    // drains at full speed as soon as they ease off. (Open event streams count as waiting callers too.)
                     var busy = System.Diagnostics.Stopwatch.GetElapsedTime(started);
                     await Task.Delay(busy * ((1 / options.MaxShare) - 1), stoppingToken);
                 }

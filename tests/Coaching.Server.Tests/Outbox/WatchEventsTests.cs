@@ -141,6 +141,17 @@ public sealed class WatchEventsTests(ServerFixture server) : ServerTest(server)
     }
 
     [Fact]
+    public async Task AnOpenEventStream_IsNotAWaitingCaller_SoDeliveriesDoNotGiveWayToIt()
+    {
+        var load = server.Factory.Services.GetRequiredService<Coaching.Server.Outbox.RequestLoad>();
+        using var stop = new CancellationTokenSource();
+        using var watching = await WatchAsync(Admin, new WatchEventsRequest { Latest = true }, stop.Token);
+
+        Assert.Equal(0, load.InFlight);
+        await stop.CancelAsync();
+    }
+
+    [Fact]
     public async Task Resume_AfterTheLastPosition_GivesEverythingAfter_NoGapNoDuplicate()
     {
         var s = await CreateAsync(server);
