@@ -4,6 +4,7 @@ using Coaching.Storage.Mongo.Bookings;
 using Coaching.Storage.Mongo.Calendar;
 using Coaching.Storage.Mongo.Coaches;
 using Coaching.Storage.Mongo.Courses;
+using Coaching.Storage.Mongo.Outbox;
 using MongoDB.Bson;
 using MongoDB.Driver;
 
@@ -33,6 +34,11 @@ public sealed class MongoStore : IStoreHealth, IStoreInitializer
         EnrolmentRequests = database.GetCollection<EnrolmentRequestDocument>(EnrolmentRequestDocument.Collection);
         EnrolmentRecords = database.GetCollection<EnrolmentRecordDocument>(EnrolmentRecordDocument.Collection);
         BookingRecords = database.GetCollection<BookingRecordDocument>(BookingRecordDocument.Collection);
+        OutboxLog = database.GetCollection<LogDocument>(LogDocument.Collection);
+        OutboxState = database.GetCollection<OutboxStateDocument>(OutboxStateDocument.Collection);
+        Deliveries = database.GetCollection<DeliveryDocument>(DeliveryDocument.Collection);
+        Webhooks = database.GetCollection<WebhookDocument>(WebhookDocument.Collection);
+        LooseEntries = database.GetCollection<LooseEntryDocument>(LooseEntryDocument.Collection);
     }
 
     /// <summary>The database.</summary>
@@ -66,6 +72,21 @@ public sealed class MongoStore : IStoreHealth, IStoreInitializer
 
     /// <summary>Old history events and invites moved out of booking documents.</summary>
     internal IMongoCollection<BookingRecordDocument> BookingRecords { get; }
+
+    /// <summary>The ordered event log the outbox relay fills.</summary>
+    internal IMongoCollection<LogDocument> OutboxLog { get; }
+
+    /// <summary>The log's last position and the relay's lease.</summary>
+    internal IMongoCollection<OutboxStateDocument> OutboxState { get; }
+
+    /// <summary>Deliveries of the outbox.</summary>
+    internal IMongoCollection<DeliveryDocument> Deliveries { get; }
+
+    /// <summary>Webhook endpoints.</summary>
+    internal IMongoCollection<WebhookDocument> Webhooks { get; }
+
+    /// <summary>Outbox entries recorded apart from any document (a deletion's).</summary>
+    internal IMongoCollection<LooseEntryDocument> LooseEntries { get; }
 
     /// <summary>
     /// Writes <paramref name="documents"/> whole, each replacing or creating the document with its id, in one bulk write: how the

@@ -18,6 +18,9 @@ public abstract partial class BookingStoreContract
     private static MailOrder Mail(string attendee) => new(InviteMethod.Request, "uid", 0, [0x42, 0x0D, 0x0A], "Ann", attendee, "Coach",
         "coach@example.org", "Career coaching", Nine, Nine + Duration.FromMinutes(45), "Europe/London");
 
+    private async Task<bool> SettleAsync(string id, string owner, DeliveryState state, int attempts, string error, Instant next) =>
+        await Outbox.SettleAllAsync(owner, [new Settlement(id, state, attempts, error, next)], default) == 1;
+
     // What the dispatcher does: relay (where the store keeps entries apart), then fan out from the cursor until caught up.
     private async Task<IReadOnlyList<LoggedEntry>> PlanAllAsync(IReadOnlyList<Webhook>? hooks = null)
     {
@@ -114,8 +117,8 @@ public abstract partial class BookingStoreContract
         // Two streams (attendee, organizer) of one booking: the first entry's delivery of each, and nothing for anyone else.
         Assert.Equal(["s1-a", "s1-o"], a.Select(d => d.Id).Order());
         Assert.Empty(b);
-        Assert.True(await Outbox.SettleAsync("s1-a", "a", DeliveryState.Delivered, 1, string.Empty, now, default));
-        Assert.False(await Outbox.SettleAsync("s1-o", "b", DeliveryState.Delivered, 1, string.Empty, now, default));
+        Assert.True(await SettleAsync("s1-a", "a", DeliveryState.Delivered, 1, string.Empty, now));
+        Assert.False(await SettleAsync("s1-o", "b", DeliveryState.Delivered, 1, string.Empty, now));
         var next = await Outbox.LeaseDueAsync("b", now, now + Duration.FromMinutes(1), 10, default);
         Assert.Equal(["s2-a"], next.Select(d => d.Id));
 
@@ -123,8 +126,8 @@ public abstract partial class BookingStoreContract
         var later = now + Duration.FromMinutes(2);
         var taken = await Outbox.LeaseDueAsync("c", later, later + Duration.FromMinutes(1), 10, default);
         Assert.Contains("s1-o", taken.Select(d => d.Id));
-        Assert.False(await Outbox.SettleAsync("s1-o", "a", DeliveryState.Delivered, 1, string.Empty, later, default));
-        Assert.True(await Outbox.SettleAsync("s1-o", "c", DeliveryState.Pending, 1, "SMTP 451: try later", later + Duration.FromMinutes(5), default));
+        Assert.False(await SettleAsync("s1-o", "a", DeliveryState.Delivered, 1, string.Empty, later));
+        Assert.True(await SettleAsync("s1-o", "c", DeliveryState.Pending, 1, "SMTP 451: try later", later + Duration.FromMinutes(5)));
         var retried = Assert.Single(await Outbox.ListDeliveriesAsync(new DeliveryQuery(DeliveryState.Pending, null, null, null, 10), default),
             d => d.Id == "s1-o");
         Assert.Equal((1, "SMTP 451: try later", later + Duration.FromMinutes(5)), (retried.Attempts, retried.LastError, retried.NextAttempt));
@@ -141,8 +144,8 @@ public abstract partial class BookingStoreContract
         await PlanAllAsync();
         var now = Clock.GetCurrentInstant();
         await Outbox.LeaseDueAsync("a", now, now + Duration.FromMinutes(1), 10, default);
-        await Outbox.SettleAsync("r1-a", "a", DeliveryState.Dead, 8, "SMTP 550: no such user", now, default);
-        await Outbox.SettleAsync("r1-o", "a", DeliveryState.Delivered, 1, string.Empty, now, default);
+        await SettleAsync("r1-a", "a", DeliveryState.Dead, 8, "SMTP 550: no such user", now);
+        await SettleAsync("r1-o", "a", DeliveryState.Delivered, 1, string.Empty, now);
 
         Assert.Equal((1L, 0L), ((await Outbox.StatsAsync(default)).Dead, (await Outbox.StatsAsync(default)).Pending));
         var (notDead, notRetried) = await Outbox.RetryAsync("r1-o", now, default);
@@ -157,7 +160,7 @@ public abstract partial class BookingStoreContract
         Assert.True(retried);
         Assert.Equal((DeliveryState.Pending, 0), (revived!.State, revived.Attempts));
         Assert.Equal(["r1-a"], (await Outbox.LeaseDueAsync("b", now, now + Duration.FromMinutes(1), 10, default)).Select(d => d.Id));
-        await Outbox.SettleAsync("r1-a", "b", DeliveryState.Delivered, 1, string.Empty, now, default);
+        await SettleAsync("r1-a", "b", DeliveryState.Delivered, 1, string.Empty, now);
         await Outbox.PruneAsync(now + Duration.FromHours(1), default);
         Assert.Empty(await Outbox.ReadLogAsync(0, 10, default));
         Assert.Empty(await Outbox.ListDeliveriesAsync(new DeliveryQuery(null, null, null, null, 10), default));

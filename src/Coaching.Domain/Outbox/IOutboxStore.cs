@@ -42,13 +42,9 @@ public interface IOutboxStore
     Task<IReadOnlyList<OutboxEntry>> GetEntriesAsync(IReadOnlyCollection<string> entryIds, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Records an attempt's end if <paramref name="owner"/> still holds the lease: the new state, attempts, error and next attempt.
-    /// False when the lease was lost (another process may be delivering it).
+    /// Records how attempts ended (new state, attempts, error, next attempt), in one write, for the deliveries whose lease
+    /// <paramref name="owner"/> still holds; answers how many. A lost lease means another process may be delivering it.
     /// </summary>
-    Task<bool> SettleAsync(string deliveryId, string owner, DeliveryState state, int attempts, string lastError, Instant nextAttempt,
-        CancellationToken cancellationToken);
-
-    /// <summary>Records the ends of many attempts at once (one write); answers how many leases were still held.</summary>
     Task<int> SettleAllAsync(string owner, IReadOnlyList<Settlement> settlements, CancellationToken cancellationToken);
 
     /// <summary>Deliveries matching the query.</summary>

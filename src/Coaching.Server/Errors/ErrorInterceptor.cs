@@ -17,43 +17,47 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
 {
     public const string ErrorDomain = "coaching.v1";
 
+    // The unary path is every booking's: no closure or extra state machine, only the catch that translates.
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        TResponse? response = default;
-        await GuardAsync(context, async () => response = await continuation(request, context));
-        return response!;
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw Translate(e, context);
+        }
     }
 
-    public override Task ServerStreamingServerHandler<TRequest, TResponse>(
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
         TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
-        ServerStreamingServerMethod<TRequest, TResponse> continuation) =>
-        GuardAsync(context, () => continuation(request, responseStream, context));
-
-    private async Task GuardAsync(ServerCallContext context, Func<Task> call)
+        ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
         try
         {
-            await call();
+            await continuation(request, responseStream, context);
         }
-        catch (DomainException e)
+        catch (Exception e) when (e is not RpcException)
         {
-            throw ToRpcException(e);
+            throw Translate(e, context);
         }
-        catch (RpcException)
+    }
+
+    // The one translation of a failure: domain errors to their status, a caller's cancellation to CANCELLED, anything else to
+    // a logged INTERNAL with a generic message.
+    private RpcException Translate(Exception e, ServerCallContext context)
+    {
+        switch (e)
         {
-            throw;
-        }
-        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
-        {
-            throw new RpcException(new Grpc.Core.Status(StatusCode.Cancelled, "The call was cancelled."));
-        }
-#pragma warning disable CA1031 // The last line of defence: every other exception becomes a logged INTERNAL.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            LogUnexpected(logger, e, context.Method);
-            throw new RpcException(new Grpc.Core.Status(StatusCode.Internal, "An internal error occurred."));
+            case DomainException domain:
+                return ToRpcException(domain);
+            case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
+                return new RpcException(new Grpc.Core.Status(StatusCode.Cancelled, "The call was cancelled."));
+            default:
+                LogUnexpected(logger, e, context.Method);
+                return new RpcException(new Grpc.Core.Status(StatusCode.Internal, "An internal error occurred."));
         }
     }
 

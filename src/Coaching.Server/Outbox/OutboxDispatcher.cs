@@ -27,6 +27,7 @@ public sealed partial class OutboxDispatcher(
     private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
     private readonly RetryPolicy _policy = new(options.MaxAttempts, Duration.FromMilliseconds(options.RetryBaseSeconds * 1000), Duration.FromMinutes(30));
     private Instant _lastPrune = Instant.MinValue;
+    private Instant _lastStats = Instant.MinValue;
 
     /// <summary>The last queue figures the dispatcher read (for readiness and metrics).</summary>
     public OutboxStats? LastStats { get; private set; }
@@ -48,6 +49,12 @@ public sealed partial class OutboxDispatcher(
         {
             _lastPrune = now;
             await store.PruneAsync(now - Duration.FromMilliseconds(options.RetentionHours * 3_600_000), ct);
+        }
+
+        // The queue figures are a handful of counts: read for the gauges every few seconds, not on every poll.
+        if (now - _lastStats > Duration.FromSeconds(5))
+        {
+            _lastStats = now;
             LastStats = await store.StatsAsync(ct);
         }
 
@@ -76,7 +83,6 @@ public sealed partial class OutboxDispatcher(
                 failures = 0;
                 if (!worked)
                 {
-                    LastStats = await store.StatsAsync(stoppingToken);
                     await Task.Delay(options.PollMilliseconds, stoppingToken);
                 }
                 else if (options.MaxShare < 1 && load.InFlight > 0)

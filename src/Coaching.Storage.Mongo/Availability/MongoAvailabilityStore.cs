@@ -94,7 +94,7 @@ public sealed class MongoAvailabilityStore(MongoStore store) : IAvailabilityStor
     {
         // A deleted document cannot carry its entry, so the entry ("any date may change") is recorded first, on its own: if the
         // delete then fails, watchers refresh slots that did not change, which is harmless; nothing can change unannounced.
-        await new MongoOutboxStore(store).RecordLooseAsync(announce(AvailabilityChange.EventType, null), cancellationToken);
+        await store.LooseEntries.InsertOneAsync(LooseEntryDocument.For(announce(AvailabilityChange.EventType, null)), cancellationToken: cancellationToken);
         var result = await store.Overrides.DeleteOneAsync(AvailabilityQueries.Override(coachId, overrideId), cancellationToken);
         return result.DeletedCount == 1;
     }

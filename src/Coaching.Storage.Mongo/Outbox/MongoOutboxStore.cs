@@ -77,18 +77,13 @@ public sealed class MongoOutboxStore(MongoStore store) : IOutboxStore
     public static IReadOnlyList<string> Carriers { get; } =
         [BookingDocument.Collection, EnrolmentInviteDocument.Collection, ScheduleDocument.Collection, OverrideDocument.Collection, LooseEntryDocument.Collection];
 
-    /// <summary>Records an entry on its own, for the relay to move into the log like any other.</summary>
-    public Task RecordLooseAsync(OutboxEntry entry, CancellationToken ct) =>
-        store.Database.GetCollection<LooseEntryDocument>(LooseEntryDocument.Collection).InsertOneAsync(
-            new LooseEntryDocument { Id = entry.Id, Outbox = [OutboxEntryDocument.From(entry)], OutboxPending = true }, cancellationToken: ct);
+    private IMongoCollection<LogDocument> Log => store.OutboxLog;
 
-    private IMongoCollection<LogDocument> Log => store.Database.GetCollection<LogDocument>(LogDocument.Collection);
+    private IMongoCollection<OutboxStateDocument> State => store.OutboxState;
 
-    private IMongoCollection<OutboxStateDocument> State => store.Database.GetCollection<OutboxStateDocument>(OutboxStateDocument.Collection);
+    private IMongoCollection<DeliveryDocument> Deliveries => store.Deliveries;
 
-    private IMongoCollection<DeliveryDocument> Deliveries => store.Database.GetCollection<DeliveryDocument>(DeliveryDocument.Collection);
-
-    private IMongoCollection<WebhookDocument> Webhooks => store.Database.GetCollection<WebhookDocument>(WebhookDocument.Collection);
+    private IMongoCollection<WebhookDocument> Webhooks => store.Webhooks;
 
     /// <inheritdoc />
     public async Task<int> RelayAsync(string owner, Instant now, Func<IReadOnlyList<LoggedEntry>, Task<IReadOnlyList<Delivery>>> plan,
@@ -216,11 +211,6 @@ public sealed class MongoOutboxStore(MongoStore store) : IOutboxStore
         var documents = await Log.Find(Builders<LogDocument>.Filter.In(l => l.Id, entryIds)).ToListAsync(cancellationToken);
         return documents.ConvertAll(d => d.Entry.ToDomain());
     }
-
-    /// <inheritdoc />
-    public async Task<bool> SettleAsync(string deliveryId, string owner, DeliveryState state, int attempts, string lastError, Instant nextAttempt,
-        CancellationToken cancellationToken) =>
-        await SettleAllAsync(owner, [new Settlement(deliveryId, state, attempts, lastError, nextAttempt)], cancellationToken) == 1;
 
     /// <inheritdoc />
     public async Task<int> SettleAllAsync(string owner, IReadOnlyList<Settlement> settlements, CancellationToken cancellationToken)

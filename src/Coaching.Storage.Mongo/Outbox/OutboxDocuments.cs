@@ -184,4 +184,7 @@ public sealed class LooseEntryDocument
     public List<OutboxEntryDocument>? Outbox { get; set; }
 
     public bool? OutboxPending { get; set; }
+
+    /// <summary>The document of one entry, flagged for the relay.</summary>
+    public static LooseEntryDocument For(OutboxEntry entry) => new() { Id = entry.Id, Outbox = [OutboxEntryDocument.From(entry)], OutboxPending = true };
 }

@@ -117,11 +117,6 @@ public sealed class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
     }
 
     /// <inheritdoc />
-    public async Task<bool> SettleAsync(string deliveryId, string owner, DeliveryState state, int attempts, string lastError, Instant nextAttempt,
-        CancellationToken cancellationToken) =>
-        await SettleAllAsync(owner, [new Settlement(deliveryId, state, attempts, lastError, nextAttempt)], cancellationToken) == 1;
-
-    /// <inheritdoc />
     public Task<int> SettleAllAsync(string owner, IReadOnlyList<Settlement> settlements, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {

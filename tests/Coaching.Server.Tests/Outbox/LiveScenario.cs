@@ -19,6 +19,8 @@ public sealed class LiveScenario(ServerProcess server, GrpcChannel channel, Coac
 
     public Metadata Client(string subject) => ServerProcess.Headers(server.Token(subject, "client"));
 
+    public Metadata As(string subject, string role, string? coachId = null) => ServerProcess.Headers(server.Token(subject, role, coachId));
+
     public BookingService.BookingServiceClient Bookings => new(Channel);
 
     public DeliveryService.DeliveryServiceClient Deliveries => new(Channel);

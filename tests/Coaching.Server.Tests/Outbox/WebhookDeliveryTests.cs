@@ -140,6 +140,10 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
         Assert.Equal(StatusCode.PermissionDenied, (await Assert.ThrowsAsync<RpcException>(async () =>
             await scenario.Deliveries.ListDeliveriesAsync(new ListDeliveriesRequest(), client))).StatusCode);
+        Assert.Equal(StatusCode.PermissionDenied, (await Assert.ThrowsAsync<RpcException>(async () =>
+            await scenario.Deliveries.RetryDeliveryAsync(new RetryDeliveryRequest { Name = "deliveries/x" }, client))).StatusCode);
+        Assert.Equal(StatusCode.PermissionDenied, (await Assert.ThrowsAsync<RpcException>(async () =>
+            await scenario.Deliveries.ListWebhooksAsync(new ListWebhooksRequest(), scenario.As("coach-user", "coach", scenario.Coach.Name.Split('/')[1])))).StatusCode);
         foreach (var (url, type) in new[] { ("ftp://example.org/h", "booking.created"), ("https://user:pw@example.org/h", "booking.created"),
             ("not a url", "booking.created"), ("https://example.org/h", "booking.exploded") })
         {
