@@ -30,7 +30,6 @@ public static class IndexPlan
             new(OverrideDocument.Collection, [typeof(OverrideDocument)],
                 [.. Render(AvailabilityQueries.OverrideIndexes), .. Render([MongoOutboxStore.PendingIndex<OverrideDocument>()])]),
             new(ScheduleDocument.Collection, [typeof(ScheduleDocument)], Render([MongoOutboxStore.PendingIndex<ScheduleDocument>()])),
-            new(LooseEntryDocument.Collection, [typeof(LooseEntryDocument)], Render([MongoOutboxStore.PendingIndex<LooseEntryDocument>()])),
             new(BookingDocument.Collection, [typeof(BookingDocument), typeof(CohortDocument)],
                 [.. Render(BookingQueries.Indexes), .. Render(CohortUpdates.Indexes), .. Render([MongoOutboxStore.PendingIndex<BookingDocument>()])]),
             new(FeedDocument.Collection, [typeof(FeedDocument)], Render(MongoFeedStore.Indexes)),

@@ -89,6 +89,7 @@ public static class MongoMappings
                 map.MapIdMember(d => d.Id);
                 map.MapMember(d => d.Outbox).SetElementName("outbox").SetIgnoreIfNull(true);
                 map.MapMember(d => d.OutboxPending).SetElementName("outbox_pending").SetIgnoreIfNull(true);
+                map.MapMember(d => d.Deleted).SetElementName(OverrideDocument.DeletedElement).SetIgnoreIfNull(true);
                 map.MapMember(d => d.CoachId).SetElementName("coach_id");
                 map.MapMember(d => d.StartDate).SetElementName("start_date");
                 map.MapMember(d => d.EndDate).SetElementName("end_date");
@@ -297,13 +298,6 @@ public static class MongoMappings
             map.MapMember(d => d.Start).SetElementName("start").SetSerializer(UtcDate);
             map.MapMember(d => d.End).SetElementName("end").SetSerializer(UtcDate);
             map.MapMember(d => d.TimeZoneId).SetElementName("time_zone");
-        });
-
-        BsonClassMap.RegisterClassMap<LooseEntryDocument>(map =>
-        {
-            map.MapIdMember(d => d.Id);
-            map.MapMember(d => d.Outbox).SetElementName("outbox").SetIgnoreIfNull(true);
-            map.MapMember(d => d.OutboxPending).SetElementName("outbox_pending").SetIgnoreIfNull(true);
         });
 
         BsonClassMap.RegisterClassMap<LogDocument>(map =>

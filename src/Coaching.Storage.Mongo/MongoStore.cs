@@ -38,7 +38,6 @@ public sealed class MongoStore : IStoreHealth, IStoreInitializer
         OutboxState = database.GetCollection<OutboxStateDocument>(OutboxStateDocument.Collection);
         Deliveries = database.GetCollection<DeliveryDocument>(DeliveryDocument.Collection);
         Webhooks = database.GetCollection<WebhookDocument>(WebhookDocument.Collection);
-        LooseEntries = database.GetCollection<LooseEntryDocument>(LooseEntryDocument.Collection);
     }
 
     /// <summary>The database.</summary>
@@ -84,9 +83,6 @@ public sealed class MongoStore : IStoreHealth, IStoreInitializer
 
     /// <summary>Webhook endpoints.</summary>
     internal IMongoCollection<WebhookDocument> Webhooks { get; }
-
-    /// <summary>Outbox entries recorded apart from any document (a deletion's).</summary>
-    internal IMongoCollection<LooseEntryDocument> LooseEntries { get; }
 
     /// <summary>
     /// Writes <paramref name="documents"/> whole, each replacing or creating the document with its id, in one bulk write: how the

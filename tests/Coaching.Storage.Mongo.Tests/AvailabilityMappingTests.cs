@@ -57,7 +57,7 @@ public class AvailabilityMappingTests
     {
         var filter = Render(AvailabilityQueries.OverridesCovering(["c1", "c2"], new LocalDate(2026, 12, 5), new LocalDate(2026, 12, 10)));
 
-        Assert.Equal(BsonDocument.Parse("{ coach_id: { $in: ['c1', 'c2'] }, end_date: { $gte: '2026-12-05' }, start_date: { $lte: '2026-12-10' } }"), filter);
+        Assert.Equal(BsonDocument.Parse("{ coach_id: { $in: ['c1', 'c2'] }, end_date: { $gte: '2026-12-05' }, start_date: { $lte: '2026-12-10' }, deleted: { $ne: true } }"), filter);
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public class AvailabilityMappingTests
         var filter = Render(AvailabilityQueries.OverridesAfter("c1", new OverrideCursor(new LocalDate(2026, 12, 5), "o9")));
 
         Assert.Equal(BsonDocument.Parse(
-            "{ coach_id: 'c1', $or: [ { start_date: { $gt: '2026-12-05' } }, { start_date: '2026-12-05', _id: { $gt: 'o9' } } ] }"), filter);
+            "{ coach_id: 'c1', deleted: { $ne: true }, $or: [ { start_date: { $gt: '2026-12-05' } }, { start_date: '2026-12-05', _id: { $gt: 'o9' } } ] }"), filter);
     }
 
     [Fact]

@@ -1,6 +1,8 @@
 using Coaching.Domain.Calendar;
 using Coaching.Domain.Outbox;
+using Coaching.Storage.Mongo.Availability;
 using Coaching.Storage.Mongo.Bookings;
+using Coaching.Storage.Mongo.Courses;
 using Coaching.Storage.Mongo.Outbox;
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
@@ -110,5 +112,58 @@ public class OutboxMappingTests
         var indexed = IndexPlan.All.Where(c => c.Indexes.Any(i => i.Name == "outbox_pending")).Select(c => c.Collection).Order();
 
         Assert.Equal(MongoOutboxStore.Carriers.Order(), indexed);
+    }
+
+    [Fact]
+    public void DeletingAnOverride_MarksItAndRecordsItsEntry_InOneUpdate_AndEveryReadSkipsTheMark()
+    {
+        var update = Render(AvailabilityQueries.Delete(Entry));
+        var live = BsonDocument.Parse("{ deleted: { $ne: true } }");
+
+        Assert.Equal(BsonDocument.Parse("{ deleted: true, outbox_pending: true }"), update["$set"].AsBsonDocument);
+        Assert.Equal(BsonDocument.Parse("{ request_scope: 1, request_id: 1, request_fingerprint: 1 }"), update["$unset"].AsBsonDocument);
+        Assert.Equal("e1", update["$push"]["outbox"]["id"].AsString);
+        Assert.Equal(3, update.ElementCount); // nothing else: no separate write can be lost between the delete and its entry
+        foreach (var read in new[]
+                 {
+                     AvailabilityQueries.Override("c1", "o1"),
+                     AvailabilityQueries.OverridesAfter("c1", null),
+                     AvailabilityQueries.OverridesAfter("c1", new Coaching.Domain.Availability.OverrideCursor(new LocalDate(2026, 12, 1), "o1")),
+                     AvailabilityQueries.OverridesCovering(["c1"], new LocalDate(2026, 12, 1), new LocalDate(2026, 12, 7)),
+                     AvailabilityQueries.OverrideByRequestKey("u", "r1"),
+                 })
+        {
+            var rendered = Render(read).ToString();
+            Assert.Contains(live.ToString()[2..^2], rendered, StringComparison.Ordinal);
+        }
+
+        // The relay removes the mark only once the entry it carried has left it.
+        Assert.Equal(BsonDocument.Parse("{ _id: 'o1', outbox: { $size: 0 }, deleted: true }"), Render(MongoOutboxStore.SpentTombstone("o1")));
+        Assert.True(new OverrideDocument { Id = "o1", Deleted = true }.ToBsonDocument()["deleted"].AsBoolean);
+        Assert.False(new OverrideDocument { Id = "o1" }.ToBsonDocument().Contains("deleted"));
+    }
+
+    [Fact]
+    public void APromotion_IsAnnouncedInTheWriteThatMakesIt_GuardedByTheLinesItWasPredictedFrom()
+    {
+        var promoted = Entry with { Id = "e2", Type = "enrolment.promoted" };
+        var cohort = new Coaching.Domain.Courses.Cohort
+        {
+            Id = "h1", CourseId = "k1", DisplayName = "January", TimeZoneId = "UTC", CoachIds = ["c1"], Capacity = 5,
+            Sessions = [new Coaching.Domain.Courses.CohortSession(At + Duration.FromDays(30), Duration.FromMinutes(60), "One")],
+            EnrolmentOpen = At, EnrolmentClose = At + Duration.FromDays(29), State = Coaching.Domain.Courses.CohortState.Open, EnrolledCount = 0, WaitlistCount = 0, CreateTime = At, UpdateTime = At, Version = 2,
+        };
+        var seen = new CohortDocument { Id = "h1", LastEntryTime = At.ToDateTimeUtc() };
+
+        foreach (var pipeline in new[] { CohortUpdates.Withdraw("e9", At, false, Entry, promoted), CohortUpdates.Update(cohort, Entry, promoted) })
+        {
+            var record = pipeline.Render(new RenderArgs<CohortDocument>(BsonSerializer.LookupSerializer<CohortDocument>(), BsonSerializer.SerializerRegistry))
+                .Documents.Last()["$set"]["outbox"]["$concatArrays"][1]["$literal"].AsBsonArray;
+            Assert.Equal(["e1", "e2"], record.Select(e => e["id"].AsString));
+        }
+
+        Assert.Equal(new BsonDocument("last_entry_time", At.ToDateTimeUtc()), Render(CohortUpdates.LinesAsRead(seen)));
+        // A cohort written before last_entry_time existed matches only while it still has none (the first entry change sets it).
+        Assert.Equal(BsonDocument.Parse("{ last_entry_time: null }"), Render(CohortUpdates.LinesAsRead(new CohortDocument { Id = "h0" })));
     }
 }

@@ -17,6 +17,12 @@ public interface IOutboxStore
     /// </summary>
     Task<int> RelayAsync(string owner, Instant now, Func<IReadOnlyList<LoggedEntry>, Task<IReadOnlyList<Delivery>>> plan, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// How long a position may stay taken before its entry is written (see <see cref="LogGaps"/>): zero where a position is given
+    /// as its entry is written; the relay's lease and a margin where the relay takes positions before it writes.
+    /// </summary>
+    Duration GapPatience { get; }
+
     /// <summary>Entries after <paramref name="after"/>, in position order.</summary>
     Task<IReadOnlyList<LoggedEntry>> ReadLogAsync(long after, int limit, CancellationToken cancellationToken);
 

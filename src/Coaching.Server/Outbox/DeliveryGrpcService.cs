@@ -2,6 +2,7 @@ using Coaching.Domain.Outbox;
 using Coaching.Server.Identity;
 using Coaching.Server.Mapping;
 using Grpc.Core;
+using NodaTime;
 using Microsoft.AspNetCore.Authorization;
 using Proto = Coaching.Contracts.V1;
 
@@ -24,10 +25,12 @@ public sealed class DeliveryGrpcService(DeliveryDesk desk, IOutboxStore store, E
         var position = await desk.StartOfWatchAsync(request.AfterPosition, request.Latest, ct);
         // The headers tell the caller the watch holds its place: every change from here on reaches it.
         await context.WriteResponseHeadersAsync([]);
+        var gaps = new LogGaps(store.GapPatience);
         while (!ct.IsCancellationRequested)
         {
             var batch = await store.ReadLogAsync(position, ReadBatch, ct);
-            foreach (var logged in batch)
+            var ready = gaps.Ready(position, batch, SystemClock.Instance.GetCurrentInstant());
+            foreach (var logged in batch.Take(ready))
             {
                 position = logged.Position;
                 if (View(caller, logged) is { } view && DeliveryDesk.Matches(view.Entry, types, resource))
@@ -36,7 +39,11 @@ public sealed class DeliveryGrpcService(DeliveryDesk desk, IOutboxStore store, E
                 }
             }
 
-            if (batch.Count < ReadBatch)
+            if (ready < batch.Count)
+            {
+                await Task.Delay(EventLogTail.Interval, ct); // a position before these is taken but not yet written
+            }
+            else if (batch.Count < ReadBatch)
             {
                 await tail.WaitBeyondAsync(position, ct);
             }

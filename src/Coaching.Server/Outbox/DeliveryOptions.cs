@@ -25,7 +25,10 @@ public sealed class DeliveryOptions
     /// </summary>
     public double MaxShare { get; set; } = 0.1;
 
-    /// <summary>Deliveries attempted at once within a round (slow receivers wait side by side).</summary>
+    /// <summary>
+    /// Deliveries attempted at once within a round while nobody waits for an answer (slow receivers wait side by side); while
+    /// callers wait, a round makes one at a time so that <see cref="MaxShare"/> bounds its share of the cores.
+    /// </summary>
     public int Parallelism { get; set; } = 2;
 
     /// <summary>How often the dispatcher looks for work when idle.</summary>

@@ -142,8 +142,11 @@ public sealed partial class OutboxDispatcher(
             hooks[d] = await store.GetWebhookAsync(d["webhooks/".Length..], ct);
         }
 
+        // While callers wait, one delivery at a time: the rest after the round (MaxShare) is measured in wall time, so a round
+        // that used several threads would take several times its share of the cores from them.
+        var parallelism = options.MaxShare < 1 && load.InFlight > 0 ? 1 : options.Parallelism;
         var settlements = new System.Collections.Concurrent.ConcurrentBag<Settlement>();
-        await Parallel.ForEachAsync(leased, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = ct }, async (delivery, token) =>
+        await Parallel.ForEachAsync(leased, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct }, async (delivery, token) =>
             settlements.Add(Settle(delivery, await AttemptAsync(delivery, entries.GetValueOrDefault(delivery.EntryId), hooks, token))));
         // One write records the whole round. A lease lost meanwhile means another process took a delivery over; its attempt settles it.
         await store.SettleAllAsync(_owner, [.. settlements], ct);

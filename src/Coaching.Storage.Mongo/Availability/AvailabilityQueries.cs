@@ -1,4 +1,5 @@
 using Coaching.Domain.Availability;
+using Coaching.Domain.Outbox;
 using Coaching.Storage.Mongo.Coaches;
 using MongoDB.Driver;
 using NodaTime;
@@ -35,7 +36,7 @@ public static class AvailabilityQueries
 
     public static FilterDefinition<OverrideDocument> OverridesAfter(string coachId, OverrideCursor? after)
     {
-        var mine = O.Eq(d => d.CoachId, coachId);
+        var mine = O.Eq(d => d.CoachId, coachId) & Live;
         if (after is not { } a)
         {
             return mine;
@@ -46,11 +47,26 @@ public static class AvailabilityQueries
     }
 
     public static FilterDefinition<OverrideDocument> OverridesCovering(IEnumerable<string> coachIds, LocalDate first, LocalDate last) =>
-        O.In(d => d.CoachId, coachIds) & O.Gte(d => d.EndDate, OverrideDocument.Date(first)) & O.Lte(d => d.StartDate, OverrideDocument.Date(last));
+        O.In(d => d.CoachId, coachIds) & O.Gte(d => d.EndDate, OverrideDocument.Date(first)) & O.Lte(d => d.StartDate, OverrideDocument.Date(last)) & Live;
 
     public static FilterDefinition<OverrideDocument> Override(string coachId, string id) =>
-        O.Eq(d => d.Id, id) & O.Eq(d => d.CoachId, coachId);
+        O.Eq(d => d.Id, id) & O.Eq(d => d.CoachId, coachId) & Live;
+
+    /// <summary>
+    /// Deletes an override by marking it: it vanishes from every read at once and carries the entry announcing its deletion,
+    /// in this one write; its request key is removed so that key may create again, as on SQLite. The relay removes the
+    /// document once the entry is in the log.
+    /// </summary>
+    public static UpdateDefinition<OverrideDocument> Delete(OutboxEntry deleted) =>
+        Builders<OverrideDocument>.Update
+            .Set(d => d.Deleted, true)
+            .Unset(d => d.RequestScope).Unset(d => d.RequestId).Unset(d => d.RequestFingerprint)
+            .Push(d => d.Outbox, Outbox.OutboxEntryDocument.From(deleted))
+            .Set(d => d.OutboxPending, true);
+
+    /// <summary>Overrides not deleted (a deleted one waits only for the relay to move its last entry).</summary>
+    public static FilterDefinition<OverrideDocument> Live { get; } = O.Ne(d => d.Deleted, true);
 
     public static FilterDefinition<OverrideDocument> OverrideByRequestKey(string scope, string requestId) =>
-        O.Eq(d => d.RequestScope, scope) & O.Eq(d => d.RequestId, requestId);
+        O.Eq(d => d.RequestScope, scope) & O.Eq(d => d.RequestId, requestId) & Live;
 }

@@ -92,10 +92,16 @@ public sealed class MongoAvailabilityStore(MongoStore store) : IAvailabilityStor
     /// <inheritdoc />
     public async Task<bool> DeleteOverrideAsync(string coachId, string overrideId, Announce<DateOverride?> announce, CancellationToken cancellationToken)
     {
-        // A deleted document cannot carry its entry, so the entry ("any date may change") is recorded first, on its own: if the
-        // delete then fails, watchers refresh slots that did not change, which is harmless; nothing can change unannounced.
-        await store.LooseEntries.InsertOneAsync(LooseEntryDocument.For(announce(AvailabilityChange.EventType, null)), cancellationToken: cancellationToken);
-        var result = await store.Overrides.DeleteOneAsync(AvailabilityQueries.Override(coachId, overrideId), cancellationToken);
-        return result.DeletedCount == 1;
+        // Overrides never change once created, so the one read here is the one the entry describes; the delete marks it (see
+        // AvailabilityQueries.Delete) with its entry in the same write, and only if it is still live.
+        var existing = await store.Overrides.Find(AvailabilityQueries.Override(coachId, overrideId)).FirstOrDefaultAsync(cancellationToken);
+        if (existing is null)
+        {
+            return false;
+        }
+
+        var result = await store.Overrides.UpdateOneAsync(AvailabilityQueries.Override(coachId, overrideId),
+            AvailabilityQueries.Delete(announce(AvailabilityChange.EventType, existing.ToDomain())), cancellationToken: cancellationToken);
+        return result.ModifiedCount == 1;
     }
 }

@@ -10,11 +10,20 @@ public sealed class OverrideDocument
 {
     public const string Collection = "date_overrides";
 
+    /// <summary>The element that marks a deleted override kept only until the relay has moved its last entry.</summary>
+    public const string DeletedElement = "deleted";
+
     /// <summary>Outbox entries of changes not yet moved into the log (see <c>MongoOutboxStore</c>).</summary>
     public List<Outbox.OutboxEntryDocument>? Outbox { get; set; }
 
     /// <summary>True while <see cref="Outbox"/> holds entries: the relay's partial index.</summary>
     public bool? OutboxPending { get; set; }
+
+    /// <summary>
+    /// True once deleted: the document stays, invisible to every read, only to carry the entry announcing its deletion (a deleted
+    /// document could carry nothing); the relay removes it after moving that entry into the log.
+    /// </summary>
+    public bool? Deleted { get; set; }
 
     public string Id { get; set; } = string.Empty;
 

@@ -106,9 +106,12 @@ public static class CohortUpdates
         { "outbox_pending", true },
     });
 
-    /// <summary>The classic update that appends entries recorded after the change (promotions the pipeline made).</summary>
-    public static UpdateDefinition<CohortDocument> Append(IEnumerable<OutboxEntry> entries) =>
-        Builders<CohortDocument>.Update.PushEach(d => d.Outbox, entries.Select(OutboxEntryDocument.From)).Set(d => d.OutboxPending, true);
+    /// <summary>
+    /// The cohort whose lines are as they were when it was read: every write that changes an entry sets <c>last_entry_time</c>
+    /// to a later value, so a match means the waitlist the promotions were predicted from is still the one the update sees,
+    /// and the entries announcing them, built from that read, go into the same write.
+    /// </summary>
+    public static FilterDefinition<CohortDocument> LinesAsRead(CohortDocument seen) => F.Eq(d => d.LastEntryTime, seen.LastEntryTime);
 
     /// <summary>The cohort holding the enrolment, at the expected version, in <c>enrolled</c> (or <c>waitlist</c>).</summary>
     public static FilterDefinition<CohortDocument> Holding(string cohortId, string enrolmentId, long version, bool inWaitlist) =>
@@ -119,8 +122,11 @@ public static class CohortUpdates
     /// <summary>
     /// Withdraws an enrolment. From <c>enrolled</c>: the entry moves to <c>withdrawn</c> and the first of the waitlist moves
     /// into <c>enrolled</c>, in this one update. From <c>waitlist</c>: the entry moves to <c>withdrawn</c> and the line closes up.
+    /// <paramref name="entries"/> announce the withdrawal and the promotion it makes (predicted from a read of the cohort and
+    /// kept true by <see cref="LinesAsRead"/>).
     /// </summary>
-    public static PipelineDefinition<CohortDocument, CohortDocument> Withdraw(string enrolmentId, Instant now, bool fromWaitlist, OutboxEntry entry)
+    public static PipelineDefinition<CohortDocument, CohortDocument> Withdraw(string enrolmentId, Instant now, bool fromWaitlist,
+        params IReadOnlyList<OutboxEntry> entries)
     {
         var at = now.ToDateTimeUtc();
         var source = fromWaitlist ? "$waitlist" : "$enrolled";
@@ -143,7 +149,7 @@ public static class CohortUpdates
             set["waitlist"] = Rest("$waitlist", 1);
         }
 
-        return new BsonDocument[] { new("$set", set), Record([entry]) };
+        return new BsonDocument[] { new("$set", set), Record(entries) };
     }
 
     /// <summary>The cohort at the expected version whose enrolment does not exceed the new capacity.</summary>
@@ -154,9 +160,10 @@ public static class CohortUpdates
     /// <summary>
     /// Stores the changed fields and promotes as many waitlisted people as the (new) capacity has free seats. The claims are
     /// replaced in the same write (removed once cancelled), so the unique claims index refuses a session over another
-    /// commitment of a teaching coach before anything of the change is visible.
+    /// commitment of a teaching coach before anything of the change is visible. <paramref name="entries"/> announce the change
+    /// and the promotions (predicted from a read of the cohort and kept true by <see cref="LinesAsRead"/>).
     /// </summary>
-    public static PipelineDefinition<CohortDocument, CohortDocument> Update(Cohort updated, OutboxEntry changed)
+    public static PipelineDefinition<CohortDocument, CohortDocument> Update(Cohort updated, params IReadOnlyList<OutboxEntry> entries)
     {
         var free = new BsonDocument("$max", new BsonArray { 0, new BsonDocument("$subtract", new BsonArray { updated.Capacity, new BsonDocument("$size", "$enrolled") }) });
         var promoted = new BsonDocument("$cond", new BsonArray
@@ -185,7 +192,7 @@ public static class CohortUpdates
                 { "last_entry_time", OrderedTime(updated.UpdateTime.ToDateTimeUtc()) },
                 { "waitlist", new BsonDocument("$cond", new BsonArray { new BsonDocument("$gt", new BsonArray { free, 0 }), Rest("$waitlist", free), "$waitlist" }) },
             }),
-            Record([changed]),
+            Record(entries),
         };
     }
 

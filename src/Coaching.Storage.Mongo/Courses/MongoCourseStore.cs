@@ -105,35 +105,59 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
     public async Task<CohortWrite> UpdateCohortAsync(Cohort updated, long expectedVersion, OutboxEntry changed, Announce<Enrolment> announce,
         CancellationToken cancellationToken)
     {
-        CohortDocument? stored;
-        try
+        for (var attempt = 0; attempt < JoinAttempts; attempt++)
         {
-            stored = await store.Cohorts.FindOneAndUpdateAsync(CohortUpdates.Resizable(updated.Id, expectedVersion, updated.Capacity),
-                CohortUpdates.Update(updated, changed), new FindOneAndUpdateOptions<CohortDocument> { ReturnDocument = ReturnDocument.After },
-                cancellationToken);
-        }
-        catch (MongoCommandException e) when (MongoErrors.IsDuplicateKey(e))
-        {
-            return new CohortWrite.SessionConflict();
+            // A capacity raise seats people from the waitlist. Who, is read first and checked by the write (LinesAsRead), so
+            // the entries announcing them are recorded in the same write as the promotion itself.
+            var seen = await ReadCohortAsync(updated.Id, cancellationToken);
+            if (seen is null || seen.CourseId != updated.CourseId)
+            {
+                return new CohortWrite.Missing();
+            }
+
+            var free = Math.Max(0, updated.Capacity - seen.Enrolled.Count);
+            var at = seen.OrderedTime(updated.UpdateTime);
+            List<OutboxEntry> entries = [changed, .. seen.Waitlist.Take(free)
+                .Select(e => announce("enrolment.promoted", e.Touched(at).ToDomain(seen, EnrolmentState.Enrolled, 0)))];
+            CohortDocument? stored;
+            try
+            {
+                stored = await store.Cohorts.FindOneAndUpdateAsync(
+                    CohortUpdates.Resizable(updated.Id, expectedVersion, updated.Capacity) & CohortUpdates.LinesAsRead(seen),
+                    CohortUpdates.Update(updated, entries), new FindOneAndUpdateOptions<CohortDocument> { ReturnDocument = ReturnDocument.After },
+                    cancellationToken);
+            }
+            catch (MongoCommandException e) when (MongoErrors.IsDuplicateKey(e))
+            {
+                return new CohortWrite.SessionConflict();
+            }
+
+            if (stored is not null)
+            {
+                return new CohortWrite.Stored(stored.ToDomain());
+            }
+
+            // The filter matched nothing: say why, from the primary's latest state; lines changed since the read: read again.
+            var current = await ReadCohortAsync(updated.Id, cancellationToken);
+            if (current is null)
+            {
+                return new CohortWrite.Missing();
+            }
+
+            if (current.Version != expectedVersion)
+            {
+                return new CohortWrite.Stale();
+            }
+
+            if (current.Enrolled.Count > updated.Capacity)
+            {
+                return new CohortWrite.CapacityBelowEnrolment(current.Enrolled.Count);
+            }
+
+            await Backoff.DelayAsync(attempt, cancellationToken);
         }
 
-        if (stored is not null)
-        {
-            // Promotions the capacity raise made: the enrolled entries this very update stamped (its ordered time is later than any
-            // earlier entry change). Their entries follow the change in a second write (the one case where MongoDB records an entry
-            // apart from its change; see the README).
-            var promoted = stored.Enrolled.Where(e => e.UpdateTime == stored.LastEntryTime).Select(e => e.ToDomain(stored, EnrolmentState.Enrolled, 0)).ToList();
-            await AppendAsync(stored.Id, promoted.Select(p => announce("enrolment.promoted", p)), cancellationToken);
-            return new CohortWrite.Stored(stored.ToDomain());
-        }
-
-        // The filter matched nothing: say why, from the primary's latest state.
-        var current = await store.Cohorts.WithReadConcern(ReadConcern.Local)
-            .Find(F.Eq(d => d.Id, updated.Id) & CohortUpdates.IsCohort & F.Eq(d => d.CourseId, updated.CourseId))
-            .FirstOrDefaultAsync(cancellationToken);
-        return current is null ? new CohortWrite.Missing()
-            : current.Version != expectedVersion ? new CohortWrite.Stale()
-            : new CohortWrite.CapacityBelowEnrolment(current.Enrolled.Count);
+        throw CourseErrors.Contention(ResourceNames.Cohort(updated.CourseId, updated.Id), "The cohort's enrolment is changing too fast; retry the request.");
     }
 
     /// <inheritdoc />
@@ -284,32 +308,49 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
         CancellationToken cancellationToken)
     {
         var fromWaitlist = enrolment.State == EnrolmentState.Waitlisted;
-        // The image before the update says who was first in line; the update itself promoted them.
-        var before = await store.Cohorts.FindOneAndUpdateAsync(CohortUpdates.Holding(enrolment.CohortId, enrolment.Id, expectedVersion, fromWaitlist),
-            CohortUpdates.Withdraw(enrolment.Id, now, fromWaitlist, announce("enrolment.withdrawn", enrolment with { State = EnrolmentState.Withdrawn })),
-            new FindOneAndUpdateOptions<CohortDocument> { ReturnDocument = ReturnDocument.Before },
-            cancellationToken);
-        if (before is null)
+        var withdrawn = announce("enrolment.withdrawn", enrolment with { State = EnrolmentState.Withdrawn });
+        for (var attempt = 0; attempt < JoinAttempts; attempt++)
         {
-            var current = (await store.Cohorts.WithReadConcern(ReadConcern.Local).Find(F.Eq(d => d.Id, enrolment.CohortId) & CohortUpdates.IsCohort)
-                .FirstOrDefaultAsync(cancellationToken))?.Enrolments().FirstOrDefault(e => e.Id == enrolment.Id)
+            // Leaving a seat promotes the first of the waitlist. Who, is read first and checked by the write (LinesAsRead), so
+            // the entry announcing the promotion is recorded in the same write as the promotion itself. Leaving the waitlist
+            // promotes nobody and needs no read.
+            var seen = fromWaitlist ? null : await ReadCohortAsync(enrolment.CohortId, cancellationToken);
+            var promoted = seen?.Waitlist.FirstOrDefault()?.Touched(seen.OrderedTime(now)).ToDomain(seen, EnrolmentState.Enrolled, 0);
+            var filter = CohortUpdates.Holding(enrolment.CohortId, enrolment.Id, expectedVersion, fromWaitlist);
+            var before = await store.Cohorts.FindOneAndUpdateAsync(seen is null ? filter : filter & CohortUpdates.LinesAsRead(seen),
+                CohortUpdates.Withdraw(enrolment.Id, now, fromWaitlist, promoted is null ? [withdrawn] : [withdrawn, announce("enrolment.promoted", promoted)]),
+                new FindOneAndUpdateOptions<CohortDocument> { ReturnDocument = ReturnDocument.Before },
+                cancellationToken);
+            if (before is not null)
+            {
+                var left = (fromWaitlist ? before.Waitlist : before.Enrolled).First(e => e.Id == enrolment.Id).Touched(before.OrderedTime(now));
+                await ArchiveWithdrawnAsync(before, left, cancellationToken);
+                return new WithdrawOutcome.Withdrawn(left.ToDomain(before, EnrolmentState.Withdrawn, 0), promoted);
+            }
+
+            var cohort = await ReadCohortAsync(enrolment.CohortId, cancellationToken);
+            var current = cohort?.Enrolments().FirstOrDefault(e => e.Id == enrolment.Id)
                 ?? await FindRecordAsync(enrolment.CohortId, enrolment.Id, cancellationToken);
-            return current is null ? new WithdrawOutcome.Missing()
-                : current.State == EnrolmentState.Withdrawn ? new WithdrawOutcome.AlreadyWithdrawn()
-                : new WithdrawOutcome.Stale();
+            if (current is null)
+            {
+                return new WithdrawOutcome.Missing();
+            }
+
+            if (current.State == EnrolmentState.Withdrawn)
+            {
+                return new WithdrawOutcome.AlreadyWithdrawn();
+            }
+
+            if (current.State != enrolment.State || current.Version != expectedVersion)
+            {
+                return new WithdrawOutcome.Stale();
+            }
+
+            // Still held as expected: the waitlist moved between the read and the write. Read again and retry.
+            await Backoff.DelayAsync(attempt, cancellationToken);
         }
 
-        var at = before.OrderedTime(now);
-        var left = (fromWaitlist ? before.Waitlist : before.Enrolled).First(e => e.Id == enrolment.Id).Touched(at);
-        var head = fromWaitlist ? null : before.Waitlist.FirstOrDefault()?.Touched(at);
-        var promoted = head?.ToDomain(before, EnrolmentState.Enrolled, 0);
-        if (promoted is not null)
-        {
-            await AppendAsync(before.Id, [announce("enrolment.promoted", promoted)], cancellationToken);
-        }
-
-        await ArchiveWithdrawnAsync(before, left, cancellationToken);
-        return new WithdrawOutcome.Withdrawn(left.ToDomain(before, EnrolmentState.Withdrawn, 0), promoted);
+        throw CourseErrors.Contention(ResourceNames.Cohort(enrolment.CourseId, enrolment.CohortId), "The cohort's enrolment is changing too fast; retry the request.");
     }
 
     /// <inheritdoc />
@@ -327,15 +368,9 @@ public sealed class MongoCourseStore(MongoStore store) : ICourseStore
                 .Select(x => new TeachingSession(coach, c.CourseId, c.Id, x.Index, x.Session.ToDomain()))))];
     }
 
-    // Entries a pipeline update could not build beforehand (who a promotion seated), appended right after it.
-    private async Task AppendAsync(string cohortId, IEnumerable<OutboxEntry> entries, CancellationToken ct)
-    {
-        var list = entries.ToList();
-        if (list.Count > 0)
-        {
-            await store.Cohorts.UpdateOneAsync(F.Eq(d => d.Id, cohortId) & CohortUpdates.IsCohort, CohortUpdates.Append(list), cancellationToken: ct);
-        }
-    }
+    // The primary's latest state of a cohort, to predict a write (which checks the prediction) or explain why one matched nothing.
+    private async Task<CohortDocument?> ReadCohortAsync(string cohortId, CancellationToken ct) =>
+        await store.Cohorts.WithReadConcern(ReadConcern.Local).Find(F.Eq(d => d.Id, cohortId) & CohortUpdates.IsCohort).FirstOrDefaultAsync(ct);
 
     private async Task<CohortDocument?> FindCohortAsync(string courseId, string cohortId, CancellationToken ct) =>
         await store.Cohorts.Find(F.Eq(d => d.Id, cohortId) & CohortUpdates.IsCohort & F.Eq(d => d.CourseId, courseId)).FirstOrDefaultAsync(ct);

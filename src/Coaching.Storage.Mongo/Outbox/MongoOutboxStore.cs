@@ -75,7 +75,11 @@ public sealed class MongoOutboxStore(MongoStore store) : IOutboxStore
 
     /// <summary>The collections whose documents carry the entries of their changes (cohorts live in <c>bookings</c>).</summary>
     public static IReadOnlyList<string> Carriers { get; } =
-        [BookingDocument.Collection, EnrolmentInviteDocument.Collection, ScheduleDocument.Collection, OverrideDocument.Collection, LooseEntryDocument.Collection];
+        [BookingDocument.Collection, EnrolmentInviteDocument.Collection, ScheduleDocument.Collection, OverrideDocument.Collection];
+
+    /// <summary>Removes a deleted document (a tombstone that only carried the entry of its deletion) once its entries are relayed.</summary>
+    public static FilterDefinition<BsonDocument> SpentTombstone(string id) =>
+        new BsonDocument { { "_id", id }, { "outbox", new BsonDocument("$size", 0) }, { OverrideDocument.DeletedElement, true } };
 
     private IMongoCollection<LogDocument> Log => store.OutboxLog;
 
@@ -84,6 +88,10 @@ public sealed class MongoOutboxStore(MongoStore store) : IOutboxStore
     private IMongoCollection<DeliveryDocument> Deliveries => store.Deliveries;
 
     private IMongoCollection<WebhookDocument> Webhooks => store.Webhooks;
+
+    /// <inheritdoc />
+    /// <remarks>A relay takes a position (fenced by its lease), then inserts the entry: within its lease, a late insert still fills the gap.</remarks>
+    public Duration GapPatience => RelayLease + Duration.FromSeconds(5);
 
     /// <inheritdoc />
     public async Task<int> RelayAsync(string owner, Instant now, Func<IReadOnlyList<LoggedEntry>, Task<IReadOnlyList<Delivery>>> plan,
@@ -120,15 +128,13 @@ public sealed class MongoOutboxStore(MongoStore store) : IOutboxStore
                 {
                     var id = document["_id"].AsString;
                     await collection.UpdateOneAsync(new BsonDocument("_id", id), Pull(relayed), cancellationToken: cancellationToken);
+                    if (name == OverrideDocument.Collection)
+                    {
+                        await collection.DeleteOneAsync(SpentTombstone(id), cancellationToken);
+                    }
+
                     var (filter, update) = ClearWhenEmpty(id);
-                    if (name == LooseEntryDocument.Collection)
-                    {
-                        await collection.DeleteOneAsync(filter, cancellationToken);
-                    }
-                    else
-                    {
-                        await collection.UpdateOneAsync(filter, update, cancellationToken: cancellationToken);
-                    }
+                    await collection.UpdateOneAsync(filter, update, cancellationToken: cancellationToken);
                 }
 
                 if (relayed.Count < entries.Count)

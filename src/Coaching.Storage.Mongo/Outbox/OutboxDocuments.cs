@@ -173,18 +173,3 @@ public sealed class WebhookDocument
 
     public Webhook ToDomain() => new(Id, Url, EventTypes, Active, Secret, Instant.FromDateTimeUtc(CreateTime));
 }
-
-/// <summary>An entry recorded apart from any document (<c>outbox_loose</c>), for a change that leaves no document to carry it.</summary>
-public sealed class LooseEntryDocument
-{
-    public const string Collection = "outbox_loose";
-
-    public string Id { get; set; } = string.Empty;
-
-    public List<OutboxEntryDocument>? Outbox { get; set; }
-
-    public bool? OutboxPending { get; set; }
-
-    /// <summary>The document of one entry, flagged for the relay.</summary>
-    public static LooseEntryDocument For(OutboxEntry entry) => new() { Id = entry.Id, Outbox = [OutboxEntryDocument.From(entry)], OutboxPending = true };
-}

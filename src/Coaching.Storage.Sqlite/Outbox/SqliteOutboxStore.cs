@@ -19,6 +19,9 @@ public sealed class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
     private const string WebhookColumns = "id, url, event_types, active, secret, create_time";
 
     /// <inheritdoc />
+    public Duration GapPatience => Duration.Zero; // AUTOINCREMENT gives the position in the inserting transaction
+
+    /// <inheritdoc />
     public Task<int> RelayAsync(string owner, Instant now, Func<IReadOnlyList<LoggedEntry>, Task<IReadOnlyList<Delivery>>> plan,
         CancellationToken cancellationToken) => Task.FromResult(0);
 
