@@ -121,8 +121,10 @@ public sealed class EmailDeliveryTests(Xunit.Abstractions.ITestOutputHelper outp
         Assert.Empty(server.ErrorLines());
     }
 
-    [SkippableFact]
-    public async Task StartTlsWithAuth_ToAServerWithItsOwnCertificate_Delivers_AndAWrongPasswordNeverSends()
+    [SkippableTheory]
+    [InlineData("StartTls")]
+    [InlineData("SslOnConnect")]
+    public async Task TlsWithAuth_ToAServerWithItsOwnCertificate_Delivers_AndAWrongPasswordNeverSends(string security)
     {
         Skip.If(SmtpSink.SkipReason is not null, SmtpSink.SkipReason);
         Skip.If(!File.Exists("/usr/bin/openssl"), "openssl is needed to make the test certificate");
@@ -137,11 +139,12 @@ public sealed class EmailDeliveryTests(Xunit.Abstractions.ITestOutputHelper outp
             Assert.Equal(0, openssl.ExitCode);
         }
 
-        var sink = await SmtpSink.StartAsync(Path.Combine(_root, "tls-sink"), tlsCertificate: cert, tlsKey: key, auth: "desk:s3cret");
+        var sink = await SmtpSink.StartAsync(Path.Combine(_root, "tls-sink"), tlsCertificate: cert, tlsKey: key, auth: "desk:s3cret",
+            implicitTls: security == "SslOnConnect");
         _running.Add(sink);
-        var server = await ServerAsync(sink.Port, "tls", "Coaching:Smtp:Security=StartTls", "Coaching:Smtp:UserName=desk", "Coaching:Smtp:Password=s3cret",
+        var server = await ServerAsync(sink.Port, "tls", $"Coaching:Smtp:Security={security}", "Coaching:Smtp:UserName=desk", "Coaching:Smtp:Password=s3cret",
             $"Coaching:Smtp:TrustedCertificateFile={cert}");
-        var wrong = await ServerAsync(sink.Port, "tls-wrong", "Coaching:Smtp:Security=StartTls", "Coaching:Smtp:UserName=desk",
+        var wrong = await ServerAsync(sink.Port, "tls-wrong", $"Coaching:Smtp:Security={security}", "Coaching:Smtp:UserName=desk",
             "Coaching:Smtp:Password=nope", $"Coaching:Smtp:TrustedCertificateFile={cert}");
         var scenario = await LiveScenario.CreateAsync(server);
         var refused = await LiveScenario.CreateAsync(wrong);

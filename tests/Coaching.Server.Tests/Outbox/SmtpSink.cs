@@ -38,7 +38,7 @@ public sealed class SmtpSink : IAsyncDisposable
 
     /// <summary>Starts a sink on <paramref name="port"/> (a free one when 0) writing into <paramref name="directory"/>.</summary>
     public static async Task<SmtpSink> StartAsync(string directory, int port = 0, int failFirst = 0, int failCode = 451, int reject = 0,
-        int delayMilliseconds = 0, string? tlsCertificate = null, string? tlsKey = null, string? auth = null)
+        int delayMilliseconds = 0, string? tlsCertificate = null, string? tlsKey = null, string? auth = null, bool implicitTls = false)
     {
         port = port == 0 ? FreePort() : port;
         var start = new ProcessStartInfo(Python)
@@ -53,6 +53,11 @@ public sealed class SmtpSink : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        if (implicitTls)
+        {
+            start.ArgumentList.Add("--implicit-tls");
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the SMTP sink.");
         var ready = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
         if (ready != $"ready {port}")

@@ -2,7 +2,7 @@
 
 Every accepted message is written to OUT/NNNNN.eml, with its envelope recipients in OUT/NNNNN.rcpt. Faults on demand:
 --fail-first N answers the first N DATA commands with CODE (a 4xx: the sender must retry); --reject CODE answers every
-DATA with CODE (a 5xx: the sender must give up); --delay-ms makes every DATA answer that much later (a slow server); --tls-cert/--tls-key require STARTTLS; --auth user:password requires AUTH. Prints "ready PORT" once it listens; runs until killed or stdin closes.
+DATA with CODE (a 5xx: the sender must give up); --delay-ms makes every DATA answer that much later (a slow server); --tls-cert/--tls-key require STARTTLS (with --implicit-tls: TLS from the first byte, as on port 465); --auth user:password requires AUTH. Prints "ready PORT" once it listens; runs until killed or stdin closes.
 """
 import argparse
 import asyncio
@@ -56,6 +56,7 @@ def main():
     parser.add_argument("--delay-ms", type=int, default=0)
     parser.add_argument("--tls-cert", default="")
     parser.add_argument("--tls-key", default="")
+    parser.add_argument("--implicit-tls", action="store_true")
     parser.add_argument("--auth", default="", help="user:password; AUTH is then required (after STARTTLS)")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
@@ -63,7 +64,11 @@ def main():
     if args.tls_cert:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(args.tls_cert, args.tls_key)
-        options.update(tls_context=context, require_starttls=True)
+        if args.implicit_tls:
+            # aiosmtpd counts only STARTTLS as TLS for AUTH; here every byte is already encrypted.
+            options.update(ssl_context=context, auth_require_tls=False)
+        else:
+            options.update(tls_context=context, require_starttls=True)
     if args.auth:
         user, password = args.auth.split(":", 1)
 
