@@ -28,6 +28,26 @@ internal sealed partial class OversizedRequests(RequestDelegate next, ILogger<Ov
     public async Task InvokeAsync(HttpContext context)
     {
         var method = context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method;
+        if (method is not null && !IsGrpc(context.Request.ContentType))
+        {
+            // REST/JSON through transcoding: the same limit on the body, answered as HTTP 413 with the same reason.
+            var declared = context.Request.ContentLength;
+            if (declared > MaxMessageBytes)
+            {
+                LogRefusedBody(logger, declared.Value, method.FullName);
+                await RefuseJsonAsync(context, declared.Value);
+                return;
+            }
+
+            if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = MaxMessageBytes; // a body without a declared length stops here
+            }
+
+            await next(context);
+            return;
+        }
+
         if (method?.Type != MethodType.Unary)
         {
             await next(context);
@@ -54,8 +74,32 @@ internal sealed partial class OversizedRequests(RequestDelegate next, ILogger<Ov
         }
 
         LogRefused(logger, length, method.FullName);
+        var status = TooLarge(length);
+
+        // Trailers-only: the status travels in the one HEADERS frame that ends the stream.
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = context.Request.ContentType is { } type && type.StartsWith("application/grpc-web", StringComparison.OrdinalIgnoreCase)
+            ? type.Split(';')[0] : "application/grpc";
+        response.Headers["grpc-status"] = ((int)StatusCode.ResourceExhausted).ToString(CultureInfo.InvariantCulture);
+        response.Headers["grpc-message"] = Uri.EscapeDataString(status.Message);
+        response.Headers["grpc-status-details-bin"] = Convert.ToBase64String(status.ToByteArray()).TrimEnd('=');
+    }
+
+    private static bool IsGrpc(string? contentType) => contentType is not null && contentType.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase);
+
+    private static async Task RefuseJsonAsync(HttpContext context, long length)
+    {
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+        response.ContentType = "application/json";
+        await response.WriteAsync(ErrorJson.Formatter.Format(TooLarge(length)), context.RequestAborted);
+    }
+
+    private static Status TooLarge(long length)
+    {
         var message = $"The request message is {length} bytes; the largest accepted is {MaxMessageBytes} bytes (1 MiB).";
-        var status = new Status
+        return new Status
         {
             Code = (int)StatusCode.ResourceExhausted,
             Message = message,
@@ -73,15 +117,10 @@ internal sealed partial class OversizedRequests(RequestDelegate next, ILogger<Ov
                 }),
             },
         };
-
-        // Trailers-only: the status travels in the one HEADERS frame that ends the stream.
-        var response = context.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "application/grpc";
-        response.Headers["grpc-status"] = ((int)StatusCode.ResourceExhausted).ToString(CultureInfo.InvariantCulture);
-        response.Headers["grpc-message"] = Uri.EscapeDataString(message);
-        response.Headers["grpc-status-details-bin"] = Convert.ToBase64String(status.ToByteArray()).TrimEnd('=');
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Refused a {Length}-byte JSON request body to {Method}")]
+    private static partial void LogRefusedBody(ILogger logger, long length, string method);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Refused a {Length}-byte request message to {Method}")]
     private static partial void LogRefused(ILogger logger, uint length, string method);

@@ -51,11 +51,12 @@ public static class CoachingServerExtensions
         services.AddCoachingDelivery();
         services.AddCoachingIdentity();
 
-        services.AddGrpc(o =>
+        var grpc = services.AddGrpc(o =>
         {
             o.Interceptors.Add<ErrorInterceptor>();
             o.MaxReceiveMessageSize = OversizedRequests.MaxMessageBytes;
         });
+        services.AddCoachingWeb(grpc);
         services.AddMalformedRequestAnswers();
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store").AddCheck<OutboxHealthCheck>("outbox");
@@ -144,6 +145,7 @@ public static class CoachingServerExtensions
             }
 
             jwt.TokenValidationParameters = parameters;
+            jwt.Events = new JwtBearerEvents { OnChallenge = Errors.Unauthenticated.AnswerAsync };
         });
         return services;
     }
@@ -167,12 +169,14 @@ public static class CoachingServerExtensions
         }
     }
 
-    /// <summary>Maps the gRPC services, health (anonymous) and reflection (anonymous).</summary>
+    /// <summary>Maps the gRPC services (also as REST/JSON and gRPC-Web), health (anonymous), reflection (anonymous) and the web surface.</summary>
     public static WebApplication MapCoachingEndpoints(this WebApplication app)
     {
+        app.UseCoachingWeb();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<OversizedRequests>();
+        app.UseMiddleware<RestInputCheck>();
         app.UseMiddleware<RequestLoad.Middleware>();
         app.MapGrpcService<CoachGrpcService>();
         app.MapGrpcService<AvailabilityGrpcService>();
@@ -181,6 +185,7 @@ public static class CoachingServerExtensions
         app.MapGrpcService<CalendarGrpcService>();
         app.MapGrpcService<DeliveryGrpcService>();
         app.MapFeeds();
+        app.MapCoachingWeb();
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapGrpcReflectionService().AllowAnonymous();
         return app;
