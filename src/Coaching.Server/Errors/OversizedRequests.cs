@@ -23,6 +23,9 @@ internal sealed partial class OversizedRequests(RequestDelegate next, ILogger<Ov
 
     public const string Reason = "REQUEST_TOO_LARGE";
 
+    /// <summary>The <see cref="HttpContext.Items"/> key that marks a gRPC-Web text call (its body is base64 behind the gRPC-Web reader).</summary>
+    public const string GrpcWebTextItem = "coaching.grpc-web-text";
+
     private const int FrameHeaderBytes = 5;
 
     public async Task InvokeAsync(HttpContext context)
@@ -48,7 +51,9 @@ internal sealed partial class OversizedRequests(RequestDelegate next, ILogger<Ov
             return;
         }
 
-        if (method?.Type != MethodType.Unary)
+        // gRPC-Web text arrives base64-encoded through a reader that cannot be peeked at; gRPC's own limit (the same size) refuses
+        // an oversized message there, as for streams.
+        if (method?.Type != MethodType.Unary || context.Items.ContainsKey(GrpcWebTextItem))
         {
             await next(context);
             return;
@@ -79,8 +84,7 @@ internal sealed partial class OversizedRequests(RequestDelegate next, ILogger<Ov
         // Trailers-only: the status travels in the one HEADERS frame that ends the stream.
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = context.Request.ContentType is { } type && type.StartsWith("application/grpc-web", StringComparison.OrdinalIgnoreCase)
-            ? type.Split(';')[0] : "application/grpc";
+        response.ContentType = "application/grpc"; // the gRPC-Web middleware answers gRPC-Web callers in their own framing
         response.Headers["grpc-status"] = ((int)StatusCode.ResourceExhausted).ToString(CultureInfo.InvariantCulture);
         response.Headers["grpc-message"] = Uri.EscapeDataString(status.Message);
         response.Headers["grpc-status-details-bin"] = Convert.ToBase64String(status.ToByteArray()).TrimEnd('=');

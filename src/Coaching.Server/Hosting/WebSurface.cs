@@ -51,6 +51,16 @@ public static class WebSurface
     /// <summary>The browser middleware, before authentication: gRPC-Web framing and CORS (preflights answered without a token).</summary>
     public static WebApplication UseCoachingWeb(this WebApplication app)
     {
+        // The gRPC-Web middleware presents every call as application/grpc; remember which arrived base64-encoded (see OversizedRequests).
+        app.Use((context, next) =>
+        {
+            if (context.Request.ContentType?.StartsWith("application/grpc-web-text", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                context.Items[Errors.OversizedRequests.GrpcWebTextItem] = true;
+            }
+
+            return next(context);
+        });
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
         app.UseCors();
         app.UseDefaultFiles();
