@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
@@ -17,19 +18,23 @@ public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private ServerProcess(Process process, string dataDirectory, string address, string feedsAddress)
+    private ServerProcess(Process process, string dataDirectory, string address, string feedsAddress, X509Certificate2? certificate = null)
     {
+        Certificate = certificate;
         _process = process;
         DataDirectory = dataDirectory;
         Address = address;
         FeedsAddress = feedsAddress;
     }
 
-    /// <summary>The gRPC endpoint (h2c).</summary>
+    /// <summary>The gRPC endpoint (h2c, or h2 over TLS).</summary>
     public string Address { get; }
 
-    /// <summary>The feeds endpoint (HTTP/1.1).</summary>
+    /// <summary>The web endpoint: feeds, REST, gRPC-Web, the booking page (HTTP/1.1 and HTTP/2).</summary>
     public string FeedsAddress { get; }
+
+    /// <summary>The certificate both endpoints present when started with TLS.</summary>
+    public X509Certificate2? Certificate { get; }
 
     public string DataDirectory { get; }
 
@@ -37,10 +42,40 @@ public sealed class ServerProcess : IAsyncDisposable
     public ConcurrentQueue<string> Log { get; } = new();
 
     /// <summary>Starts a server on <paramref name="dataDirectory"/> and waits until its health check says SERVING.</summary>
-    public static async Task<ServerProcess> StartAsync(string dataDirectory, string logLevel = "Warning", params string[] settings)
+    public static Task<ServerProcess> StartAsync(string dataDirectory, string logLevel = "Warning", params string[] settings) =>
+        StartAsync(dataDirectory, logLevel, null, settings);
+
+    /// <summary>
+    /// Starts a server whose two endpoints speak only TLS with <paramref name="certificate"/> (PEM files written next to the data),
+    /// configured the way an operator would: Kestrel's per-endpoint <c>Certificate:Path</c> and <c>Certificate:KeyPath</c>.
+    /// </summary>
+    public static async Task<ServerProcess> StartTlsAsync(string dataDirectory, X509Certificate2 certificate, params string[] settings)
     {
-        var address = $"http://127.0.0.1:{FreePort()}";
-        var feeds = $"http://127.0.0.1:{FreePort()}";
+        Directory.CreateDirectory(dataDirectory);
+        var cert = Path.Combine(dataDirectory, "tls-cert.pem");
+        var key = Path.Combine(dataDirectory, "tls-key.pem");
+        await File.WriteAllTextAsync(cert, certificate.ExportCertificatePem());
+        await File.WriteAllTextAsync(key, certificate.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem());
+        return await StartAsync(dataDirectory, "Warning", certificate,
+        [
+            $"Kestrel:Endpoints:Grpc:Certificate:Path={cert}", $"Kestrel:Endpoints:Grpc:Certificate:KeyPath={key}",
+            $"Kestrel:Endpoints:Feeds:Certificate:Path={cert}", $"Kestrel:Endpoints:Feeds:Certificate:KeyPath={key}",
+            .. settings,
+        ]);
+    }
+
+    /// <summary>A handler that trusts exactly this server's certificate (or plain HTTP when it has none).</summary>
+    public HttpMessageHandler Handler() => new SocketsHttpHandler
+    {
+        SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, _) =>
+            Certificate is not null && presented is not null && presented.GetCertHashString() == Certificate.GetCertHashString() },
+    };
+
+    private static async Task<ServerProcess> StartAsync(string dataDirectory, string logLevel, X509Certificate2? certificate, string[] settings)
+    {
+        var scheme = certificate is null ? "http" : "https";
+        var address = $"{scheme}://127.0.0.1:{FreePort()}";
+        var feeds = $"{scheme}://127.0.0.1:{FreePort()}";
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList =
@@ -61,7 +96,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the server.");
-        var server = new ServerProcess(process, dataDirectory, address, feeds);
+        var server = new ServerProcess(process, dataDirectory, address, feeds, certificate);
         process.OutputDataReceived += (_, e) => server.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
         process.BeginOutputReadLine();
@@ -116,7 +151,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     private async Task WaitUntilServingAsync()
     {
-        using var channel = GrpcChannel.ForAddress(Address);
+        using var channel = GrpcChannel.ForAddress(Address, new GrpcChannelOptions { HttpHandler = Handler() });
         var health = new Health.HealthClient(channel);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
