@@ -4,12 +4,13 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-# Independent peers for the interop tests: Python's icalendar and vobject, the khal calendar app, and the aiosmtpd SMTP
-# server the e-mail delivery tests send to (Debian).
-if [ ! -x /usr/bin/khal ] || ! /usr/bin/python3 -c 'import icalendar, vobject, aiosmtpd' 2>/dev/null; then
+# Independent peers for the interop tests: Python's icalendar and vobject, the khal calendar app, the aiosmtpd SMTP server
+# the e-mail delivery tests send to, and the Chromium the booking page is tested in (Debian).
+if [ ! -x /usr/bin/khal ] || [ ! -x /usr/bin/chromium ] || ! /usr/bin/python3 -c 'import icalendar, vobject, aiosmtpd' 2>/dev/null; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null && SUDO="sudo"
-  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-icalendar python3-vobject python3-aiosmtpd khal >/dev/null \
-    || echo "warning: could not install python3-icalendar, python3-vobject python3-aiosmtpd and khal; their interop tests will report themselves skipped"
+  echo "installing Debian test peers (python3-icalendar python3-vobject python3-aiosmtpd khal chromium)..."
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-icalendar python3-vobject python3-aiosmtpd khal chromium >/dev/null \
+    || echo "warning: could not install python3-icalendar, python3-vobject, python3-aiosmtpd, khal and chromium; their tests will report themselves skipped"
 fi
 
 npm ci --prefix tools --no-audit --no-fund --loglevel=error || exit 1

@@ -80,7 +80,10 @@ public static class WebSurface
             o.DocumentTitle = "Coaching API";
         });
         var options = app.Services.GetRequiredService<CoachingOptions>();
-        if (string.IsNullOrWhiteSpace(options.Auth.Authority) && options.Web.DevelopmentTokens)
+        var devTokens = string.IsNullOrWhiteSpace(options.Auth.Authority) && options.Web.DevelopmentTokens;
+        // What the booking page needs to know before it asks for anything (so it never probes an endpoint that is not there).
+        app.MapGet("/web/config", () => Results.Json(new { developmentTokens = devTokens })).AllowAnonymous();
+        if (devTokens)
         {
             app.MapPost("/dev/token", (DevTokenRequest request, HttpContext http, LocalKeys keys) =>
                 http.Connection.RemoteIpAddress is { } ip && IPAddress.IsLoopback(ip)
