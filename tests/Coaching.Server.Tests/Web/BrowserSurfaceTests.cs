@@ -106,4 +106,38 @@ public sealed class BrowserSurfaceTests(WebServer web) : IClassFixture<WebServer
         using var page = await web.Http.GetAsync(new Uri(web.Web, "/api/index.html"));
         Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
     }
+
+    [Fact]
+    public async Task DevelopmentTokens_AreClientTokens_ForWellFormedSubjects_Only()
+    {
+        using var minted = await web.Http.PostAsync(new Uri(web.Web, "/dev/token"),
+            JsonContent("""{"subject":"page-user","name":"Page User","email":"page.user@example.org"}"""));
+        using var bad = await web.Http.PostAsync(new Uri(web.Web, "/dev/token"), JsonContent("""{"subject":"not a subject!"}"""));
+        using var config = await web.Http.GetAsync(new Uri(web.Web, "/web/config"));
+        var token = System.Text.Json.JsonDocument.Parse(await minted.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString()!;
+        var (status, _) = await web.CallAsync(HttpMethod.Post, "/v1/coaches", token, """{"displayName":"X","email":"x@example.org","timeZone":"UTC"}""");
+        var (listed, _) = await web.CallAsync(HttpMethod.Get, "/v1/users/page-user/feed", token);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, minted.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("\"developmentTokens\":true", await config.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(403, status); // a client, whatever the page asked for
+        Assert.Equal(200, listed);
+    }
+
+    [Fact]
+    public async Task WithAConfiguredAuthority_ThereAreNoDevelopmentTokens()
+    {
+        await using var server = await ServerProcess.StartAsync(Path.Combine(Path.GetTempPath(), "coaching-web", Guid.NewGuid().ToString("N")), "Warning",
+            "Coaching:Auth:Authority=https://login.example.invalid/");
+        using var http = new HttpClient();
+
+        using var minted = await http.PostAsync(new Uri(new Uri(server.FeedsAddress), "/dev/token"), JsonContent("""{"subject":"page-user"}"""));
+        var config = await http.GetStringAsync(new Uri(new Uri(server.FeedsAddress), "/web/config"));
+
+        Assert.Contains("\"developmentTokens\":false", config, StringComparison.Ordinal);
+        Assert.True(minted.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.MethodNotAllowed, $"{minted.StatusCode}");
+    }
+
+    private static StringContent JsonContent(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 }
