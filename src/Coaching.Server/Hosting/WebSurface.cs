@@ -35,7 +35,11 @@ public static class WebSurface
     /// <summary>Registers transcoding options, the OpenAPI generator and CORS (origins read from <c>Coaching:Web</c> when the host starts).</summary>
     public static IServiceCollection AddCoachingWeb(this IServiceCollection services, IGrpcServerBuilder grpc)
     {
-        grpc.AddJsonTranscoding(o => o.TypeRegistry = Errors.ErrorJson.Details);
+        grpc.AddJsonTranscoding(o =>
+        {
+            o.TypeRegistry = Errors.ErrorJson.Details;
+            o.JsonSettings.WriteInt64sAsStrings = true; // the protobuf JSON mapping (and the OpenAPI document): 64-bit integers are strings
+        });
         services.AddCors();
         services.AddOptions<CorsOptions>().Configure<CoachingOptions>((cors, options) => cors.AddDefaultPolicy(policy =>
         {

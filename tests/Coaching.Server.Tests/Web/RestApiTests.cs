@@ -162,4 +162,48 @@ public sealed class RestApiTests(WebServer web) : IClassFixture<WebServer>
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
         Assert.Equal("REQUEST_TOO_LARGE", tooLargeBody.RootElement.GetProperty("details")[0].GetProperty("reason").GetString());
     }
+
+    [Fact]
+    public async Task WatchEvents_OverRest_StreamsOneJsonObjectPerEvent_AsChangesHappen()
+    {
+        var admin = web.Process.Token("rest-admin", "admin");
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(web.Web, "/v1/events:watch?latest=true&eventTypes=availability.changed"));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", admin);
+        using var response = await web.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+
+        var (_, coach) = await web.CallAsync(HttpMethod.Post, "/v1/coaches", admin, """{"displayName":"Watched","email":"watched@example.org","timeZone":"Asia/Kolkata"}""");
+        var name = coach!.Value.GetProperty("name").GetString()!;
+        await web.CallAsync(HttpMethod.Patch, $"/v1/{name}/weeklySchedule", admin, """{"windows":[{"weekday":"WEEKDAY_MONDAY","startTime":{"hours":9},"endTime":{"hours":12}}]}""");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var text = new System.Text.StringBuilder();
+        JsonElement? seen = null;
+        while (seen is null)
+        {
+            var buffer = new char[4096];
+            var read = await reader.ReadAsync(buffer, timeout.Token);
+            Assert.True(read > 0, "the stream ended");
+            text.Append(buffer, 0, read);
+            // Objects follow one another; take the first complete one that names our coach.
+            foreach (var candidate in text.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                try
+                {
+                    var element = JsonDocument.Parse(candidate).RootElement.Clone();
+                    if (element.GetProperty("resource").GetString() == name)
+                    {
+                        seen = element;
+                    }
+                }
+                catch (JsonException)
+                {
+                }
+            }
+        }
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("availability.changed", seen.Value.GetProperty("type").GetString());
+        Assert.Equal(JsonValueKind.String, seen.Value.GetProperty("position").ValueKind); // int64 as a string, as the protobuf JSON mapping says
+        Assert.Equal("Asia/Kolkata", seen.Value.GetProperty("availability").GetProperty("timeZone").GetString());
+    }
 }
