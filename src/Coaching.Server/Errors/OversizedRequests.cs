@@ -92,7 +92,8 @@ internal sealed partial class OversizedRequests(RequestDelegate next, ILogger<Ov
 
     private static bool IsGrpc(string? contentType) => contentType is not null && contentType.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase);
 
-    private static async Task RefuseJsonAsync(HttpContext context, long length)
+    /// <summary>HTTP 413 with the google.rpc.Status of a body over the limit (<paramref name="length"/> when declared).</summary>
+    public static async Task RefuseJsonAsync(HttpContext context, long? length)
     {
         var response = context.Response;
         response.StatusCode = StatusCodes.Status413PayloadTooLarge;
@@ -100,9 +101,11 @@ internal sealed partial class OversizedRequests(RequestDelegate next, ILogger<Ov
         await response.WriteAsync(ErrorJson.Formatter.Format(TooLarge(length)), context.RequestAborted);
     }
 
-    private static Status TooLarge(long length)
+    private static Status TooLarge(long? length)
     {
-        var message = $"The request message is {length} bytes; the largest accepted is {MaxMessageBytes} bytes (1 MiB).";
+        var message = length is null
+            ? $"The request body is larger than the largest accepted, {MaxMessageBytes} bytes (1 MiB)."
+            : $"The request message is {length} bytes; the largest accepted is {MaxMessageBytes} bytes (1 MiB).";
         return new Status
         {
             Code = (int)StatusCode.ResourceExhausted,
@@ -116,7 +119,7 @@ internal sealed partial class OversizedRequests(RequestDelegate next, ILogger<Ov
                     Metadata =
                     {
                         ["limit_bytes"] = MaxMessageBytes.ToString(CultureInfo.InvariantCulture),
-                        ["message_bytes"] = length.ToString(CultureInfo.InvariantCulture),
+                        ["message_bytes"] = length?.ToString(CultureInfo.InvariantCulture) ?? "unknown",
                     },
                 }),
             },

@@ -45,9 +45,16 @@ internal sealed class RestInputCheck(RequestDelegate next)
         var (descriptor, prefix) = BodyOf(transcoding);
         context.Request.EnableBuffering();
         string text;
-        using (var reader = new StreamReader(context.Request.Body, leaveOpen: true))
+        try
         {
+            using var reader = new StreamReader(context.Request.Body, leaveOpen: true);
             text = await reader.ReadToEndAsync(context.RequestAborted);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // A body without a declared length that ran past the limit (OversizedRequests set it).
+            await OversizedRequests.RefuseJsonAsync(context, null);
+            return;
         }
 
         context.Request.Body.Position = 0;

@@ -159,8 +159,21 @@ public sealed class RestApiTests(WebServer web) : IClassFixture<WebServer>
         Assert.Equal((404, "RESOURCE_NOT_FOUND"), (missing, notFound!.Value.GetProperty("details")[0].GetProperty("reason").GetString()));
         Assert.Equal((401, "TOKEN_INVALID"), (expired, refused!.Value.GetProperty("details")[0].GetProperty("reason").GetString()));
         Assert.Contains("expired", refused.Value.GetProperty("message").GetString(), StringComparison.Ordinal);
+        using var chunked = new HttpRequestMessage(HttpMethod.Post, new Uri(web.Web, "/v1/coaches"))
+        {
+            Content = new StreamContent(new MemoryStream(System.Text.Encoding.UTF8.GetBytes("{\"displayName\":\"" + new string('a', 1_100_000) + "\"}"))),
+        };
+        chunked.Content.Headers.ContentType = new("application/json");
+        chunked.Headers.TransferEncodingChunked = true;
+        chunked.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", client);
+        using var tooLong = await web.Http.SendAsync(chunked);
+        var tooLongBody = await tooLong.Content.ReadAsStringAsync();
+
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLong.StatusCode);
+        Assert.Contains("REQUEST_TOO_LARGE", tooLongBody, StringComparison.Ordinal);
         Assert.Equal("REQUEST_TOO_LARGE", tooLargeBody.RootElement.GetProperty("details")[0].GetProperty("reason").GetString());
+        Assert.Empty(web.Process.ErrorLines());
     }
 
     [Fact]
