@@ -37,6 +37,9 @@ public sealed class CoachingOptions
     /// <summary>Calendar feed settings.</summary>
     public FeedOptions Feeds { get; set; } = new();
 
+    /// <summary>Per-caller rate limits.</summary>
+    public RateLimitOptions RateLimits { get; set; } = new();
+
     /// <summary>Browsers: allowed CORS origins and the booking page's development tokens.</summary>
     public WebOptions Web { get; set; } = new();
 

@@ -47,6 +47,13 @@ public sealed class CoachingOptionsValidation : IValidateOptions<CoachingOptions
         Check(failures, delivery.MaxShare is > 0 and <= 1, "Coaching:Delivery:MaxShare must be more than 0 and at most 1.");
         Check(failures, delivery.Parallelism is >= 1 and <= 64, "Coaching:Delivery:Parallelism must be between 1 and 64.");
         Check(failures, delivery.PollMilliseconds is >= 10 and <= 60000, "Coaching:Delivery:PollMilliseconds must be between 10 and 60000.");
+        foreach (var (kind, budget) in new[] { ("Reads", options.RateLimits.Reads), ("Writes", options.RateLimits.Writes),
+                     ("Expensive", options.RateLimits.Expensive), ("Anonymous", options.RateLimits.Anonymous) })
+        {
+            Check(failures, budget.PerSecond is >= 1 and <= 1_000_000 && budget.Burst >= 1 && budget.Burst <= 10_000_000,
+                $"Coaching:RateLimits:{kind} needs PerSecond between 1 and 1000000 and Burst between 1 and 10000000.");
+        }
+
         var smtp = options.Smtp;
         Check(failures, smtp.Port is >= 1 and <= 65535, "Coaching:Smtp:Port must be between 1 and 65535.");
         Check(failures, smtp.TimeoutSeconds is >= 1 and <= 600, "Coaching:Smtp:TimeoutSeconds must be between 1 and 600.");

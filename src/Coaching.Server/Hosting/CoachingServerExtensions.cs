@@ -57,6 +57,7 @@ public static class CoachingServerExtensions
             o.MaxReceiveMessageSize = OversizedRequests.MaxMessageBytes;
         });
         services.AddCoachingWeb(grpc);
+        services.AddCoachingRateLimits();
         services.AddMalformedRequestAnswers();
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store").AddCheck<OutboxHealthCheck>("outbox");
@@ -175,6 +176,7 @@ public static class CoachingServerExtensions
         app.UseCoachingWeb();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseMiddleware<OversizedRequests>();
         app.UseMiddleware<RestInputCheck>();
         app.UseMiddleware<RequestLoad.Middleware>();

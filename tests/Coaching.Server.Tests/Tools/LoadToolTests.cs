@@ -8,7 +8,7 @@ namespace Coaching.Server.Tests.Tools;
 /// A short run of the load tool (<c>coaching load</c>) against a real server process: every call it drives succeeds, and
 /// every booking it counts is stored. Figures are printed, never asserted as times.
 /// </summary>
-public class LoadToolTests(RealServerFixture fixture, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<RealServerFixture>
+public class LoadToolTests(LoadToolTests.UnlimitedServer fixture, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<LoadToolTests.UnlimitedServer>
 {
     [Fact]
     public async Task ShortRun_DrivesEveryCall_WithoutErrors_AndStoresEveryBookingItCounts()
@@ -63,5 +63,24 @@ public class LoadToolTests(RealServerFixture fixture, Xunit.Abstractions.ITestOu
 
         Assert.Equal(["no-op (health Check)", "GetCoach", "ListAvailableSlots 7 d runs"], stats.Select(s => s.Call));
         Assert.All(stats, s => Assert.True(s.Count > 0 && s.Errors == 0, $"{s.Call}: {s.Count} calls, {s.Errors} errors ({s.FirstError})"));
+    }
+
+    /// <summary>A real server process with rate limits off, as the README says to run one for a load run.</summary>
+    public sealed class UnlimitedServer : IAsyncLifetime
+    {
+        private readonly string _data = Path.Combine(Path.GetTempPath(), "coaching-load", Guid.NewGuid().ToString("N"));
+        private ServerProcess? _server;
+
+        public ServerProcess Server => _server ?? throw new InvalidOperationException("Not started.");
+
+        public async Task InitializeAsync() => _server = await ServerProcess.StartAsync(_data, "Information", "Coaching:RateLimits:Enabled=false");
+
+        public async Task DisposeAsync()
+        {
+            if (_server is not null)
+            {
+                await _server.DisposeAsync();
+            }
+        }
     }
 }
