@@ -37,6 +37,9 @@ public sealed class CoachingOptions
     /// <summary>Calendar feed settings.</summary>
     public FeedOptions Feeds { get; set; } = new();
 
+    /// <summary>How often the health checks run in the background (seconds, at least 1); probes answer from the last run.</summary>
+    public double HealthRefreshSeconds { get; set; } = 5;
+
     /// <summary>Per-caller rate limits.</summary>
     public RateLimitOptions RateLimits { get; set; } = new();
 

@@ -54,6 +54,7 @@ public sealed class CoachingOptionsValidation : IValidateOptions<CoachingOptions
                 $"Coaching:RateLimits:{kind} needs PerSecond between 1 and 1000000 and Burst between 1 and 10000000.");
         }
 
+        Check(failures, options.HealthRefreshSeconds is >= 1 and <= 3600, "Coaching:HealthRefreshSeconds must be between 1 and 3600.");
         var smtp = options.Smtp;
         Check(failures, smtp.Port is >= 1 and <= 65535, "Coaching:Smtp:Port must be between 1 and 65535.");
         Check(failures, smtp.TimeoutSeconds is >= 1 and <= 600, "Coaching:Smtp:TimeoutSeconds must be between 1 and 600.");

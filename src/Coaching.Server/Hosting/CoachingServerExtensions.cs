@@ -18,6 +18,7 @@ using Coaching.Server.Identity;
 using Coaching.Storage.Mongo;
 using Coaching.Storage.Sqlite;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using NodaTime;
@@ -60,7 +61,20 @@ public static class CoachingServerExtensions
         services.AddCoachingRateLimits();
         services.AddMalformedRequestAnswers();
         services.AddGrpcReflection();
-        services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store").AddCheck<OutboxHealthCheck>("outbox");
+        // Health answers from the last background run of the checks (every HealthRefreshSeconds), never from the store on each
+        // probe: "" is the whole server, "store" and "outbox" each dependency's readiness.
+        services.AddGrpcHealthChecks(o =>
+        {
+            o.UseHealthChecksCache = true;
+            o.Services.Map(string.Empty, _ => true);
+            o.Services.Map(StoreHealthCheck.Name, r => r.Name == StoreHealthCheck.Name);
+            o.Services.Map(OutboxHealthCheck.Name, r => r.Name == OutboxHealthCheck.Name);
+        }).AddCheck<StoreHealthCheck>(StoreHealthCheck.Name).AddCheck<OutboxHealthCheck>(OutboxHealthCheck.Name);
+        services.AddOptions<HealthCheckPublisherOptions>().Configure<CoachingOptions>((publisher, options) =>
+        {
+            publisher.Delay = TimeSpan.Zero;
+            publisher.Period = TimeSpan.FromSeconds(options.HealthRefreshSeconds);
+        });
         return builder;
     }
 
@@ -167,6 +181,13 @@ public static class CoachingServerExtensions
         foreach (var initializer in app.Services.GetServices<IStoreInitializer>())
         {
             await initializer.InitializeAsync(app.Lifetime.ApplicationStopping);
+        }
+
+        // Readiness is known before the first call: one run of the checks, published where the background runs publish.
+        var report = await app.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(app.Lifetime.ApplicationStopping);
+        foreach (var publisher in app.Services.GetServices<IHealthCheckPublisher>())
+        {
+            await publisher.PublishAsync(report, app.Lifetime.ApplicationStopping);
         }
     }
 

@@ -6,6 +6,9 @@ namespace Coaching.Server.Hosting;
 /// <summary>Health of the store: SERVING only while it answers a ping.</summary>
 public sealed class StoreHealthCheck(IStoreHealth store) : IHealthCheck
 {
+    /// <summary>The check's name, and the gRPC health service name of the store's readiness.</summary>
+    public const string Name = "store";
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try

@@ -10,6 +10,9 @@ namespace Coaching.Server.Outbox;
 /// </summary>
 public sealed class OutboxHealthCheck(IOutboxStore store, IClock clock) : IHealthCheck
 {
+    /// <summary>The check's name, and the gRPC health service name of the delivery queue's readiness.</summary>
+    public const string Name = "outbox";
+
     /// <summary>How long a delivery may wait before the outbox counts as degraded.</summary>
     public static readonly Duration StaleAfter = Duration.FromMinutes(15);
 
