@@ -107,7 +107,9 @@ public sealed class AvailabilityDesk(ICoachStore coaches, IAvailabilityStore sto
 
         var context = await contextTask;
         var step = SlotCalculator.DefaultStep(offering);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var result = SlotCalculator.Compute(context.QueryFor(coach, offering), start, end, clock.GetCurrentInstant(), step);
+        Telemetry.SlotComputation.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return new OfferingSlots(coach, offering, result, step);
     }
 

@@ -57,11 +57,17 @@ public sealed class BookingDesk(ICoachStore coaches, SlotContextLoader slotConte
         var (stamped, invite) = BookingInvites.Emit(null, booking, calendar, time);
         return await store.CreateAsync(stamped, ClaimKeys.For(stamped, offering, coach.TimeZone), key, Outgoing(null, stamped, invite), ct) switch
         {
-            BookingWrite.Stored { Booking: var stored } => stored,
+            BookingWrite.Stored { Booking: var stored } => Counted(stored),
             BookingWrite.RequestSeen seen when seen.Fingerprint != key.Fingerprint => Reused(key),
             BookingWrite.RequestSeen { Original: var original } => original,
             var refused => throw Refusal(refused, stamped),
         };
+    }
+
+    private static Booking Counted(Booking stored)
+    {
+        Telemetry.BookingsCreated.Add(1);
+        return stored;
     }
 
     /// <summary>A booking the caller may see.</summary>

@@ -140,7 +140,9 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBookedT
             ClientEmail = caller.Role == Role.Client && EmailAddress.IsPlausible(caller.Email) ? caller.Email : string.Empty,
             WaitlistPosition = 0, CreateTime = time, UpdateTime = time, Version = 1,
         };
-        switch (await store.EnrolAsync(candidate, key, Announcer(cohort), ct))
+        var outcome = await store.EnrolAsync(candidate, key, Announcer(cohort), ct);
+        Telemetry.Enrolments.Add(1, new KeyValuePair<string, object?>("outcome", OutcomeName(outcome)));
+        switch (outcome)
         {
             case EnrolOutcome.Joined { Enrolment: var joined }:
                 if (joined.State == EnrolmentState.Enrolled)
@@ -164,6 +166,17 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBookedT
                 throw CourseErrors.Contention(cohort.Name, "The enrolment request is still being processed; retry it.");
         }
     }
+
+    private static string OutcomeName(EnrolOutcome outcome) => outcome switch
+    {
+        EnrolOutcome.Joined { Enrolment.State: EnrolmentState.Enrolled } => "enrolled",
+        EnrolOutcome.Joined => "waitlisted",
+        EnrolOutcome.RequestSeen => "replayed",
+        EnrolOutcome.AlreadyEnrolled => "already_enrolled",
+        EnrolOutcome.NotOpen => "not_open",
+        EnrolOutcome.WaitlistFull => "waitlist_full",
+        _ => "contended",
+    };
 
     /// <summary>An enrolment, for its client or an admin.</summary>
     public async Task<Enrolment> GetEnrolmentAsync(Caller caller, string courseId, string cohortId, string enrolmentId, CancellationToken ct)

@@ -52,6 +52,7 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
         switch (e)
         {
             case DomainException domain:
+                Telemetry.Refusals.Add(1, new KeyValuePair<string, object?>("rpc", context.Method), new KeyValuePair<string, object?>("reason", domain.Reason));
                 return ToRpcException(domain);
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
                 return new RpcException(new Grpc.Core.Status(StatusCode.Cancelled, "The call was cancelled."));

@@ -40,6 +40,9 @@ public sealed class CoachingOptions
     /// <summary>How often the health checks run in the background (seconds, at least 1); probes answer from the last run.</summary>
     public double HealthRefreshSeconds { get; set; } = 5;
 
+    /// <summary>OpenTelemetry export (off by default).</summary>
+    public TelemetryOptions Telemetry { get; set; } = new();
+
     /// <summary>Per-caller rate limits.</summary>
     public RateLimitOptions RateLimits { get; set; } = new();
 

@@ -49,6 +49,7 @@ public static class CoachingServerExtensions
         services.AddSingleton<CourseDesk>();
         services.AddSingleton<ICalendarWriter, IcalWriter>();
         services.AddCoachingStore(builder.Configuration);
+        services.AddCoachingTelemetry(builder.Configuration);
         services.AddCoachingDelivery();
         services.AddCoachingIdentity();
 
@@ -209,6 +210,7 @@ public static class CoachingServerExtensions
         app.MapGrpcService<DeliveryGrpcService>();
         app.MapFeeds();
         app.MapCoachingWeb();
+        app.MapCoachingTelemetry();
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapGrpcReflectionService().AllowAnonymous();
         return app;
