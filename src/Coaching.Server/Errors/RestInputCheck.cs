@@ -123,7 +123,7 @@ internal sealed class RestInputCheck(RequestDelegate next)
 
     private static bool Fits(FieldDescriptor field, string text) => field.FieldType switch
     {
-        FieldType.Bool => text is "true" or "false",
+        FieldType.Bool => bool.TryParse(text, out _),
         FieldType.Int32 or FieldType.SInt32 or FieldType.SFixed32 => int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out _),
         FieldType.UInt32 or FieldType.Fixed32 => uint.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out _),
         FieldType.Int64 or FieldType.SInt64 or FieldType.SFixed64 => long.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out _),
