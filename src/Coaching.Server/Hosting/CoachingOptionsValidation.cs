@@ -55,6 +55,11 @@ public sealed class CoachingOptionsValidation : IValidateOptions<CoachingOptions
         }
 
         Check(failures, options.HealthRefreshSeconds is >= 1 and <= 3600, "Coaching:HealthRefreshSeconds must be between 1 and 3600.");
+        foreach (var proxy in options.Web.TrustedProxies)
+        {
+            Check(failures, System.Net.IPAddress.TryParse(proxy, out _), $"Coaching:Web:TrustedProxies holds '{Excerpt(proxy)}', which is not an IP address.");
+        }
+
         var smtp = options.Smtp;
         Check(failures, smtp.Port is >= 1 and <= 65535, "Coaching:Smtp:Port must be between 1 and 65535.");
         Check(failures, smtp.TimeoutSeconds is >= 1 and <= 600, "Coaching:Smtp:TimeoutSeconds must be between 1 and 600.");

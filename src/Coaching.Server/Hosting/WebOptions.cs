@@ -14,4 +14,11 @@ public sealed class WebOptions
     /// Honoured only while the server signs with its local development key; with a configured authority there is no such endpoint.
     /// </summary>
     public bool DevelopmentTokens { get; set; } = true;
+
+    /// <summary>
+    /// Addresses of reverse proxies in front of the server (e.g. <c>10.0.0.5</c>); their <c>X-Forwarded-For</c> and
+    /// <c>X-Forwarded-Proto</c> then name the real client, for per-address limits and the development tokens' loopback check.
+    /// Empty (the default): the connection's own address counts, and forwarded headers are ignored.
+    /// </summary>
+    public string[] TrustedProxies { get; set; } = [];
 }

@@ -3,6 +3,7 @@ using Coaching.Contracts.V1;
 using Coaching.Server.Identity;
 using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.AspNetCore.HttpOverrides;
 using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 
 namespace Coaching.Server.Hosting;
@@ -55,6 +56,20 @@ public static class WebSurface
     /// <summary>The browser middleware, before authentication: gRPC-Web framing and CORS (preflights answered without a token).</summary>
     public static WebApplication UseCoachingWeb(this WebApplication app)
     {
+        var proxies = app.Services.GetRequiredService<CoachingOptions>().Web.TrustedProxies;
+        if (proxies.Length > 0)
+        {
+            var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var proxy in proxies)
+            {
+                forwarded.KnownProxies.Add(IPAddress.Parse(proxy));
+            }
+
+            app.UseForwardedHeaders(forwarded);
+        }
+
         // The gRPC-Web middleware presents every call as application/grpc; remember which arrived base64-encoded (see OversizedRequests).
         app.Use((context, next) =>
         {

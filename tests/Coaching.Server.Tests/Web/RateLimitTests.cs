@@ -113,5 +113,33 @@ public sealed class RateLimitTests : IAsyncLifetime
         Assert.Contains(HttpStatusCode.TooManyRequests, codes.Skip(2));
     }
 
+    [Fact]
+    public async Task BehindATrustedProxy_TheForwardedClientCounts_ForLimitsAndForDevelopmentTokens()
+    {
+        await using var behind = await ServerProcess.StartAsync(Path.Combine(Path.GetTempPath(), "coaching-limits", Guid.NewGuid().ToString("N")), "Warning",
+            "Coaching:Web:TrustedProxies:0=127.0.0.1", "Coaching:RateLimits:Anonymous:PerSecond=1", "Coaching:RateLimits:Anonymous:Burst=2");
+        using var http = new HttpClient();
+        async Task<HttpStatusCode> FeedAsync(string client)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(behind.FeedsAddress), "/feeds/no-such-token.ics"));
+            request.Headers.Add("X-Forwarded-For", client);
+            using var response = await http.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        var first = new[] { await FeedAsync("203.0.113.1"), await FeedAsync("203.0.113.1"), await FeedAsync("203.0.113.1") };
+        var other = await FeedAsync("203.0.113.2");
+        using var mint = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(behind.FeedsAddress), "/dev/token"))
+        {
+            Content = new StringContent("""{"subject":"remote"}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        mint.Headers.Add("X-Forwarded-For", "203.0.113.9");
+        using var minted = await http.SendAsync(mint);
+
+        Assert.Equal([HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.TooManyRequests], first);
+        Assert.Equal(HttpStatusCode.NotFound, other); // another client behind the same proxy has its own budget
+        Assert.Equal(HttpStatusCode.NotFound, minted.StatusCode); // a remote client gets no development token through the proxy
+    }
+
     private const string RateLimitsReason = "RATE_LIMITED";
 }
