@@ -17,6 +17,7 @@ public sealed class SqliteDatabase : IStoreHealth, IStoreInitializer, IAsyncDisp
     private readonly ConnectionPool _pool = new();
     private int _disposed;
     private readonly Lazy<GroupCommit> _writer;
+    private FileStream? _holder;
 
     /// <summary>Creates a handle for the database file at <paramref name="path"/> (created on first use).</summary>
     /// <param name="path">The database file.</param>
@@ -102,10 +103,38 @@ public sealed class SqliteDatabase : IStoreHealth, IStoreInitializer, IAsyncDisp
         }
 
         _pool.Close();
+        _holder?.Dispose();
     }
 
+    /// <summary>
+    /// The file beside the database that every server process holds open with a shared lock while it runs, so an offline tool
+    /// (<c>coaching restore</c>) can tell, by asking for the lock exclusively, that no server uses the database.
+    /// </summary>
+    public string HolderLockPath => $"{Path}.lock";
+
     /// <inheritdoc />
-    public Task InitializeAsync(CancellationToken cancellationToken) => MigrateAsync(cancellationToken);
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await MigrateAsync(cancellationToken);
+        // FileShare.ReadWrite takes a shared lock (flock LOCK_SH on Unix): many servers may hold it, an exclusive taker may not.
+        _holder ??= new FileStream(HolderLockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
+    }
+
+    /// <summary>
+    /// Takes <paramref name="databasePath"/>'s holder lock exclusively, for an offline tool: null when a server holds it (is
+    /// running on the database). While the returned stream is open, no server can start on the database.
+    /// </summary>
+    public static FileStream? TryHoldExclusively(string databasePath)
+    {
+        try
+        {
+            return new FileStream($"{databasePath}.lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Switches the file to WAL and applies pending migrations in one immediate transaction.</summary>
     public async Task MigrateAsync(CancellationToken cancellationToken)

@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace Coaching.Server.Tests.Tools;
+
+/// <summary>
+/// The <c>coaching</c> CLI run as a process, without a terminal (its output redirected), against a started server: output,
+/// exit codes, and the offline backup and restore on the server's database.
+/// </summary>
+public sealed class CliTests : IAsyncLifetime
+{
+    private readonly string _data = Path.Combine(Path.GetTempPath(), "coaching-cli", Guid.NewGuid().ToString("N"));
+    private ServerProcess? _server;
+
+    private ServerProcess Server => _server!;
+
+    public async Task InitializeAsync() => _server = await ServerProcess.StartAsync(_data);
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+
+    private async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "coaching.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["COACHING_SERVER"] = _server?.Address ?? "http://127.0.0.1:1"; // offline commands need no server
+        start.Environment["Coaching__DataDirectory"] = _data;
+        start.Environment["COACHING_TOKEN"] = DevTokens.Mint(_data, "cli-admin", "admin");
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output, await errors);
+    }
+
+    private static long Coaches(string databasePath)
+    {
+        using var connection = new SqliteConnection($"Data Source={databasePath};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var count = connection.CreateCommand();
+        count.CommandText = "SELECT count(*) FROM coaches";
+        return (long)count.ExecuteScalar()!;
+    }
+
+    [Fact]
+    public async Task Commands_PrintForPeopleOrScripts_WithDocumentedExitCodes_AndNoTerminalCodesWhenRedirected()
+    {
+        var created = await RunAsync("coaches", "create", "--display-name", "Cli Coach", "--email", "cli@example.org", "--time-zone", "Asia/Tokyo",
+            "--specialty", "cv", "--specialty", "interviews", "--request-id", "cli-1");
+        var again = await RunAsync("coaches", "create", "--display-name", "Cli Coach", "--email", "cli@example.org", "--time-zone", "Asia/Tokyo",
+            "--specialty", "cv", "--specialty", "interviews", "--request-id", "cli-1");
+        var json = await RunAsync("coaches", "list", "--output", "json");
+        var table = await RunAsync("coaches", "list");
+        var refused = await RunAsync("coaches", "create", "--display-name", "X", "--email", "x@example.org", "--time-zone", "Mars/Olympus");
+        var unknown = await RunAsync("coaches", "frobnicate");
+        var missing = await RunAsync("coaches", "create", "--email", "x@example.org");
+        var token = await RunAsync("token", "--sub", "someone", "--role", "client");
+        var help = await RunAsync("--help");
+
+        Assert.Equal(0, created.Code);
+        Assert.StartsWith("coaches/", created.Out.Trim(), StringComparison.Ordinal);
+        Assert.Equal(created.Out, again.Out); // the same request id is the same coach
+        Assert.Equal(0, json.Code);
+        var listed = JsonDocument.Parse(json.Out).RootElement.EnumerateArray().Single(c => c.GetProperty("name").GetString() == created.Out.Trim());
+        Assert.Equal(["cv", "interviews"], listed.GetProperty("specialties").EnumerateArray().Select(s => s.GetString()));
+        Assert.Contains("Asia/Tokyo", table.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', table.Out + table.Err); // no colours or cursor codes without a terminal
+        Assert.Equal(2, refused.Code);
+        Assert.Contains("INVALID_ARGUMENT", refused.Err, StringComparison.Ordinal);
+        Assert.Contains("Mars/Olympus", refused.Err, StringComparison.Ordinal);
+        Assert.Equal(64, unknown.Code);
+        Assert.Equal(64, missing.Code);
+        Assert.Contains("--display-name", missing.Err, StringComparison.Ordinal);
+        Assert.Equal(0, token.Code);
+        Assert.Equal(3, token.Out.Trim().Split('.').Length);
+        Assert.Equal(0, help.Code);
+        Assert.All(new[] { "token", "coaches", "load", "backup", "restore" }, c => Assert.Contains(c, help.Out, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Backup_WhileTheServerRuns_IsAVerifiedCopy_RestoreRefusesWhileItRuns_AndRestoresOnceItStopped()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(0, (await RunAsync("coaches", "create", "--display-name", $"Kept {i}", "--email", $"k{i}@example.org", "--time-zone", "UTC")).Code);
+        }
+
+        var file = Path.Combine(_data, "..", $"{Guid.NewGuid():N}.backup");
+        var backup = await RunAsync("backup", "--to", file);
+        var twice = await RunAsync("backup", "--to", file);
+        Assert.Equal(0, (await RunAsync("coaches", "create", "--display-name", "After the backup", "--email", "late@example.org", "--time-zone", "UTC")).Code);
+        var busy = await RunAsync("restore", "--from", file);
+        var database = Path.Combine(_data, "coaching.db");
+
+        Assert.Equal(0, backup.Code);
+        Assert.Contains("integrity ok; coaches 3", backup.Out, StringComparison.Ordinal);
+        Assert.Equal(3, Coaches(file));
+        Assert.Equal(1, twice.Code); // never overwrites
+        Assert.Equal(3, busy.Code);
+        Assert.Contains("server is running", busy.Err, StringComparison.Ordinal);
+        Assert.Equal(4, Coaches(database)); // untouched
+
+        await Server.DisposeAsync();
+        _server = null;
+        var restored = await RunAsync("restore", "--from", file);
+        Assert.Equal(0, restored.Code);
+        Assert.Equal(3, Coaches(database));
+
+        _server = await ServerProcess.StartAsync(_data);
+        var after = await RunAsync("coaches", "list", "--output", "json");
+        Assert.Equal(["Kept 0", "Kept 1", "Kept 2"], JsonDocument.Parse(after.Out).RootElement.EnumerateArray()
+            .Select(c => c.GetProperty("displayName").GetString()).Order());
+    }
+}
