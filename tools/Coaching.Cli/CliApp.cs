@@ -21,7 +21,7 @@ namespace Coaching.Cli;
 /// </summary>
 public static class CliApp
 {
-    private static readonly Option<string> Server = new("--server")
+    internal static readonly Option<string> Server = new("--server")
     {
         Description = "The server's gRPC address (default $COACHING_SERVER or http://localhost:5000).",
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("COACHING_SERVER") ?? "http://localhost:5000",
@@ -40,7 +40,7 @@ public static class CliApp
         Recursive = true,
     };
 
-    private static readonly Option<string> Output = new Option<string>("--output", "-o")
+    internal static readonly Option<string> Output = new Option<string>("--output", "-o")
     {
         Description = "table (for people) or json (for scripts).",
         DefaultValueFactory = _ => "table",
@@ -50,12 +50,17 @@ public static class CliApp
     /// <summary>The root command with every subcommand.</summary>
     public static RootCommand Build()
     {
-        var root = new RootCommand("Coaching admin CLI: tokens, coaches, load runs, backups and restores.") { Server, Token, DataDir, Output };
+        var root = new RootCommand("Coaching admin CLI: tokens, coaches, schedules, bookings, invites, feeds, exports, load runs, backups and restores.") { Server, Token, DataDir, Output };
         root.Add(TokenCommand());
         root.Add(CoachesCommand());
         root.Add(LoadCommand());
         root.Add(BackupCommand());
         root.Add(RestoreCommand());
+        root.Add(ResourceCommands.Schedule());
+        root.Add(ResourceCommands.Bookings());
+        root.Add(ResourceCommands.Invites());
+        root.Add(ResourceCommands.Feeds());
+        root.Add(ResourceCommands.Export());
         return root;
     }
 
@@ -78,7 +83,7 @@ public static class CliApp
     }
 
     // Every action: a server's refusal becomes exit code 2 with its status, message and reason.
-    private static Func<ParseResult, CancellationToken, Task<int>> Guarded(Func<ParseResult, CancellationToken, Task<int>> action) => async (result, ct) =>
+    internal static Func<ParseResult, CancellationToken, Task<int>> Guarded(Func<ParseResult, CancellationToken, Task<int>> action) => async (result, ct) =>
     {
         try
         {
@@ -100,10 +105,14 @@ public static class CliApp
         return string.IsNullOrWhiteSpace(dir) ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "coaching") : dir;
     }
 
-    private static Metadata Headers(ParseResult result) =>
+    internal static GrpcChannel Channel(ParseResult result) => GrpcChannel.ForAddress(result.GetRequiredValue(Server));
+
+    internal static bool Json(ParseResult result) => result.GetValue(Output) == "json";
+
+    internal static Metadata Headers(ParseResult result) =>
         (result.GetValue(Token) ?? Environment.GetEnvironmentVariable("COACHING_TOKEN")) is { } token ? new Metadata { { "authorization", $"Bearer {token}" } } : [];
 
-    private static IAnsiConsole Errors { get; } = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+    internal static IAnsiConsole Errors { get; } = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
 
     private static Command TokenCommand()
     {
@@ -394,3 +403,4 @@ public static class CliApp
         return ExitCodes.Ok;
     }
 }
+

@@ -122,4 +122,68 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Equal(["Kept 0", "Kept 1", "Kept 2"], JsonDocument.Parse(after.Out).RootElement.EnumerateArray()
             .Select(c => c.GetProperty("displayName").GetString()).Order());
     }
+
+    [Fact]
+    public async Task Schedules_Bookings_Invites_Feeds_AndExports_ThroughTheCli()
+    {
+        var coach = (await RunAsync("coaches", "create", "--display-name", "Export Coach", "--email", "export@example.org", "--time-zone", "UTC")).Out.Trim();
+        var hours = Path.Combine(_data, "hours.yaml");
+        await File.WriteAllTextAsync(hours, string.Join('\n', new[] { "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday" }
+            .Select(d => $"{d}: [\"00:00-12:00\", \"12:00-24:00\"]")));
+        var set = await RunAsync("schedule", "set", coach, "--file", hours);
+        var shown = await RunAsync("schedule", "show", coach, "--output", "json");
+
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(Server.Address);
+        var offering = await new Coaching.Contracts.V1.CoachService.CoachServiceClient(channel).CreateOfferingAsync(new Coaching.Contracts.V1.CreateOfferingRequest
+        {
+            Parent = coach,
+            Offering = new Coaching.Contracts.V1.Offering { Title = "CV", Duration = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromMinutes(30)) },
+        }, ServerProcess.Headers(Server.Token("cli-admin", "admin")));
+        var start = DateTime.UtcNow.Date.AddDays(2).AddHours(10);
+        var agenda = "=SUM(A1), \"quoted\" and, commas";
+        var booking = await new Coaching.Contracts.V1.BookingService.BookingServiceClient(channel).CreateBookingAsync(new Coaching.Contracts.V1.CreateBookingRequest
+        {
+            Booking = new Coaching.Contracts.V1.Booking { Offering = offering.Name, StartTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(start), Agenda = agenda },
+            RequestId = "cli-booking",
+        }, ServerProcess.Headers(Server.Token("cli-client", "client")));
+
+        var listed = await RunAsync("bookings", "list", "--coach", coach, "--output", "json");
+        var from = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        var until = DateTime.UtcNow.AddDays(7).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        var csvFile = Path.Combine(_data, "bookings.csv");
+        var csv = await RunAsync("export", "bookings", "--from", from, "--to", until, "--format", "csv", "--file", csvFile);
+        var json = await RunAsync("export", "bookings", "--from", from, "--to", until, "--format", "json");
+        var ics = await RunAsync("export", "bookings", "--from", from, "--to", until, "--format", "ics");
+        var inviteFile = Path.Combine(_data, "invite.ics");
+        var saved = await RunAsync("invites", "save", booking.Name, "--to", inviteFile);
+        var cancelled = await RunAsync("bookings", "cancel", booking.Name, "--reason", "plans changed");
+        var rotated = await RunAsync("feeds", "rotate", "users/cli-client/feed", "--token", Server.Token("cli-client", "client"));
+
+        Assert.Equal((0, 0), (set.Code, shown.Code));
+        Assert.Equal(14, JsonDocument.Parse(shown.Out).RootElement.GetProperty("windows").GetArrayLength());
+        Assert.Contains(booking.Name, JsonDocument.Parse(listed.Out).RootElement.EnumerateArray().Select(b => b.GetProperty("name").GetString()));
+        Assert.Equal(0, csv.Code);
+        // Read back by a CSV parser the CLI does not share (the framework's TextFieldParser).
+        using (var parser = new Microsoft.VisualBasic.FileIO.TextFieldParser(csvFile) { HasFieldsEnclosedInQuotes = true })
+        {
+            parser.SetDelimiters(",");
+            var header = parser.ReadFields()!;
+            var row = parser.ReadFields()!;
+            Assert.Equal("name", header[0]);
+            Assert.Equal(booking.Name, row[Array.IndexOf(header, "name")]);
+            Assert.Equal($"'{agenda}", row[Array.IndexOf(header, "agenda")]); // a formula-looking cell is defused with a quote mark
+            Assert.True(parser.EndOfData);
+        }
+
+        Assert.Equal([booking.Name], JsonDocument.Parse(json.Out).RootElement.EnumerateArray().Select(b => b.GetProperty("name").GetString()));
+        Assert.Contains($"UID:booking-{booking.Name.Split('/')[1]}@coaching", ics.Out, StringComparison.Ordinal);
+        Assert.Contains("1 bookings exported", ics.Err, StringComparison.Ordinal);
+        Assert.Equal(0, saved.Code);
+        var invites = await new Coaching.Contracts.V1.CalendarService.CalendarServiceClient(channel).ListInvitesAsync(
+            new Coaching.Contracts.V1.ListInvitesRequest { Parent = booking.Name }, ServerProcess.Headers(Server.Token("cli-admin", "admin")));
+        Assert.Equal(invites.Invites[0].Content.ToByteArray(), await File.ReadAllBytesAsync(inviteFile)); // byte for byte
+        Assert.Contains("Cancelled", cancelled.Out, StringComparison.Ordinal);
+        Assert.Equal(0, rotated.Code);
+        Assert.StartsWith("http", rotated.Out.Trim(), StringComparison.Ordinal);
+    }
 }
