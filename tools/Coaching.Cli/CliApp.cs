@@ -61,6 +61,7 @@ public static class CliApp
         root.Add(ResourceCommands.Invites());
         root.Add(ResourceCommands.Feeds());
         root.Add(ResourceCommands.Export());
+        root.Add(ImportCommand.Build());
         return root;
     }
 

@@ -186,4 +186,40 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Equal(0, rotated.Code);
         Assert.StartsWith("http", rotated.Out.Trim(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ImportCoaches_ChecksEveryRowFirst_HasADryRun_AndIsSafeToRunAgain()
+    {
+        var good = Path.Combine(_data, "coaches.csv");
+        var rows = Enumerable.Range(0, 25).Select(i => $"\"Coach {i}, PhD\",coach{i}@example.org,{(i % 2 == 0 ? "Europe/Paris" : "America/Chicago")},cv;interviews,\"Bio with \"\"quotes\"\"\"");
+        await File.WriteAllLinesAsync(good, ["display_name,email,time_zone,specialties,bio", .. rows]);
+        var bad = Path.Combine(_data, "bad.csv");
+        await File.WriteAllLinesAsync(bad, ["display_name,email,time_zone,specialties,bio", "Fine,fine@example.org,UTC,,", ",nobody,Mars/Base,,",
+            "Twin,fine@example.org,UTC,,"]);
+
+        var countBefore = JsonDocument.Parse((await RunAsync("coaches", "list", "--output", "json")).Out).RootElement.GetArrayLength();
+        var refused = await RunAsync("import", "coaches", bad);
+        var dry = await RunAsync("import", "coaches", good, "--dry-run");
+        var countAfterChecks = JsonDocument.Parse((await RunAsync("coaches", "list", "--output", "json")).Out).RootElement.GetArrayLength();
+        var first = await RunAsync("import", "coaches", good, "--output", "json");
+        var second = await RunAsync("import", "coaches", good, "--output", "json");
+        var listed = JsonDocument.Parse((await RunAsync("coaches", "list", "--output", "json")).Out).RootElement;
+
+        Assert.Equal(64, refused.Code);
+        Assert.Contains("row 3: display_name is required", refused.Err, StringComparison.Ordinal);
+        Assert.Contains("row 3: time_zone 'Mars/Base'", refused.Err, StringComparison.Ordinal);
+        Assert.Contains("row 4: email fine@example.org is already on row 2", refused.Err, StringComparison.Ordinal);
+        Assert.Equal(0, dry.Code);
+        Assert.Contains("25 rows are valid", dry.Out, StringComparison.Ordinal);
+        Assert.Equal(countBefore, countAfterChecks); // nothing from the refused file or the dry run
+        Assert.DoesNotContain(listed.EnumerateArray(), c => c.GetProperty("email").GetString() == "fine@example.org");
+        Assert.Equal(0, first.Code);
+        Assert.All(JsonDocument.Parse(first.Out).RootElement.EnumerateArray(), o => Assert.Equal("created", o.GetProperty("result").GetString()));
+        Assert.Equal(0, second.Code);
+        Assert.All(JsonDocument.Parse(second.Out).RootElement.EnumerateArray(), o => Assert.Equal("unchanged", o.GetProperty("result").GetString()));
+        Assert.Equal(countBefore + 25, listed.GetArrayLength());
+        var paris = listed.EnumerateArray().Single(c => c.GetProperty("email").GetString() == "coach0@example.org");
+        Assert.Equal(("Coach 0, PhD", "Europe/Paris", "Bio with \"quotes\""), (paris.GetProperty("displayName").GetString(),
+            paris.GetProperty("timeZone").GetString(), paris.GetProperty("bio").GetString()));
+    }
 }
