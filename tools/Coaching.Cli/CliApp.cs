@@ -56,6 +56,7 @@ public static class CliApp
         root.Add(LoadCommand());
         root.Add(BackupCommand());
         root.Add(RestoreCommand());
+        root.Add(ResourceCommands.Offerings());
         root.Add(ResourceCommands.Schedule());
         root.Add(ResourceCommands.Bookings());
         root.Add(ResourceCommands.Invites());

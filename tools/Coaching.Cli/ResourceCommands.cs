@@ -110,6 +110,57 @@ internal static class ResourceCommands
 
     private static string Clock(TimeOfDay time) => $"{time.Hours:00}:{time.Minutes:00}";
 
+    public static Command Offerings()
+    {
+        var coach = new Argument<string>("coach") { Description = "The coach, coaches/{coach}." };
+        var list = new Command("list", "Lists a coach's offerings.") { coach };
+        list.SetAction(CliApp.Guarded(async (result, ct) =>
+        {
+            using var channel = CliApp.Channel(result);
+            var response = await new CoachService.CoachServiceClient(channel).ListOfferingsAsync(
+                new ListOfferingsRequest { Parent = result.GetRequiredValue(coach), PageSize = 200 }, CliApp.Headers(result), cancellationToken: ct);
+            if (CliApp.Json(result))
+            {
+                Console.WriteLine($"[{string.Join(",", response.Offerings.Select(o => JsonFormatter.Default.Format(o)))}]");
+                return ExitCodes.Ok;
+            }
+
+            var table = new Table().AddColumns("Offering", "Title", "Minutes", "Needs confirmation");
+            foreach (var o in response.Offerings)
+            {
+                table.AddRow(Markup.Escape(o.Name), Markup.Escape(o.Title), ((int)o.Duration.ToTimeSpan().TotalMinutes).ToString(CultureInfo.InvariantCulture),
+                    o.RequiresConfirmation ? "yes" : "no");
+            }
+
+            AnsiConsole.Write(table);
+            return ExitCodes.Ok;
+        }));
+        var owner = new Argument<string>("coach") { Description = "The coach, coaches/{coach}." };
+        var title = new Option<string>("--title") { Description = "What clients see.", Required = true };
+        var minutes = new Option<int>("--minutes") { Description = "Session length in minutes.", Required = true };
+        var description = new Option<string?>("--description") { Description = "Longer description." };
+        var confirm = new Option<bool>("--requires-confirmation") { Description = "Bookings wait for the coach to confirm." };
+        var requestId = new Option<string?>("--request-id") { Description = "Idempotency key (default: a new one)." };
+        var create = new Command("create", "Creates an offering for a coach.") { owner, title, minutes, description, confirm, requestId };
+        create.SetAction(CliApp.Guarded(async (result, ct) =>
+        {
+            using var channel = CliApp.Channel(result);
+            var offering = await new CoachService.CoachServiceClient(channel).CreateOfferingAsync(new CreateOfferingRequest
+            {
+                Parent = result.GetRequiredValue(owner),
+                Offering = new Offering
+                {
+                    Title = result.GetRequiredValue(title), Description = result.GetValue(description) ?? string.Empty,
+                    Duration = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromMinutes(result.GetValue(minutes))), RequiresConfirmation = result.GetValue(confirm),
+                },
+                RequestId = result.GetValue(requestId) ?? Guid.NewGuid().ToString(),
+            }, CliApp.Headers(result), cancellationToken: ct);
+            Console.WriteLine(CliApp.Json(result) ? JsonFormatter.Default.Format(offering) : offering.Name);
+            return ExitCodes.Ok;
+        }));
+        return new Command("offerings", "Offerings: list, create.") { list, create };
+    }
+
     public static Command Bookings()
     {
         var coach = new Option<string?>("--coach") { Description = "Only this coach's (coaches/{coach})." };

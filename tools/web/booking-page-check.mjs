@@ -59,7 +59,8 @@ try {
   await first.click();
   await page.getByText("Booked:").waitFor();
   seen.booked = await page.locator("#status").textContent();
-  const item = page.locator("#bookings li").first();
+  const item = page.locator("#bookings li[data-booking]").first();
+  await item.waitFor();
   seen.bookingItem = await item.innerText();
   seen.bookingName = await item.getAttribute("data-booking");
   await item.getByRole("button", { name: "Invite (.ics)" }).click();
@@ -71,6 +72,7 @@ try {
 
   await item.getByRole("button", { name: "Cancel" }).click();
   await page.getByText("Cancelled.").waitFor();
+  await page.locator("#bookings li", { hasText: "cancelled" }).first().waitFor();
   seen.cancelledItem = await page.locator("#bookings li").first().innerText();
   await shot("cancelled");
 

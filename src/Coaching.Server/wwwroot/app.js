@@ -121,8 +121,8 @@ async function loadSlots() {
 async function book(offering, startTime, coachZone) {
   try {
     const booking = await api("POST", `/v1/bookings?requestId=${crypto.randomUUID()}`, { offering, startTime, agenda: $("agenda").value });
-    say(`Booked: ${when(booking.startTime, coachZone)}.`);
     await Promise.all([loadBookings(), loadSlots()]);
+    say(`Booked: ${when(booking.startTime, coachZone)}.`); // after the lists show it
   } catch (error) {
     say(error.message, true);
   }
@@ -146,8 +146,8 @@ async function loadBookings() {
 async function cancel(booking) {
   try {
     await api("POST", `/v1/${booking.name}:cancel`, { etag: booking.etag, reason: "Cancelled on the booking page" });
-    say("Cancelled. The coach has been told.");
     await Promise.all([loadBookings(), $("offering").value ? loadSlots() : null]);
+    say("Cancelled. The coach has been told."); // after the list shows it
   } catch (error) {
     say(error.message, true);
   }

@@ -134,16 +134,15 @@ public sealed class CliTests : IAsyncLifetime
         var shown = await RunAsync("schedule", "show", coach, "--output", "json");
 
         using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(Server.Address);
-        var offering = await new Coaching.Contracts.V1.CoachService.CoachServiceClient(channel).CreateOfferingAsync(new Coaching.Contracts.V1.CreateOfferingRequest
-        {
-            Parent = coach,
-            Offering = new Coaching.Contracts.V1.Offering { Title = "CV", Duration = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromMinutes(30)) },
-        }, ServerProcess.Headers(Server.Token("cli-admin", "admin")));
+        var offeringName = (await RunAsync("offerings", "create", coach, "--title", "CV review", "--minutes", "30")).Out.Trim();
+        var offerings = JsonDocument.Parse((await RunAsync("offerings", "list", coach, "--output", "json")).Out).RootElement;
+        Assert.Equal((offeringName, "CV review", "1800s"), (offerings[0].GetProperty("name").GetString(), offerings[0].GetProperty("title").GetString(),
+            offerings[0].GetProperty("duration").GetString()));
         var start = DateTime.UtcNow.Date.AddDays(2).AddHours(10);
         var agenda = "=SUM(A1), \"quoted\" and, commas";
         var booking = await new Coaching.Contracts.V1.BookingService.BookingServiceClient(channel).CreateBookingAsync(new Coaching.Contracts.V1.CreateBookingRequest
         {
-            Booking = new Coaching.Contracts.V1.Booking { Offering = offering.Name, StartTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(start), Agenda = agenda },
+            Booking = new Coaching.Contracts.V1.Booking { Offering = offeringName, StartTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(start), Agenda = agenda },
             RequestId = "cli-booking",
         }, ServerProcess.Headers(Server.Token("cli-client", "client")));
 
