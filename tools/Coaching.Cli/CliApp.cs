@@ -58,6 +58,10 @@ public static class CliApp
         root.Add(RestoreCommand());
         root.Add(ResourceCommands.Offerings());
         root.Add(ResourceCommands.Schedule());
+        root.Add(CatalogCommands.Overrides());
+        root.Add(CatalogCommands.Courses());
+        root.Add(CatalogCommands.Cohorts());
+        root.Add(CatalogCommands.Enrolments());
         root.Add(ResourceCommands.Bookings());
         root.Add(ResourceCommands.Invites());
         root.Add(ResourceCommands.Feeds());

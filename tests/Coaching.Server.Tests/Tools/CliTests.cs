@@ -221,4 +221,32 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Equal(("Coach 0, PhD", "Europe/Paris", "Bio with \"quotes\""), (paris.GetProperty("displayName").GetString(),
             paris.GetProperty("timeZone").GetString(), paris.GetProperty("bio").GetString()));
     }
+
+    [Fact]
+    public async Task Overrides_Courses_Cohorts_AndEnrolments_ListAndChange_ThroughTheCli()
+    {
+        var coach = (await RunAsync("coaches", "create", "--display-name", "Away Coach", "--email", "away@example.org", "--time-zone", "Europe/Berlin")).Out.Trim();
+        var added = await RunAsync("overrides", "add", coach, "--from", "2027-01-04", "--to", "2027-01-08", "--reason", "holiday");
+        var listed = await RunAsync("overrides", "list", coach, "--output", "json");
+        var table = await RunAsync("overrides", "list", coach);
+        var deleted = await RunAsync("overrides", "delete", added.Out.Trim());
+        var after = await RunAsync("overrides", "list", coach, "--output", "json");
+        var bad = await RunAsync("overrides", "add", coach, "--from", "not-a-date");
+        var courses = await RunAsync("courses", "list", "--output", "json");
+        var cohorts = await RunAsync("cohorts", "list", "courses/-", "--output", "json");
+        var enrolments = await RunAsync("enrolments", "list", "courses/-/cohorts/-", "--output", "json", "--token", Server.Token("cli-learner", "client"));
+
+        Assert.Equal(0, added.Code);
+        var only = JsonDocument.Parse(listed.Out).RootElement.EnumerateArray().Single();
+        Assert.Equal((added.Out.Trim(), "holiday", 2027, 8), (only.GetProperty("name").GetString(), only.GetProperty("reason").GetString(),
+            only.GetProperty("startDate").GetProperty("year").GetInt32(), only.GetProperty("endDate").GetProperty("day").GetInt32()));
+        Assert.Contains("2027-01-04", table.Out, StringComparison.Ordinal);
+        Assert.Equal(0, deleted.Code);
+        Assert.Equal(0, JsonDocument.Parse(after.Out).RootElement.GetArrayLength());
+        Assert.Equal(64, bad.Code);
+        Assert.Equal((0, JsonValueKind.Array), (courses.Code, JsonDocument.Parse(courses.Out).RootElement.ValueKind));
+        Assert.Equal((0, JsonValueKind.Array), (cohorts.Code, JsonDocument.Parse(cohorts.Out).RootElement.ValueKind));
+        Assert.True(enrolments.Code == 0, enrolments.Err);
+        Assert.Equal(JsonValueKind.Array, JsonDocument.Parse(enrolments.Out).RootElement.ValueKind);
+    }
 }
