@@ -115,7 +115,231 @@ internal static class ImportCommand
 
             return outcomes.Any(o => o.Result == "refused") ? ExitCodes.Failed : ExitCodes.Ok;
         });
-        return new Command("import", "Imports data from files (checked in full before anything is written).") { coaches };
+        return new Command("import", "Imports data from files (checked in full before anything is written).") { coaches, Offerings(), Schedules() };
+    }
+
+    // Rows as (row number, field by column name), after checking the header names the required columns.
+    private static (List<(int Row, Func<string, string> Field)> Rows, string? Problem) Table(FileInfo file, string[] required)
+    {
+        if (!file.Exists)
+        {
+            return ([], $"{file.FullName} does not exist.");
+        }
+
+        var records = Records(File.ReadAllText(file.FullName)).ToList();
+        if (records.Count == 0)
+        {
+            return ([], $"{file.Name}: no header row ({string.Join(",", required)}).");
+        }
+
+        var header = records[0].Fields.Select(f => f.Trim()).ToList();
+        var missing = required.Where(c => !header.Contains(c, StringComparer.Ordinal)).ToList();
+        if (missing.Count > 0)
+        {
+            return ([], $"{file.Name}: the header lacks {string.Join(", ", missing)}.");
+        }
+
+        return ([.. records.Skip(1).Select(r => (r.Row, (Func<string, string>)(name =>
+            header.IndexOf(name) is var at and >= 0 && at < r.Fields.Count ? r.Fields[at].Trim() : string.Empty)))], null);
+    }
+
+    // Coach references in a file: coaches/{id} or the coach's e-mail address.
+    private static async Task<Dictionary<string, string>> CoachIndexAsync(CoachService.CoachServiceClient client, ParseResult result, CancellationToken ct)
+    {
+        var index = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var page = string.Empty;
+        do
+        {
+            var listed = await client.ListCoachesAsync(new ListCoachesRequest { PageSize = 200, PageToken = page, IncludeInactive = true },
+                CliApp.Headers(result), cancellationToken: ct);
+            foreach (var coach in listed.Coaches)
+            {
+                index.TryAdd(coach.Name, coach.Name);
+                index.TryAdd(coach.Email, coach.Name);
+            }
+
+            page = listed.NextPageToken;
+        }
+        while (page.Length > 0);
+        return index;
+    }
+
+    private static int Report(ParseResult result, List<Outcome> outcomes)
+    {
+        if (CliApp.Json(result))
+        {
+            Console.WriteLine(JsonSerializer.Serialize(outcomes, Web));
+        }
+        else
+        {
+            Console.WriteLine($"{outcomes.Count(o => o.Result == "created")} created, {outcomes.Count(o => o.Result == "unchanged")} unchanged, " +
+                $"{outcomes.Count(o => o.Result == "refused")} refused.");
+            foreach (var refused in outcomes.Where(o => o.Result == "refused"))
+            {
+                Console.WriteLine($"  row {refused.Row.ToString(CultureInfo.InvariantCulture)}: {refused.Detail}");
+            }
+        }
+
+        return outcomes.Any(o => o.Result == "refused") ? ExitCodes.Failed : ExitCodes.Ok;
+    }
+
+    private static Command Offerings()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "CSV: coach (coaches/{id} or e-mail), title, minutes[, description, requires_confirmation]." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Check every row and report; write nothing." };
+        var command = new Command("offerings", "Imports offerings; an offering whose coach already has one with that title is left unchanged.") { file, dryRun };
+        command.SetAction(CliApp.Guarded(async (result, ct) =>
+        {
+            var (rows, problem) = Table(result.GetRequiredValue(file), ["coach", "title", "minutes"]);
+            var problems = problem is null ? [] : new List<string> { problem };
+            using var channel = CliApp.Channel(result);
+            var client = new CoachService.CoachServiceClient(channel);
+            var coaches = await CoachIndexAsync(client, result, ct);
+            var planned = new List<(int Row, string Coach, Offering Offering)>();
+            foreach (var (row, field) in rows)
+            {
+                if (!coaches.TryGetValue(field("coach"), out var coach))
+                {
+                    problems.Add($"row {row}: coach '{field("coach")}' is not a coach's name or e-mail address.");
+                }
+                else if (field("title").Length is 0 or > 200)
+                {
+                    problems.Add($"row {row}: title is required (1..200 characters).");
+                }
+                else if (!int.TryParse(field("minutes"), CultureInfo.InvariantCulture, out var minutes) || minutes is < 5 or > 480)
+                {
+                    problems.Add($"row {row}: minutes '{field("minutes")}' is not a number of minutes from 5 to 480.");
+                }
+                else
+                {
+                    planned.Add((row, coach, new Offering
+                    {
+                        Title = field("title"), Description = field("description"),
+                        Duration = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromMinutes(minutes)),
+                        RequiresConfirmation = field("requires_confirmation").Equals("true", StringComparison.OrdinalIgnoreCase),
+                    }));
+                }
+            }
+
+            if (problems.Count > 0 || result.GetValue(dryRun))
+            {
+                foreach (var p in problems)
+                {
+                    await Console.Error.WriteLineAsync(p);
+                }
+
+                Console.WriteLine(problems.Count > 0 ? $"{problems.Count} problem(s); nothing was imported." : $"{planned.Count} rows are valid; nothing was written (dry run).");
+                return problems.Count > 0 ? ExitCodes.Usage : ExitCodes.Ok;
+            }
+
+            var outcomes = new List<Outcome>();
+            var existing = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+            foreach (var (row, coach, offering) in planned)
+            {
+                if (!existing.TryGetValue(coach, out var titles))
+                {
+                    var listed = await client.ListOfferingsAsync(new ListOfferingsRequest { Parent = coach, PageSize = 200 }, CliApp.Headers(result), cancellationToken: ct);
+                    existing[coach] = titles = listed.Offerings.Select(o => o.Title).ToHashSet(StringComparer.OrdinalIgnoreCase);
+                }
+
+                if (!titles.Add(offering.Title))
+                {
+                    outcomes.Add(new Outcome(row, coach, "unchanged", offering.Title));
+                    continue;
+                }
+
+                try
+                {
+                    var stored = await client.CreateOfferingAsync(new CreateOfferingRequest
+                    {
+                        Parent = coach, Offering = offering, RequestId = $"import-offering:{coach}:{offering.Title.ToLowerInvariant()}",
+                    }, CliApp.Headers(result), cancellationToken: ct);
+                    outcomes.Add(new Outcome(row, coach, "created", stored.Name));
+                }
+                catch (RpcException e) when (e.StatusCode is StatusCode.InvalidArgument or StatusCode.FailedPrecondition or StatusCode.AlreadyExists)
+                {
+                    outcomes.Add(new Outcome(row, coach, "refused", $"{e.StatusCode}: {e.Status.Detail}"));
+                }
+            }
+
+            return Report(result, outcomes);
+        }));
+        return command;
+    }
+
+    private static Command Schedules()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "CSV: coach (coaches/{id} or e-mail), day (monday..sunday), start, end (HH:MM)." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Check every row and report; write nothing." };
+        var command = new Command("schedules", "Imports weekly hours: each coach in the file gets exactly the windows listed for them.") { file, dryRun };
+        command.SetAction(CliApp.Guarded(async (result, ct) =>
+        {
+            var (rows, problem) = Table(result.GetRequiredValue(file), ["coach", "day", "start", "end"]);
+            var problems = problem is null ? [] : new List<string> { problem };
+            using var channel = CliApp.Channel(result);
+            var coaches = await CoachIndexAsync(new CoachService.CoachServiceClient(channel), result, ct);
+            var byCoach = new Dictionary<string, (int Row, List<WeeklyWindow> Windows)>(StringComparer.Ordinal);
+            foreach (var (row, field) in rows)
+            {
+                var hours = ResourceCommands.Window(field("day"), field("start"), field("end"));
+                if (!coaches.TryGetValue(field("coach"), out var coach))
+                {
+                    problems.Add($"row {row}: coach '{field("coach")}' is not a coach's name or e-mail address.");
+                }
+                else if (hours is null)
+                {
+                    problems.Add($"row {row}: '{field("day")} {field("start")}-{field("end")}' is not a day (monday..sunday) with HH:MM times.");
+                }
+                else
+                {
+                    if (!byCoach.TryGetValue(coach, out var entry))
+                    {
+                        byCoach[coach] = entry = (row, []);
+                    }
+
+                    entry.Windows.Add(hours);
+                }
+            }
+
+            if (problems.Count > 0 || result.GetValue(dryRun))
+            {
+                foreach (var p in problems)
+                {
+                    await Console.Error.WriteLineAsync(p);
+                }
+
+                Console.WriteLine(problems.Count > 0 ? $"{problems.Count} problem(s); nothing was imported." : $"{byCoach.Count} coaches' hours are valid; nothing was written (dry run).");
+                return problems.Count > 0 ? ExitCodes.Usage : ExitCodes.Ok;
+            }
+
+            var availability = new AvailabilityService.AvailabilityServiceClient(channel);
+            var outcomes = new List<Outcome>();
+            foreach (var (coach, (row, windows)) in byCoach)
+            {
+                try
+                {
+                    var current = await availability.GetWeeklyScheduleAsync(new GetWeeklyScheduleRequest { Name = $"{coach}/weeklySchedule" }, CliApp.Headers(result), cancellationToken: ct);
+                    if (current.Windows.Select(w => w.ToString()).Order().SequenceEqual(windows.Select(w => w.ToString()).Order()))
+                    {
+                        outcomes.Add(new Outcome(row, coach, "unchanged", $"{windows.Count} windows"));
+                        continue;
+                    }
+
+                    await availability.UpdateWeeklyScheduleAsync(new UpdateWeeklyScheduleRequest
+                    {
+                        WeeklySchedule = new WeeklySchedule { Name = $"{coach}/weeklySchedule", Windows = { windows } },
+                    }, CliApp.Headers(result), cancellationToken: ct);
+                    outcomes.Add(new Outcome(row, coach, "created", $"{windows.Count} windows"));
+                }
+                catch (RpcException e) when (e.StatusCode is StatusCode.InvalidArgument or StatusCode.FailedPrecondition)
+                {
+                    outcomes.Add(new Outcome(row, coach, "refused", $"{e.StatusCode}: {e.Status.Detail}"));
+                }
+            }
+
+            return Report(result, outcomes);
+        }));
+        return command;
     }
 
     // Every row checked: required fields, an e-mail shape, a known IANA time zone, no e-mail twice in the file.

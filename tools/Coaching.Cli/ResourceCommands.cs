@@ -103,6 +103,15 @@ internal static class ResourceCommands
         return windows;
     }
 
+    /// <summary>A weekly window from a day name and two HH:MM times (end after start; 24:00 allowed as an end), or null.</summary>
+    internal static WeeklyWindow? Window(string day, string start, string end)
+    {
+        var index = Array.IndexOf(Days, day.Trim().ToLowerInvariant());
+        return index >= 0 && ParseClock(start) is { } from && ParseClock(end) is { } to && from.Hours * 60 + from.Minutes < to.Hours * 60 + to.Minutes
+            ? new WeeklyWindow { Weekday = (Weekday)(index + 1), StartTime = from, EndTime = to }
+            : null;
+    }
+
     private static TimeOfDay? ParseClock(string text) =>
         text == "24:00" ? new TimeOfDay { Hours = 24 }
         : TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time) ? new TimeOfDay { Hours = time.Hour, Minutes = time.Minute }

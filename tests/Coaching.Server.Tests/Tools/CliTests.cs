@@ -249,4 +249,39 @@ public sealed class CliTests : IAsyncLifetime
         Assert.True(enrolments.Code == 0, enrolments.Err);
         Assert.Equal(JsonValueKind.Array, JsonDocument.Parse(enrolments.Out).RootElement.ValueKind);
     }
+
+    [Fact]
+    public async Task ImportOfferingsAndSchedules_ByCoachEmail_CheckedFirst_AndSafeToRunAgain()
+    {
+        var coach = (await RunAsync("coaches", "create", "--display-name", "Imported Hours", "--email", "hours@example.org", "--time-zone", "Asia/Kolkata")).Out.Trim();
+        var offerings = Path.Combine(_data, "offerings.csv");
+        await File.WriteAllLinesAsync(offerings, ["coach,title,minutes,description,requires_confirmation",
+            "hours@example.org,CV review,30,\"A look at your CV, line by line\",false", $"{coach},Mock interview,60,,true"]);
+        var schedules = Path.Combine(_data, "schedules.csv");
+        await File.WriteAllLinesAsync(schedules, ["coach,day,start,end", "hours@example.org,monday,09:00,12:00", "hours@example.org,monday,13:00,17:30",
+            "hours@example.org,friday,10:00,14:00"]);
+        var wrong = Path.Combine(_data, "wrong.csv");
+        await File.WriteAllLinesAsync(wrong, ["coach,day,start,end", "nobody@example.org,monday,09:00,12:00", "hours@example.org,caturday,09:00,12:00",
+            "hours@example.org,monday,12:00,09:00"]);
+
+        var refused = await RunAsync("import", "schedules", wrong);
+        var first = await RunAsync("import", "offerings", offerings, "--output", "json");
+        var again = await RunAsync("import", "offerings", offerings, "--output", "json");
+        var hours = await RunAsync("import", "schedules", schedules, "--output", "json");
+        var hoursAgain = await RunAsync("import", "schedules", schedules, "--output", "json");
+        var listed = JsonDocument.Parse((await RunAsync("offerings", "list", coach, "--output", "json")).Out).RootElement;
+        var shown = JsonDocument.Parse((await RunAsync("schedule", "show", coach, "--output", "json")).Out).RootElement;
+
+        Assert.Equal(64, refused.Code);
+        Assert.Contains("row 2: coach 'nobody@example.org'", refused.Err, StringComparison.Ordinal);
+        Assert.Contains("row 3:", refused.Err, StringComparison.Ordinal);
+        Assert.Contains("row 4:", refused.Err, StringComparison.Ordinal);
+        Assert.Equal(["created", "created"], JsonDocument.Parse(first.Out).RootElement.EnumerateArray().Select(o => o.GetProperty("result").GetString()));
+        Assert.Equal(["unchanged", "unchanged"], JsonDocument.Parse(again.Out).RootElement.EnumerateArray().Select(o => o.GetProperty("result").GetString()));
+        Assert.Equal(["CV review", "Mock interview"], listed.EnumerateArray().Select(o => o.GetProperty("title").GetString()).Order());
+        Assert.True(listed.EnumerateArray().Single(o => o.GetProperty("title").GetString() == "Mock interview").GetProperty("requiresConfirmation").GetBoolean());
+        Assert.Equal("created", JsonDocument.Parse(hours.Out).RootElement[0].GetProperty("result").GetString());
+        Assert.Equal("unchanged", JsonDocument.Parse(hoursAgain.Out).RootElement[0].GetProperty("result").GetString());
+        Assert.Equal(3, shown.GetProperty("windows").GetArrayLength());
+    }
 }
