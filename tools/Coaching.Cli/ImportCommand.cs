@@ -51,20 +51,7 @@ internal static class ImportCommand
             var outcomes = new List<Outcome>();
             using var channel = CliApp.Channel(result);
             var client = new CoachService.CoachServiceClient(channel);
-            var existing = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            var page = string.Empty;
-            do
-            {
-                var listed = await client.ListCoachesAsync(new ListCoachesRequest { PageSize = 200, PageToken = page, IncludeInactive = true },
-                    CliApp.Headers(result), cancellationToken: ct);
-                foreach (var known in listed.Coaches)
-                {
-                    existing.TryAdd(known.Email, known.Name);
-                }
-
-                page = listed.NextPageToken;
-            }
-            while (page.Length > 0);
+            var existing = await CoachIndexAsync(client, result, ct); // by name and by e-mail address
 
             await CliApp.Errors.Progress().StartAsync(async progress =>
             {
