@@ -31,21 +31,9 @@ internal static class ImportCommand
         coaches.SetAction(async (result, ct) =>
         {
             var (rows, problems) = Read(result.GetRequiredValue(file));
-            if (problems.Count > 0)
+            if (await StopAsync(problems, result.GetValue(dryRun), $"{rows.Count} rows are valid") is { } stopped)
             {
-                foreach (var problem in problems)
-                {
-                    await Console.Error.WriteLineAsync(problem);
-                }
-
-                await Console.Error.WriteLineAsync($"{problems.Count} problem(s); nothing was imported.");
-                return ExitCodes.Usage;
-            }
-
-            if (result.GetValue(dryRun))
-            {
-                Console.WriteLine($"{rows.Count} rows are valid; nothing was written (dry run).");
-                return ExitCodes.Ok;
+                return stopped;
             }
 
             var outcomes = new List<Outcome>();
@@ -103,6 +91,29 @@ internal static class ImportCommand
             return outcomes.Any(o => o.Result == "refused") ? ExitCodes.Failed : ExitCodes.Ok;
         });
         return new Command("import", "Imports data from files (checked in full before anything is written).") { coaches, Offerings(), Schedules() };
+    }
+
+    // Where an import ends before writing: with the problems (every one listed, nothing written), or after a dry run.
+    private static async Task<int?> StopAsync(List<string> problems, bool dryRun, string valid)
+    {
+        foreach (var problem in problems)
+        {
+            await Console.Error.WriteLineAsync(problem);
+        }
+
+        if (problems.Count > 0)
+        {
+            await Console.Error.WriteLineAsync($"{problems.Count} problem(s); nothing was imported.");
+            return ExitCodes.Usage;
+        }
+
+        if (dryRun)
+        {
+            Console.WriteLine($"{valid}; nothing was written (dry run).");
+            return ExitCodes.Ok;
+        }
+
+        return null;
     }
 
     // Rows as (row number, field by column name), after checking the header names the required columns.
@@ -208,15 +219,9 @@ internal static class ImportCommand
                 }
             }
 
-            if (problems.Count > 0 || result.GetValue(dryRun))
+            if (await StopAsync(problems, result.GetValue(dryRun), $"{planned.Count} rows are valid") is { } stopped)
             {
-                foreach (var p in problems)
-                {
-                    await Console.Error.WriteLineAsync(p);
-                }
-
-                Console.WriteLine(problems.Count > 0 ? $"{problems.Count} problem(s); nothing was imported." : $"{planned.Count} rows are valid; nothing was written (dry run).");
-                return problems.Count > 0 ? ExitCodes.Usage : ExitCodes.Ok;
+                return stopped;
             }
 
             var outcomes = new List<Outcome>();
@@ -288,15 +293,9 @@ internal static class ImportCommand
                 }
             }
 
-            if (problems.Count > 0 || result.GetValue(dryRun))
+            if (await StopAsync(problems, result.GetValue(dryRun), $"{byCoach.Count} coaches' hours are valid") is { } stopped)
             {
-                foreach (var p in problems)
-                {
-                    await Console.Error.WriteLineAsync(p);
-                }
-
-                Console.WriteLine(problems.Count > 0 ? $"{problems.Count} problem(s); nothing was imported." : $"{byCoach.Count} coaches' hours are valid; nothing was written (dry run).");
-                return problems.Count > 0 ? ExitCodes.Usage : ExitCodes.Ok;
+                return stopped;
             }
 
             var availability = new AvailabilityService.AvailabilityServiceClient(channel);
@@ -333,33 +332,15 @@ internal static class ImportCommand
     internal static (List<(int Row, Coach Coach)> Rows, List<string> Problems) Read(FileInfo file)
     {
         var rows = new List<(int, Coach)>();
-        var problems = new List<string>();
-        if (!file.Exists)
-        {
-            return (rows, [$"{file.FullName} does not exist."]);
-        }
-
-        var records = Records(File.ReadAllText(file.FullName)).ToList();
-        if (records.Count == 0)
-        {
-            return (rows, [$"{file.Name}: no header row ({string.Join(",", Columns)})."]);
-        }
-
-        var header = records[0].Fields.Select(f => f.Trim()).ToList();
-        var missing = Columns[..3].Where(c => !header.Contains(c, StringComparer.Ordinal)).ToList();
-        if (missing.Count > 0)
-        {
-            return (rows, [$"{file.Name}: the header lacks {string.Join(", ", missing)}."]);
-        }
-
+        var (records, problem) = Table(file, Columns[..3]);
+        var problems = problem is null ? new List<string>() : [problem];
         var emails = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (row, fields) in records.Skip(1))
+        foreach (var (row, field) in records)
         {
-            string Field(string name) => header.IndexOf(name) is var at and >= 0 && at < fields.Count ? fields[at].Trim() : string.Empty;
             var coach = new Coach
             {
-                DisplayName = Field("display_name"), Email = Field("email"), TimeZone = Field("time_zone"), Bio = Field("bio"),
-                Specialties = { Field("specialties").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
+                DisplayName = field("display_name"), Email = field("email"), TimeZone = field("time_zone"), Bio = field("bio"),
+                Specialties = { field("specialties").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
             };
             var before = problems.Count;
             if (coach.DisplayName.Length is 0 or > 200)

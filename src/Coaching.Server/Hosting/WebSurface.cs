@@ -104,9 +104,9 @@ public static class WebSurface
         app.MapGet("/web/config", () => Results.Json(new { developmentTokens = devTokens })).AllowAnonymous();
         if (devTokens)
         {
-            app.MapPost("/dev/token", (DevTokenRequest request, HttpContext http, LocalKeys keys) =>
+            app.MapPost("/dev/token", (DevTokenRequest request, HttpContext http, LocalKeys keys, NodaTime.IClock clock) =>
                 http.Connection.RemoteIpAddress is { } ip && IPAddress.IsLoopback(ip)
-                    ? DevTokens.Mint(keys.Key, request) is { } token ? Results.Json(new { token }) : Results.BadRequest(DevTokens.Rules)
+                    ? DevTokens.Mint(keys.Key, request, clock.GetCurrentInstant()) is { } token ? Results.Json(new { token }) : Results.BadRequest(DevTokens.Rules)
                     : Results.NotFound()).AllowAnonymous();
         }
 

@@ -20,7 +20,7 @@ public static class DevTokens
     public const string Rules = "subject: 1-64 of letters, digits, '-', '_', '.'; name: at most 200 characters; email: at most 254 characters with an '@'.";
 
     /// <summary>A token for <paramref name="request"/>, or null when it breaks <see cref="Rules"/>.</summary>
-    public static string? Mint(LocalSigningKey key, DevTokenRequest request)
+    public static string? Mint(LocalSigningKey key, DevTokenRequest request, NodaTime.Instant now)
     {
         var subject = request.Subject ?? string.Empty;
         if (subject.Length is < 1 or > 64 || !subject.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
@@ -45,7 +45,7 @@ public static class DevTokens
             Issuer = key.Issuer,
             Audience = key.Audience,
             Subject = new ClaimsIdentity(claims),
-            Expires = DateTime.UtcNow.AddHours(8),
+            Expires = now.ToDateTimeUtc().AddHours(8),
             SigningCredentials = new SigningCredentials(key.SecurityKey, SecurityAlgorithms.HmacSha256),
         });
     }

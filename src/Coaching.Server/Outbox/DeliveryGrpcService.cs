@@ -10,7 +10,7 @@ namespace Coaching.Server.Outbox;
 
 /// <summary>coaching.v1.DeliveryService: the event stream, deliveries and webhooks.</summary>
 [Authorize]
-public sealed class DeliveryGrpcService(DeliveryDesk desk, IOutboxStore store, EventLogTail tail) : Proto.DeliveryService.DeliveryServiceBase
+public sealed class DeliveryGrpcService(DeliveryDesk desk, IOutboxStore store, EventLogTail tail, IClock clock) : Proto.DeliveryService.DeliveryServiceBase
 {
     private const int ReadBatch = 256;
 
@@ -29,7 +29,7 @@ public sealed class DeliveryGrpcService(DeliveryDesk desk, IOutboxStore store, E
         while (!ct.IsCancellationRequested)
         {
             var batch = await store.ReadLogAsync(position, ReadBatch, ct);
-            var ready = gaps.Ready(position, batch, SystemClock.Instance.GetCurrentInstant());
+            var ready = gaps.Ready(position, batch, clock.GetCurrentInstant());
             foreach (var logged in batch.Take(ready))
             {
                 position = logged.Position;
