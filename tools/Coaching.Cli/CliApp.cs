@@ -17,7 +17,7 @@ namespace Coaching.Cli;
 /// <summary>
 /// The commands of the <c>coaching</c> CLI (System.CommandLine: help, suggestions, completion; Spectre.Console: tables and
 /// progress that respect <c>NO_COLOR</c> and non-terminals). Online commands go through the public gRPC API; the offline ones
-/// (backup, restore) work on the embedded store's file.
+/// (backup, restore, migrate) work on the embedded store's file.
 /// </summary>
 public static class CliApp
 {
@@ -50,12 +50,13 @@ public static class CliApp
     /// <summary>The root command with every subcommand.</summary>
     public static RootCommand Build()
     {
-        var root = new RootCommand("Coaching admin CLI: tokens, coaches, schedules, bookings, invites, feeds, exports, load runs, backups and restores.") { Server, Token, DataDir, Output };
+        var root = new RootCommand("Coaching admin CLI: tokens, coaches, schedules, bookings, invites, feeds, exports, load runs, backups, restores and the move to MongoDB.") { Server, Token, DataDir, Output };
         root.Add(TokenCommand());
         root.Add(CoachesCommand());
         root.Add(LoadCommand());
         root.Add(BackupCommand());
         root.Add(RestoreCommand());
+        root.Add(MigrateCommand.Build(DataDirectory));
         root.Add(ResourceCommands.Offerings());
         root.Add(ResourceCommands.Schedule());
         root.Add(CatalogCommands.Overrides());

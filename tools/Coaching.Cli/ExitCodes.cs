@@ -12,7 +12,7 @@ public static class ExitCodes
     /// <summary>The server refused the call (the gRPC status and reason are printed).</summary>
     public const int Refused = 2;
 
-    /// <summary>An offline command refused to run (a server holds the database).</summary>
+    /// <summary>An offline command refused to run (a server holds the database; a migration whose source or target is not ready).</summary>
     public const int Busy = 3;
 
     /// <summary>The command line itself is wrong (unknown command or option, missing value).</summary>

@@ -33,11 +33,7 @@ public static class BookingArchive
     public static (IReadOnlyList<BookingRecordDocument> Records, FilterDefinition<BookingDocument> Filter, UpdateDefinition<BookingDocument> Trim)
         Plan(BookingDocument document)
     {
-        var events = Math.Max(0, document.History.Count - Kept);
-        var invites = Math.Max(0, document.Invites.Count - Kept);
-        var records = document.History.Take(events).Select((e, i) => BookingRecordDocument.Of(document.Id, document.HistoryArchived + i, e))
-            .Concat(document.Invites.Take(invites).Select((v, i) => BookingRecordDocument.Of(document.Id, document.InvitesArchived + i, v)))
-            .ToList();
+        var (events, invites, records) = Overflow(document);
         var filter = BookingQueries.AtVersion(document.Id, document.Version)
             & B.Eq(d => d.HistoryArchived, document.HistoryArchived) & B.Eq(d => d.InvitesArchived, document.InvitesArchived);
         var trim = Builders<BookingDocument>.Update
@@ -46,6 +42,28 @@ public static class BookingArchive
             .Inc(d => d.HistoryArchived, events)
             .Inc(d => d.InvitesArchived, invites);
         return (records, filter, trim);
+    }
+
+    /// <summary>
+    /// What a follow-up would leave of a whole document (all history and invites inline, nothing archived yet): the records of all but
+    /// the newest <see cref="Kept"/> events and invites, and what the document keeps. For writing a document that never lived here.
+    /// </summary>
+    public static (IReadOnlyList<BookingRecordDocument> Records, (List<BookingEventDocument> History, List<InviteDocument> Invites, int HistoryArchived, int InvitesArchived) Kept)
+        Split(BookingDocument whole)
+    {
+        var (events, invites, records) = Overflow(whole);
+        return (records, ([.. whole.History.Skip(events)], [.. whole.Invites.Skip(invites)], events, invites));
+    }
+
+    // The events and invites beyond the newest Kept, as records numbered after those the document already counts.
+    private static (int Events, int Invites, List<BookingRecordDocument> Records) Overflow(BookingDocument document)
+    {
+        var events = Math.Max(0, document.History.Count - Kept);
+        var invites = Math.Max(0, document.Invites.Count - Kept);
+        var records = document.History.Take(events).Select((e, i) => BookingRecordDocument.Of(document.Id, document.HistoryArchived + i, e))
+            .Concat(document.Invites.Take(invites).Select((v, i) => BookingRecordDocument.Of(document.Id, document.InvitesArchived + i, v)))
+            .ToList();
+        return (events, invites, records);
     }
 
     /// <summary>The archived records of <paramref name="kind"/> that the documents count, in one query.</summary>

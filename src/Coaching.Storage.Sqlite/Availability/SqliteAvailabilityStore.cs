@@ -15,7 +15,7 @@ namespace Coaching.Storage.Sqlite.Availability;
 /// </summary>
 public sealed class SqliteAvailabilityStore(SqliteDatabase database) : IAvailabilityStore
 {
-    private const string OverrideColumns = "id, coach_id, start_date, end_date, kind, windows, reason, create_time";
+    internal const string OverrideColumns = "id, coach_id, start_date, end_date, kind, windows, reason, create_time";
 
     /// <inheritdoc />
     public async Task<WeeklySchedule> GetScheduleAsync(string coachId, CancellationToken cancellationToken) =>
@@ -165,13 +165,13 @@ public sealed class SqliteAvailabilityStore(SqliteDatabase database) : IAvailabi
     private static string WriteWeekly(IReadOnlyList<WeeklyWindow> windows) =>
         JsonSerializer.Serialize(windows.Select(w => new[] { (int)w.Day, w.Window.StartMinute, w.Window.EndMinute }));
 
-    private static List<WeeklyWindow> ReadWeekly(string json) =>
+    internal static List<WeeklyWindow> ReadWeekly(string json) =>
         [.. JsonSerializer.Deserialize<int[][]>(json)!.Select(a => new WeeklyWindow((IsoDayOfWeek)a[0], new DayWindow(a[1], a[2])))];
 
     private static string WriteDay(IReadOnlyList<DayWindow> windows) =>
         JsonSerializer.Serialize(windows.Select(w => new[] { w.StartMinute, w.EndMinute }));
 
-    private static DateOverride ReadOverride(SqliteDataReader r) => new()
+    internal static DateOverride ReadOverride(SqliteDataReader r) => new()
     {
         Id = r.GetString(0),
         CoachId = r.GetString(1),

@@ -19,7 +19,7 @@ namespace Coaching.Storage.Sqlite.Bookings;
 /// </summary>
 public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
 {
-    private const string Columns =
+    internal const string Columns =
         "id, coach_id, offering_id, client_id, start_time, end_time, buffer_before_s, buffer_after_s, coach_time_zone, agenda, state, " +
         "history, create_time, update_time, version, title, coach_name, coach_email, client_name, client_email, invite_sequence";
 
@@ -248,7 +248,7 @@ public sealed class SqliteBookingStore(SqliteDatabase database) : IBookingStore
         .With("$title", b.Title).With("$coach_name", b.CoachName).With("$coach_email", b.CoachEmail)
         .With("$client_name", b.ClientName).With("$client_email", b.ClientEmail).With("$invite_sequence", b.InviteSequence);
 
-    private static Booking Read(SqliteDataReader r) => new()
+    internal static Booking Read(SqliteDataReader r) => new()
     {
         Id = r.GetString(0),
         CoachId = r.GetString(1),

@@ -12,10 +12,10 @@ namespace Coaching.Storage.Sqlite.Coaches;
 /// </summary>
 public sealed class SqliteCoachStore(SqliteDatabase database) : ICoachStore
 {
-    private const string CoachColumns =
+    internal const string CoachColumns =
         "c.id, c.display_name, c.bio, c.email, c.specialties, c.time_zone, c.active, c.create_time, c.update_time, c.version";
 
-    private const string OfferingColumns =
+    internal const string OfferingColumns =
         "o.id, o.coach_id, o.title, o.description, o.duration_s, o.buffer_before_s, o.buffer_after_s, o.minimum_notice_s, " +
         "o.booking_horizon_s, o.daily_cap, o.weekly_cap, o.requires_confirmation, o.cancellation_cutoff_s, o.create_time, o.update_time, o.version";
 
@@ -274,7 +274,7 @@ public sealed class SqliteCoachStore(SqliteDatabase database) : ICoachStore
         }
     }
 
-    private static Coach ReadCoach(SqliteDataReader r) => new()
+    internal static Coach ReadCoach(SqliteDataReader r) => new()
     {
         Id = r.GetString(0),
         DisplayName = r.GetString(1),
@@ -288,7 +288,7 @@ public sealed class SqliteCoachStore(SqliteDatabase database) : ICoachStore
         Version = r.GetInt64(9),
     };
 
-    private static Offering ReadOffering(SqliteDataReader r) => new()
+    internal static Offering ReadOffering(SqliteDataReader r) => new()
     {
         Id = r.GetString(0),
         CoachId = r.GetString(1),

@@ -17,15 +17,15 @@ namespace Coaching.Storage.Sqlite.Courses;
 /// </summary>
 public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
 {
-    private const string CourseColumns = "id, title, description, outcomes, session_count, create_time, update_time, version";
+    internal const string CourseColumns = "id, title, description, outcomes, session_count, create_time, update_time, version";
 
-    private const string CohortColumns =
+    internal const string CohortColumns =
         "c.id, c.course_id, c.display_name, c.time_zone, c.sessions, c.coach_ids, c.capacity, c.open_time, c.close_time, c.state, " +
         "c.create_time, c.update_time, c.version, " +
         "(SELECT count(*) FROM enrolments e WHERE e.cohort_id = c.id AND e.state = 1), " +
         "(SELECT count(*) FROM enrolments e WHERE e.cohort_id = c.id AND e.state = 2)";
 
-    private const string EnrolmentColumns =
+    internal const string EnrolmentColumns =
         "e.id, e.course_id, e.cohort_id, e.client_id, e.state, e.arrival, e.create_time, e.update_time, e.version, " +
         "CASE WHEN e.state = 2 THEN (SELECT count(*) FROM enrolments w WHERE w.cohort_id = e.cohort_id AND w.state = 2 AND w.arrival <= e.arrival) ELSE 0 END, " +
         "e.client_name, e.client_email";
@@ -447,14 +447,14 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
         .With("$coaches", JsonSerializer.Serialize(c.CoachIds)).With("$capacity", c.Capacity).With("$open", c.EnrolmentOpen).With("$close", c.EnrolmentClose)
         .With("$state", (long)c.State).With("$created", c.CreateTime).With("$updated", c.UpdateTime).With("$version", c.Version);
 
-    private static Course ReadCourse(SqliteDataReader r) => new()
+    internal static Course ReadCourse(SqliteDataReader r) => new()
     {
         Id = r.GetString(0), Title = r.GetString(1), Description = r.GetString(2),
         Outcomes = JsonSerializer.Deserialize<List<string>>(r.GetString(3)) ?? [], SessionCount = r.GetInt32(4),
         CreateTime = r.GetInstant(5), UpdateTime = r.GetInstant(6), Version = r.GetInt64(7),
     };
 
-    private static Cohort ReadCohort(SqliteDataReader r) => new()
+    internal static Cohort ReadCohort(SqliteDataReader r) => new()
     {
         Id = r.GetString(0),
         CourseId = r.GetString(1),
@@ -474,7 +474,7 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
         WaitlistCount = r.GetInt32(14),
     };
 
-    private static Enrolment ReadEnrolment(SqliteDataReader r) => new()
+    internal static Enrolment ReadEnrolment(SqliteDataReader r) => new()
     {
         Id = r.GetString(0), CourseId = r.GetString(1), CohortId = r.GetString(2), ClientId = r.GetString(3), State = (EnrolmentState)r.GetInt64(4),
         Arrival = r.GetInt64(5), CreateTime = r.GetInstant(6), UpdateTime = r.GetInstant(7), Version = r.GetInt64(8), WaitlistPosition = r.GetInt32(9),

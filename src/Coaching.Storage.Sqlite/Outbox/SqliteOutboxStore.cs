@@ -13,10 +13,10 @@ namespace Coaching.Storage.Sqlite.Outbox;
 /// </summary>
 public sealed class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
 {
-    private const string DeliveryColumns =
+    internal const string DeliveryColumns =
         "id, position, entry_id, type, resource, channel, recipient, role, state, attempts, last_error, create_time, next_attempt";
 
-    private const string WebhookColumns = "id, url, event_types, active, secret, create_time";
+    internal const string WebhookColumns = "id, url, event_types, active, secret, create_time";
 
     /// <inheritdoc />
     public Duration GapPatience => Duration.Zero; // AUTOINCREMENT gives the position in the inserting transaction
@@ -276,11 +276,11 @@ public sealed class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
         .With("$channel", (long)d.Channel).With("$recipient", d.Recipient).With("$role", d.Role).With("$state", (long)d.State)
         .With("$attempts", d.Attempts).With("$error", d.LastError).With("$created", d.CreateTime).With("$next", d.NextAttempt);
 
-    private static Delivery ReadDelivery(SqliteDataReader r) => new(
+    internal static Delivery ReadDelivery(SqliteDataReader r) => new(
         r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), (DeliveryChannel)r.GetInt64(5), r.GetString(6),
         r.GetString(7), (DeliveryState)r.GetInt64(8), r.GetInt32(9), r.GetString(10), r.GetInstant(11), r.GetInstant(12));
 
-    private static Webhook ReadWebhook(SqliteDataReader r) => new(
+    internal static Webhook ReadWebhook(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), JsonSerializer.Deserialize(r.GetString(2), OutboxJsonContext.Default.StringArray)!, r.GetInt64(3) == 1,
         r.GetString(4), r.GetInstant(5));
 }

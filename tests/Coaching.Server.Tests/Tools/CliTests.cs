@@ -124,6 +124,29 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Migrate_RefusesWhileAServerRuns_SaysWhenMongoIsUnreachable_AndChecksItsArguments()
+    {
+        var created = await RunAsync("coaches", "create", "--display-name", "Moving Coach", "--email", "move@example.org", "--time-zone", "UTC");
+        var busy = await RunAsync("migrate", "--to", "mongodb://127.0.0.1:1/coaching?serverSelectionTimeoutMS=300");
+        await Server.DisposeAsync();
+        _server = null;
+        var unreachable = await RunAsync("migrate", "--to", "mongodb://127.0.0.1:1/coaching?serverSelectionTimeoutMS=300");
+        var malformed = await RunAsync("migrate", "--to", "postgres://somewhere");
+        var help = await RunAsync("migrate", "--help");
+
+        Assert.Equal(0, created.Code);
+        Assert.Equal(3, busy.Code);
+        Assert.Contains("A server is running", busy.Err, StringComparison.Ordinal);
+        Assert.Equal(1, unreachable.Code);
+        Assert.Contains("MongoDB at 127.0.0.1:1 is not reachable", unreachable.Err, StringComparison.Ordinal);
+        Assert.Contains("Nothing was written", unreachable.Err, StringComparison.Ordinal);
+        Assert.Equal(64, malformed.Code);
+        Assert.Contains("not a MongoDB connection string", malformed.Err, StringComparison.Ordinal);
+        Assert.Contains("resumable", help.Out, StringComparison.Ordinal);
+        Assert.Equal(1, Coaches(Path.Combine(_data, "coaching.db"))); // the source is only read
+    }
+
+    [Fact]
     public async Task Schedules_Bookings_Invites_Feeds_AndExports_ThroughTheCli()
     {
         var coach = (await RunAsync("coaches", "create", "--display-name", "Export Coach", "--email", "export@example.org", "--time-zone", "UTC")).Out.Trim();
