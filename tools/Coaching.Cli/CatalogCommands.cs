@@ -108,8 +108,9 @@ internal static class CatalogCommands
         return new Command("overrides", "Date overrides (time off): list, add, delete.") { list, add, delete };
     }
 
-    public static Command Courses() => new("courses", "Courses: list.")
+    public static Command Courses() => new("courses", "Courses: list, create.")
     {
+        CourseCommands.CreateCourse(),
         Lister<Course>("list", "Lists courses.", null, ["Course", "Title", "Sessions"],
             async (channel, _, token, headers, ct) =>
             {
@@ -120,8 +121,10 @@ internal static class CatalogCommands
             c => [c.Name, c.Title, c.SessionCount.ToString(CultureInfo.InvariantCulture)]),
     };
 
-    public static Command Cohorts() => new("cohorts", "Cohorts: list.")
+    public static Command Cohorts() => new("cohorts", "Cohorts: list, create, update.")
     {
+        CourseCommands.CreateCohort(),
+        CourseCommands.UpdateCohort(),
         Lister<Cohort>("list", "Lists a course's cohorts (courses/- for all).", new Argument<string>("course") { Description = "courses/{course} or courses/-" },
             ["Cohort", "Name", "State", "Enrolled", "Seats left", "Waitlist", "Enrolment closes (UTC)"],
             async (channel, course, token, headers, ct) =>
@@ -134,8 +137,10 @@ internal static class CatalogCommands
                 c.SeatsLeft.ToString(CultureInfo.InvariantCulture), c.WaitlistCount.ToString(CultureInfo.InvariantCulture), Utc(c.EnrolmentCloseTime)]),
     };
 
-    public static Command Enrolments() => new("enrolments", "Enrolments: list.")
+    public static Command Enrolments() => new("enrolments", "Enrolments: list, add, withdraw.")
     {
+        CourseCommands.Enrol(),
+        CourseCommands.Withdraw(),
         Lister<Enrolment>("list", "Lists a cohort's enrolments (courses/-/cohorts/- for the caller's own).",
             new Argument<string>("cohort") { Description = "courses/{course}/cohorts/{cohort}" },
             ["Enrolment", "Client", "State", "Waitlist position"],

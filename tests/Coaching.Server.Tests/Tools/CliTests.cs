@@ -274,6 +274,58 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Courses_Cohorts_AndEnrolments_AreCreatedAndChanged_ThroughTheCli_WithLocalSessionTimesInTheCohortsZone()
+    {
+        var coach = (await RunAsync("coaches", "create", "--display-name", "Course Coach", "--email", "course@example.org", "--time-zone", "Europe/London")).Out.Trim();
+        var course = await RunAsync("courses", "create", "--title", "CV development", "--sessions", "2", "--outcome", "A CV", "--outcome", "A plan", "--request-id", "cv-1");
+        var again = await RunAsync("courses", "create", "--title", "CV development", "--sessions", "2", "--outcome", "A CV", "--outcome", "A plan", "--request-id", "cv-1");
+        var file = Path.Combine(_data, "cohort.yaml");
+        await File.WriteAllTextAsync(file, $"""
+            display_name: January evenings
+            time_zone: Europe/London
+            coaches: [{coach}]
+            capacity: 1
+            state: open
+            enrolment_opens: 2026-01-01T00:00Z
+            enrolment_closes: 2030-01-01T00:00Z
+            sessions:
+              - start: 2031-01-13T18:00
+                minutes: 90
+                title: Your story
+              - start: 2031-07-14T18:00
+                minutes: 90
+                title: Your CV
+            """);
+        var gap = Path.Combine(_data, "gap.yaml");
+        await File.WriteAllTextAsync(gap, File.ReadAllText(file).Replace("2031-07-14T18:00", "2031-03-30T01:30", StringComparison.Ordinal));
+        var cohort = await RunAsync("cohorts", "create", course.Out.Trim(), "--file", file, "--output", "json");
+        var refused = await RunAsync("cohorts", "create", course.Out.Trim(), "--file", gap);
+        var name = JsonDocument.Parse(cohort.Out).RootElement.GetProperty("name").GetString()!;
+        var ann = await RunAsync("enrolments", "add", name, "--client", "users/cli-ann");
+        var bob = await RunAsync("enrolments", "add", name, "--client", "users/cli-bob", "--output", "json");
+        var withdrawn = await RunAsync("enrolments", "withdraw", ann.Out.Split(':')[0], "--reason", "moved");
+        var listed = await RunAsync("enrolments", "list", name, "--output", "json");
+        var raised = await RunAsync("cohorts", "update", name, "--capacity", "5", "--state", "closed");
+        var nothing = await RunAsync("cohorts", "update", name);
+
+        Assert.Equal((0, course.Out), (again.Code, again.Out));
+        Assert.True(cohort.Code == 0, cohort.Err);
+        var sessions = JsonDocument.Parse(cohort.Out).RootElement.GetProperty("sessions").EnumerateArray().Select(s => s.GetProperty("startTime").GetString()).ToList();
+        Assert.Equal(["2031-01-13T18:00:00Z", "2031-07-14T17:00:00Z"], sessions); // London winter (GMT) and summer (BST)
+        Assert.Equal(64, refused.Code);
+        Assert.Contains("session 2", refused.Err, StringComparison.Ordinal);
+        Assert.Contains("does not exist in Europe/London", refused.Err, StringComparison.Ordinal);
+        Assert.Contains(": Enrolled", ann.Out, StringComparison.Ordinal);
+        Assert.Equal("ENROLMENT_STATE_WAITLISTED", JsonDocument.Parse(bob.Out).RootElement.GetProperty("state").GetString());
+        Assert.Contains(": Withdrawn", withdrawn.Out, StringComparison.Ordinal);
+        var states = JsonDocument.Parse(listed.Out).RootElement.EnumerateArray().ToDictionary(e => e.GetProperty("client").GetString()!, e => e.GetProperty("state").GetString());
+        Assert.Equal("ENROLMENT_STATE_ENROLLED", states["users/cli-bob"]); // promoted from the waitlist
+        Assert.Equal(0, raised.Code);
+        Assert.Contains("Closed, 1/5 enrolled, 0 waiting", raised.Out, StringComparison.Ordinal);
+        Assert.Equal(64, nothing.Code);
+    }
+
+    [Fact]
     public async Task ImportOfferingsAndSchedules_ByCoachEmail_CheckedFirst_AndSafeToRunAgain()
     {
         var coach = (await RunAsync("coaches", "create", "--display-name", "Imported Hours", "--email", "hours@example.org", "--time-zone", "Asia/Kolkata")).Out.Trim();
