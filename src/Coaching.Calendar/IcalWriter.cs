@@ -64,6 +64,7 @@ public sealed class IcalWriter : ICalendarWriter
             DtEnd = Utc(entry.End),
             Summary = entry.Summary,
             Description = entry.Description.Length == 0 ? null : entry.Description,
+            Location = entry.Location.Length == 0 ? null : entry.Location,
             Status = entry.Status switch
             {
                 SessionStatus.Cancelled => "CANCELLED",

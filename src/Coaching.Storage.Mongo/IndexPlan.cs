@@ -41,6 +41,7 @@ public static class IndexPlan
             new(WebhookDocument.Collection, [typeof(WebhookDocument)], Render(MongoOutboxStore.WebhookIndexes)),
             new(EnrolmentRecordDocument.Collection, [typeof(EnrolmentRecordDocument)], Render(CohortUpdates.RecordIndexes)),
             new(BookingRecordDocument.Collection, [typeof(BookingRecordDocument)], Render(BookingArchive.Indexes)),
+            new(Events.EventDocument.Collection, [typeof(Events.EventDocument)], Render(Events.MongoEventStore.Indexes)),
         ];
     }
 

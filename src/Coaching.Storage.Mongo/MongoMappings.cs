@@ -162,6 +162,24 @@ public static class MongoMappings
                 map.MapMember(d => d.RotateTime).SetElementName("rotate_time").SetSerializer(UtcDate);
             });
 
+            BsonClassMap.RegisterClassMap<Events.EventDocument>(map =>
+            {
+                map.MapIdMember(d => d.Id);
+                map.MapMember(d => d.Kind).SetElementName("kind");
+                map.MapMember(d => d.Title).SetElementName("title");
+                map.MapMember(d => d.Description).SetElementName("description");
+                map.MapMember(d => d.Topics).SetElementName("topics");
+                map.MapMember(d => d.JoinLink).SetElementName("join_link");
+                map.MapMember(d => d.Visibility).SetElementName("visibility");
+                map.MapMember(d => d.Unlimited).SetElementName("unlimited");
+                map.MapMember(d => d.RecordingLink).SetElementName("recording_link");
+                map.MapMember(d => d.HeldTime).SetElementName("held_time").SetIgnoreIfNull(true).SetSerializer(new NullableSerializer<DateTime>(UtcDate));
+                map.MapMember(d => d.Recorded).SetElementName("recorded");
+                map.MapMember(d => d.StartTime).SetElementName("start_time").SetSerializer(UtcDate);
+                MapTimes(map, d => d.CreateTime, d => d.UpdateTime);
+                map.MapMember(d => d.Version).SetElementName("version");
+            });
+
             BsonClassMap.RegisterClassMap<CourseDocument>(map =>
             {
                 map.MapIdMember(d => d.Id);

@@ -38,6 +38,7 @@ public sealed class MongoStore : IStoreHealth, IStoreInitializer
         OutboxState = database.GetCollection<OutboxStateDocument>(OutboxStateDocument.Collection);
         Deliveries = database.GetCollection<DeliveryDocument>(DeliveryDocument.Collection);
         Webhooks = database.GetCollection<WebhookDocument>(WebhookDocument.Collection);
+        Events = database.GetCollection<Mongo.Events.EventDocument>(Mongo.Events.EventDocument.Collection);
     }
 
     /// <summary>The database.</summary>
@@ -83,6 +84,9 @@ public sealed class MongoStore : IStoreHealth, IStoreInitializer
 
     /// <summary>Webhook endpoints.</summary>
     internal IMongoCollection<WebhookDocument> Webhooks { get; }
+
+    /// <summary>Event profiles.</summary>
+    internal IMongoCollection<Events.EventDocument> Events { get; }
 
     /// <summary>
     /// Writes <paramref name="documents"/> whole, each replacing or creating the document with its id, in one bulk write: how the

@@ -37,6 +37,7 @@ public static class MongoStoreRegistration
         services.AddSingleton<IEnrolmentInviteStore, MongoEnrolmentInviteStore>();
         services.AddSingleton<IFeedStore, MongoFeedStore>();
         services.AddSingleton<IOutboxStore, MongoOutboxStore>();
+        services.AddSingleton<Coaching.Domain.Events.IEventStore, Events.MongoEventStore>();
         return services;
     }
 }

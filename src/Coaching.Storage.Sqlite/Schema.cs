@@ -351,5 +351,34 @@ internal static class Schema
                 UNIQUE (request_scope, request_id)
             ) STRICT;
             """),
+        (11, """
+            -- What an event says besides its cohort (an event is a one-session cohort of the course 'events'); the id is the
+            -- cohort's. start_time copies the session's start for discovery; event_topics indexes the topics by start.
+            CREATE TABLE event_profiles (
+                id             TEXT    NOT NULL PRIMARY KEY,
+                kind           INTEGER NOT NULL CHECK (kind IN (1, 2)),
+                title          TEXT    NOT NULL,
+                description    TEXT    NOT NULL,
+                topics         TEXT    NOT NULL, -- JSON array
+                join_link      TEXT    NOT NULL,
+                visibility     INTEGER NOT NULL CHECK (visibility IN (1, 2)),
+                unlimited      INTEGER NOT NULL CHECK (unlimited IN (0, 1)),
+                recording_link TEXT    NOT NULL,
+                held_time      INTEGER NULL,
+                start_time     INTEGER NOT NULL,
+                create_time    INTEGER NOT NULL,
+                update_time    INTEGER NOT NULL,
+                version        INTEGER NOT NULL CHECK (version >= 1)
+            ) STRICT;
+            CREATE INDEX event_profiles_by_start ON event_profiles (start_time, id);
+            CREATE INDEX event_profiles_recorded ON event_profiles (start_time, id) WHERE held_time IS NOT NULL AND recording_link <> '';
+            CREATE TABLE event_topics (
+                topic      TEXT    NOT NULL,
+                start_time INTEGER NOT NULL,
+                event_id   TEXT    NOT NULL REFERENCES event_profiles (id),
+                PRIMARY KEY (topic, start_time, event_id)
+            ) STRICT, WITHOUT ROWID;
+            CREATE INDEX event_topics_by_event ON event_topics (event_id);
+            """),
     ];
 }

@@ -36,6 +36,7 @@ public static class SqliteStoreRegistration
         services.AddSingleton<IEnrolmentInviteStore, SqliteEnrolmentInviteStore>();
         services.AddSingleton<IFeedStore, SqliteFeedStore>();
         services.AddSingleton<IOutboxStore, SqliteOutboxStore>();
+        services.AddSingleton<Coaching.Domain.Events.IEventStore, Events.SqliteEventStore>();
         return services;
     }
 }

@@ -15,4 +15,8 @@ public sealed record SessionEntry(
     string AttendeeName,
     string AttendeeEmail,
     SessionStatus Status,
-    Instant Stamp);
+    Instant Stamp)
+{
+    /// <summary>Where it happens (for an online session, its join link); empty when nowhere in particular.</summary>
+    public string Location { get; init; } = string.Empty;
+}

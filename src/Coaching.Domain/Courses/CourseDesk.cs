@@ -45,10 +45,19 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBookedT
         caller.RequireAdmin("create cohorts");
         var course = await GetCourseAsync(courseId, ct);
         var cohort = Cohort.Create(ids.NewId(), course.Id, draft, Now());
-        await CheckCoachesFreeAsync(cohort, ct);
         var key = IdempotencyKey.Create(caller.UserId, requestId, required: false, courseId, cohort.DisplayName, cohort.TimeZoneId,
             string.Join(',', cohort.Sessions.Select(x => $"{x.Start}+{x.Duration}")), cohort.CoachIds, cohort.Capacity, cohort.EnrolmentOpen,
             cohort.EnrolmentClose, cohort.State);
+        return await StoreNewCohortAsync(cohort, key, ct);
+    }
+
+    /// <summary>
+    /// Stores a new cohort whose teaching coaches exist and are free at every session (the store's claims decide races); a key
+    /// used before answers the original. For callers that checked who may create it.
+    /// </summary>
+    internal async Task<Cohort> StoreNewCohortAsync(Cohort cohort, IdempotencyKey? key, CancellationToken ct)
+    {
+        await CheckCoachesFreeAsync(cohort, ct);
         return await store.CreateCohortAsync(cohort, key, ct) switch
         {
             CohortWrite.Stored { Cohort: var stored } => stored,
@@ -94,6 +103,15 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBookedT
         caller.RequireAdmin("change cohorts");
         var current = await GetCohortAsync(caller, courseId, cohortId, ct);
         Etags.Check(etag, current.Version, current.Name);
+        return await StoreChangedCohortAsync(current, changes, ct);
+    }
+
+    /// <summary>
+    /// Applies <paramref name="changes"/> to <paramref name="current"/> as read (its version is the precondition) and brings every
+    /// enrolled person's calendar in step. For callers that checked who may change it.
+    /// </summary>
+    internal async Task<Cohort> StoreChangedCohortAsync(Cohort current, CohortDraft changes, CancellationToken ct)
+    {
         var updated = current.Change(changes, Now());
         if (updated.Capacity < current.EnrolledCount)
         {
@@ -114,7 +132,7 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBookedT
             CohortWrite.Missing => throw Fail.NotFoundError(current.Name),
             var other => throw Unexpected(other, current.Name),
         };
-        await invites.SyncAsync(courseId, cohortId, null, ct);
+        await invites.SyncAsync(current.CourseId, current.Id, null, ct);
         return stored;
     }
 
@@ -237,6 +255,13 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBookedT
             _ = await GetCohortAsync(caller, courseId!, cohortId, ct);
         }
 
+        return await PageEnrolmentsAsync(cohortId, clientId, state, pageSize, pageToken, ct);
+    }
+
+    /// <summary>A page of enrolments of a cohort or of a client (or both), for callers that checked who may see them.</summary>
+    internal async Task<Page<Enrolment>> PageEnrolmentsAsync(string? cohortId, string? clientId, EnrolmentState? state, int pageSize, string? pageToken,
+        CancellationToken ct)
+    {
         var filter = $"enrolments|{cohortId}|{clientId}|{state}";
         var page = PageRequest.Parse(pageSize, pageToken, filter);
         var after = page.After is { } cursor ? EnrolmentCursor.Parse(cursor) : (EnrolmentCursor?)null;

@@ -16,7 +16,7 @@ namespace Coaching.Domain.Feeds;
 /// (a new generation changes the token, and only the new token's SHA-256 is stored for lookup).
 /// </summary>
 public sealed class FeedDesk(IFeedStore feeds, IBookingStore bookings, Courses.ICourseStore courses, IEnrolmentInviteStore enrolmentInvites,
-    Coaches.ICoachStore coaches, ICalendarWriter writer, IClock clock)
+    Coaches.ICoachStore coaches, ICalendarWriter writer, IClock clock, Courses.ICohortCalendarDetails details)
 {
     /// <summary>How far back a feed shows sessions.</summary>
     public static readonly Duration History = Duration.FromDays(30);
@@ -102,6 +102,7 @@ public sealed class FeedDesk(IFeedStore feeds, IBookingStore bookings, Courses.I
         var courseById = (await coursesTask).ToDictionary(c => c.Id);
         var organizers = (await coaches.GetCoachesAsync([.. cohorts.Values.Where(c => c.CoachIds.Count > 0).Select(c => c.CoachIds[0]).Distinct()], ct)
             ).ToDictionary(c => c.Id);
+        var extras = await details.FindAsync(cohorts.Values, ct);
         var entries = new List<SessionEntry>();
         foreach (var enrolment in invited)
         {
@@ -113,15 +114,15 @@ public sealed class FeedDesk(IFeedStore feeds, IBookingStore bookings, Courses.I
             var organizer = cohort.CoachIds.Count > 0 ? organizers.GetValueOrDefault(cohort.CoachIds[0]) : null;
             var last = latest[enrolment.Id];
             var status = last.Method == InviteMethod.Cancel ? SessionStatus.Cancelled : SessionStatus.Confirmed;
-            entries.AddRange(EnrolmentInvites.Entries(course, cohort, enrolment, organizer, last.Sequence, status, cohort.UpdateTime)
+            entries.AddRange(EnrolmentInvites.Entries(course, cohort, enrolment, organizer, last.Sequence, status, cohort.UpdateTime, extras.GetValueOrDefault(cohort.Id))
                 .Where(e => e.End >= since));
         }
 
         return entries;
     }
 
-    // The cohort sessions a coach teaches, from the last 30 days and the coming year: one query for the sessions, then the coach
-    // and the titles of their courses, together.
+    // The cohort sessions a coach teaches (events they host included), from the last 30 days and the coming year: one query for the
+    // sessions, then the coach, the titles of their courses and their cohorts' own words, together.
     private async Task<List<SessionEntry>> TeachingEntriesAsync(string coachId, Instant since, CancellationToken ct)
     {
         var sessions = await courses.ListTeachingAsync([coachId], since, since + Duration.FromDays(400), ct);
@@ -132,12 +133,21 @@ public sealed class FeedDesk(IFeedStore feeds, IBookingStore bookings, Courses.I
 
         var coachTask = coaches.GetCoachAsync(coachId, ct);
         var titlesTask = courses.GetCoursesAsync([.. sessions.Select(s => s.CourseId).Distinct()], ct);
+        var cohortsTask = courses.GetCohortsAsync([.. sessions.Select(s => s.CohortId).Distinct()], ct);
         var coach = await coachTask;
         var titles = (await titlesTask).ToDictionary(c => c.Id, c => c.Title);
-        return [.. sessions.OrderBy(s => s.Session.Start).Take(MaxEntries).Select(s => new SessionEntry(
-            $"cohort-{s.CohortId}-{s.Index + 1}@coaching", 0, s.Session.Start, s.Session.End, $"{titles.GetValueOrDefault(s.CourseId, "Course")} (session {s.Index + 1})",
-            string.Empty, coach?.DisplayName ?? coachId, coach?.Email ?? "courses@coaching.invalid", string.Empty, string.Empty, SessionStatus.Confirmed,
-            s.Session.Start))];
+        var extras = await details.FindAsync(await cohortsTask, ct);
+        return [.. sessions.OrderBy(s => s.Session.Start).Take(MaxEntries).Select(s =>
+        {
+            // An event says what it is about; a course session says which course and which session.
+            var extra = extras.GetValueOrDefault(s.CohortId);
+            return new SessionEntry($"cohort-{s.CohortId}-{s.Index + 1}@coaching", 0, s.Session.Start, s.Session.End,
+                extra?.Summary ?? $"{titles.GetValueOrDefault(s.CourseId, "Course")} (session {s.Index + 1})", extra?.Description ?? string.Empty,
+                coach?.DisplayName ?? coachId, coach?.Email ?? "courses@coaching.invalid", string.Empty, string.Empty, SessionStatus.Confirmed, s.Session.Start)
+            {
+                Location = extra?.Location ?? string.Empty,
+            };
+        })];
     }
 
     private static string Authorize(Caller caller, string feedName)

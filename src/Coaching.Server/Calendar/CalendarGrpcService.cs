@@ -31,6 +31,12 @@ public sealed class CalendarGrpcService(BookingDesk bookings, CourseDesk courses
             var (courseId, cohortId, enrolmentId) = CourseMapper.ParseEnrolment(request.Parent, "parent");
             invites = await courses.ListInvitesAsync(caller, courseId, cohortId, enrolmentId, context.CancellationToken);
         }
+        else if (request.Parent.StartsWith("events/", StringComparison.Ordinal))
+        {
+            // A registration is an enrolment of the event's cohort.
+            var (eventId, registrationId) = Events.EventMapper.ParseRegistration(request.Parent, "parent");
+            invites = await courses.ListInvitesAsync(caller, Domain.Events.ScheduledEvent.CourseId, eventId, registrationId, context.CancellationToken);
+        }
         else
         {
             invites = await bookings.ListInvitesAsync(caller, BookingMapper.ParseName(request.Parent, "parent"), context.CancellationToken);

@@ -20,7 +20,7 @@ public sealed partial class ApiDocument
     {
         ["coaches"] = "coach", ["offerings"] = "offering", ["bookings"] = "booking", ["courses"] = "course", ["cohorts"] = "cohort",
         ["enrolments"] = "enrolment", ["dateOverrides"] = "date_override", ["users"] = "user", ["deliveries"] = "delivery",
-        ["webhooks"] = "webhook", ["invites"] = "invite",
+        ["webhooks"] = "webhook", ["invites"] = "invite", ["events"] = "event", ["registrations"] = "registration",
     };
 
     private readonly Dictionary<string, string> _docs;

@@ -47,6 +47,8 @@ public static class CoachingServerExtensions
         services.AddSingleton<IBusyTimeReader, CommittedTime>();
         services.AddSingleton<EnrolmentInvites>();
         services.AddSingleton<CourseDesk>();
+        services.AddSingleton<Coaching.Domain.Events.EventDesk>();
+        services.AddSingleton<ICohortCalendarDetails, Coaching.Domain.Events.EventCalendarDetails>();
         services.AddSingleton<ICalendarWriter, IcalWriter>();
         services.AddCoachingStore(builder.Configuration);
         services.AddCoachingTelemetry(builder.Configuration);
@@ -206,6 +208,7 @@ public static class CoachingServerExtensions
         app.MapGrpcService<AvailabilityGrpcService>();
         app.MapGrpcService<BookingGrpcService>();
         app.MapGrpcService<CourseGrpcService>();
+        app.MapGrpcService<Coaching.Server.Events.EventGrpcService>();
         app.MapGrpcService<CalendarGrpcService>();
         app.MapGrpcService<DeliveryGrpcService>();
         app.MapFeeds();

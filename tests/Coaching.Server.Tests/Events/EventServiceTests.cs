@@ -1,0 +1,246 @@
+using System.Text;
+using Coaching.Contracts.V1;
+using Coaching.Domain.Courses;
+using Coaching.Server.Tests.Bookings;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using EventState = Coaching.Contracts.V1.EventState;
+
+namespace Coaching.Server.Tests.Events;
+
+[Collection(UsesServer.Name)]
+public class EventServiceTests(ServerFixture server) : ServerTest(server)
+{
+    private CalendarService.CalendarServiceClient Calendar(string token) => new(server.Channel(token));
+
+    private static string Unfolded(Invite invite) => Encoding.UTF8.GetString(invite.Content.Span).Replace("\r\n ", string.Empty, StringComparison.Ordinal);
+
+    [Fact]
+    public async Task Registration_SeatsThenWaitlistsInOrder_AWithdrawalPromotesTheFirstWaiting_AndOnlySeatedPeopleSeeTheJoinLink()
+    {
+        var s = await EventScenario.CreateAsync(server, capacity: 2);
+        var ann = await s.RegisterAsync("ev-ann");
+        var bob = await s.RegisterAsync("ev-bob");
+        var cat = await s.RegisterAsync("ev-cat");
+        var dan = await s.RegisterAsync("ev-dan");
+        var again = await s.AsClient("ev-ann").CreateRegistrationAsync(new CreateRegistrationRequest { Parent = s.Event.Name, RequestId = Guid.NewGuid().ToString() });
+        var seenByCat = await s.AsClient("ev-cat").GetEventAsync(new GetEventRequest { Name = s.Event.Name, ViewerTimeZone = "Asia/Kolkata" });
+        var seenByAnn = await s.AsClient("ev-ann").GetEventAsync(new GetEventRequest { Name = s.Event.Name });
+        var seenByHost = await s.AsHost.GetEventAsync(new GetEventRequest { Name = s.Event.Name });
+
+        await s.AsClient("ev-ann").WithdrawRegistrationAsync(new WithdrawRegistrationRequest { Name = ann.Name, Etag = ann.Etag, Reason = "clash" });
+        var listed = await s.AsHost.ListRegistrationsAsync(new ListRegistrationsRequest { Parent = s.Event.Name });
+        var own = await s.AsClient("ev-cat").ListRegistrationsAsync(new ListRegistrationsRequest { Parent = "events/-" });
+        var after = await s.ReadAsync();
+
+        Assert.Equal([RegistrationState.Registered, RegistrationState.Registered, RegistrationState.Waitlisted, RegistrationState.Waitlisted],
+            new[] { ann, bob, cat, dan }.Select(r => r.State));
+        Assert.Equal((1, 2), (cat.WaitlistPosition, dan.WaitlistPosition));
+        Assert.Equal(ann.Name, again.Name); // one live registration per person
+        Assert.Equal(string.Empty, seenByCat.JoinLink); // waiting is not a seat
+        Assert.Equal((12, 17, 30), (seenByCat.ViewerStart.Date.Day, seenByCat.ViewerStart.Time.Hours, seenByCat.ViewerStart.Time.Minutes));
+        Assert.Equal("https://meet.example.org/pmo-start", seenByAnn.JoinLink);
+        Assert.Equal("https://meet.example.org/pmo-start", seenByHost.JoinLink);
+        var states = listed.Registrations.ToDictionary(r => r.Client, r => r.State);
+        Assert.Equal(RegistrationState.Registered, states["users/ev-cat"]); // first in line took the seat
+        Assert.Equal(RegistrationState.Waitlisted, states["users/ev-dan"]);
+        Assert.Equal(RegistrationState.Withdrawn, states["users/ev-ann"]);
+        Assert.Equal(cat.Name, Assert.Single(own.Registrations).Name);
+        Assert.Equal((2, 0, 1), (after.RegisteredCount, after.SeatsLeft, after.WaitlistCount));
+    }
+
+    [Fact]
+    public async Task HostsTime_IsBusy_ABookingCannotTakeIt_AndAnEventCannotBePlacedOverABooking()
+    {
+        var booking = await BookingScenario.CreateAsync(server);
+        var taken = await booking.BookAsync("ev-booker", BookingScenario.At(20, 10));
+        var admin = new EventService.EventServiceClient(server.Channel(server.Token("admin-1", "admin")));
+        var overBooking = EventScenario.Draft(booking.Coach);
+        overBooking.StartTime = BookingScenario.At(20, 10);
+        var refused = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition,
+            () => admin.CreateEventAsync(new CreateEventRequest { Event = overBooking }));
+
+        var free = EventScenario.Draft(booking.Coach);
+        free.StartTime = BookingScenario.At(21, 10);
+        await admin.CreateEventAsync(new CreateEventRequest { Event = free });
+        var blocked = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition,
+            () => booking.AsClient("ev-late").CreateBookingAsync(booking.Request(BookingScenario.At(21, 10, 30))));
+
+        Assert.NotNull(taken);
+        Assert.Equal("COACH_SESSION_CONFLICT", refused.ErrorInfo().Reason);
+        Assert.Equal("SLOT_UNAVAILABLE", blocked.ErrorInfo().Reason);
+    }
+
+    [Fact]
+    public async Task Invites_RegistrantsAndHostsGetRequests_AJoinLinkChangeRaisesTheSequence_ACancellationCancels()
+    {
+        var s = await EventScenario.CreateAsync(server, capacity: 5);
+        var ann = await s.RegisterAsync("ev-inv");
+        var hostNote = await s.AsHost.UpdateEventAsync(new UpdateEventRequest
+        {
+            Event = new ScheduledEvent { Name = s.Event.Name, Etag = (await s.ReadAsync()).Etag, JoinLink = "https://meet.example.org/moved" },
+            UpdateMask = new FieldMask { Paths = { "join_link" } },
+        });
+        var admin = server.Token("admin-1", "admin");
+        var beforeCancel = (await Calendar(admin).ListInvitesAsync(new ListInvitesRequest { Parent = ann.Name })).Invites.ToList();
+        await s.AsAdmin.UpdateEventAsync(new UpdateEventRequest
+        {
+            Event = new ScheduledEvent { Name = s.Event.Name, Etag = hostNote.Etag, State = EventState.Cancelled },
+            UpdateMask = new FieldMask { Paths = { "state" } },
+        });
+        var all = (await Calendar(admin).ListInvitesAsync(new ListInvitesRequest { Parent = ann.Name })).Invites.ToList();
+        var sent = server.Factory.Services.GetRequiredService<IEnrolmentInviteStore>();
+        var hostInvites = await sent.ListAsync(EnrolmentInvites.HostInviteId(s.Event.Name.Split('/')[1], s.Host.Name.Split('/')[1]), default);
+
+        Assert.Equal([(InviteMethod.Request, 0), (InviteMethod.Request, 1)], beforeCancel.Select(i => (i.Method, i.Sequence)));
+        Assert.Contains("SUMMARY:Getting started in a PMO role", Unfolded(beforeCancel[0]), StringComparison.Ordinal);
+        Assert.Contains("LOCATION:https://meet.example.org/pmo-start", Unfolded(beforeCancel[0]), StringComparison.Ordinal);
+        Assert.Contains("LOCATION:https://meet.example.org/moved", Unfolded(beforeCancel[1]), StringComparison.Ordinal);
+        Assert.Equal((InviteMethod.Cancel, 2), (all[^1].Method, all[^1].Sequence));
+        Assert.All(all, i => Assert.Equal(all[0].Uid, i.Uid));
+        Assert.Equal([Domain.Calendar.InviteMethod.Request, Domain.Calendar.InviteMethod.Request, Domain.Calendar.InviteMethod.Cancel],
+            hostInvites.Select(i => i.Method));
+        Assert.Equal([0, 1, 2], hostInvites.Select(i => i.Sequence));
+    }
+
+    [Fact]
+    public async Task Discovery_ListsOpenEventsByTopicAndRange_DraftsOnlyForAdmins_JoinLinksNever()
+    {
+        var topic = $"d{Guid.NewGuid():N}"[..12];
+        var open = await EventScenario.CreateAsync(server, topic: topic);
+        var draft = await EventScenario.CreateAsync(server, topic: topic, configure: e => { e.State = EventState.Draft; e.StartTime = EventScenario.At(13, 12); });
+        var later = await EventScenario.CreateAsync(server, topic: topic, configure: e => e.StartTime = EventScenario.At(27, 9));
+        var request = new ListEventsRequest { Topic = topic.ToUpperInvariant(), ViewerTimeZone = "America/New_York", PageSize = 1 };
+
+        var pages = new List<ScheduledEvent>();
+        for (var token = string.Empty; ;)
+        {
+            var page = await open.AsClient("ev-browse").ListEventsAsync(new ListEventsRequest(request) { PageToken = token });
+            pages.AddRange(page.Events);
+            token = page.NextPageToken;
+            if (token.Length == 0)
+            {
+                break;
+            }
+        }
+
+        var ranged = await open.AsClient("ev-browse").ListEventsAsync(new ListEventsRequest { Topic = topic, StartTime = EventScenario.At(20, 0), EndTime = EventScenario.At(31, 0) });
+        var asAdmin = await open.AsAdmin.ListEventsAsync(new ListEventsRequest { Topic = topic });
+        var hiddenDraft = await RpcAssert.FailsAsync(StatusCode.NotFound, () => open.AsClient("ev-browse").GetEventAsync(new GetEventRequest { Name = draft.Event.Name }));
+
+        Assert.Equal([open.Event.Name, later.Event.Name], pages.Select(e => e.Name));
+        Assert.All(pages, e => Assert.Equal(string.Empty, e.JoinLink));
+        Assert.Equal((12, 7), (pages[0].ViewerStart.Date.Day, pages[0].ViewerStart.Time.Hours)); // 12:00Z is 07:00 in New York in January
+        Assert.Equal(2, pages[0].SeatsLeft);
+        Assert.Equal([later.Event.Name], ranged.Events.Select(e => e.Name));
+        Assert.Equal([open.Event.Name, draft.Event.Name, later.Event.Name], asAdmin.Events.Select(e => e.Name));
+        Assert.NotNull(hiddenDraft);
+    }
+
+    [Fact]
+    public async Task Held_OnlyOnceStarted_ThenRecordingsListByVisibility()
+    {
+        var s = await EventScenario.CreateAsync(server, capacity: 3);
+        var pub = await EventScenario.CreateAsync(server, topic: s.Event.Topics[0], configure: e =>
+        {
+            e.StartTime = EventScenario.At(12, 14);
+            e.Hosts.Clear();
+            e.Hosts.Add(s.Host.Name);
+            e.Visibility = EventVisibility.Public;
+        });
+        await s.RegisterAsync("ev-rec");
+        var early = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => s.AsHost.UpdateEventAsync(new UpdateEventRequest
+        {
+            Event = new ScheduledEvent { Name = s.Event.Name, State = EventState.Held, RecordingLink = "https://video.example.org/1" },
+            UpdateMask = new FieldMask { Paths = { "state", "recording_link" } },
+        }));
+        server.Clock.Reset(NodaTime.Instant.FromUtc(2027, 1, 12, 16, 0));
+        foreach (var e in new[] { s.Event, pub.Event })
+        {
+            await s.AsHost.UpdateEventAsync(new UpdateEventRequest
+            {
+                Event = new ScheduledEvent { Name = e.Name, State = EventState.Held, RecordingLink = $"https://video.example.org/{e.Name.Split('/')[1]}" },
+                UpdateMask = new FieldMask { Paths = { "state", "recording_link" } },
+            });
+        }
+
+        var topic = s.Event.Topics[0];
+        var registrant = await s.AsClient("ev-rec").ListRecordingsAsync(new ListRecordingsRequest { Topic = topic });
+        var stranger = await s.AsClient("ev-stranger").ListRecordingsAsync(new ListRecordingsRequest { Topic = topic });
+        var otherCoach = await s.AsOtherCoach.ListRecordingsAsync(new ListRecordingsRequest { Topic = topic });
+        var held = await s.ReadAsync();
+        var late = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => s.RegisterAsync("ev-late"));
+        var unchangeable = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => s.AsAdmin.UpdateEventAsync(new UpdateEventRequest
+        {
+            Event = new ScheduledEvent { Name = s.Event.Name, Capacity = 10 }, UpdateMask = new FieldMask { Paths = { "capacity" } },
+        }));
+
+        Assert.Equal("EVENT_NOT_HELD_YET", early.ErrorInfo().Reason);
+        Assert.Equal(EventState.Held, held.State);
+        Assert.NotNull(held.HeldTime);
+        Assert.Equal([s.Event.Name, pub.Event.Name], registrant.Events.Select(e => e.Name));
+        Assert.Equal([pub.Event.Name], stranger.Events.Select(e => e.Name));
+        Assert.Equal([pub.Event.Name], otherCoach.Events.Select(e => e.Name));
+        Assert.StartsWith("https://video.example.org/", registrant.Events[0].RecordingLink, StringComparison.Ordinal);
+        Assert.Equal("COHORT_NOT_OPEN", late.ErrorInfo().Reason);
+        Assert.Equal("EVENT_ALREADY_HELD", unchangeable.ErrorInfo().Reason);
+    }
+
+    [Fact]
+    public async Task BadInput_IsRefusedWithTheFieldsNamed_AndNothingIsStored()
+    {
+        var host = await server.SeedCoachAsync("Bad Input Host", ServerFixture.UniqueTag());
+        var admin = new EventService.EventServiceClient(server.Channel(server.Token("admin-1", "admin")));
+        var bad = EventScenario.Draft(host);
+        bad.Title = " ";
+        bad.JoinLink = "http://insecure.example.org/x";
+        bad.Capacity = 5000;
+        bad.Duration = Duration.FromTimeSpan(TimeSpan.FromMinutes(7));
+        bad.TimeZone = "Mars/Olympus";
+        bad.Topics.Add(new string('x', 60));
+        var refused = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => admin.CreateEventAsync(new CreateEventRequest { Event = bad }));
+        var noKind = EventScenario.Draft(host);
+        noKind.Kind = EventKind.Unspecified;
+        var kindless = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => admin.CreateEventAsync(new CreateEventRequest { Event = noKind }));
+        var badName = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => admin.GetEventAsync(new GetEventRequest { Name = "events/a/b" }));
+        var missing = await RpcAssert.FailsAsync(StatusCode.NotFound, () => admin.GetEventAsync(new GetEventRequest { Name = "events/nope" }));
+        var range = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => admin.ListEventsAsync(new ListEventsRequest
+        {
+            StartTime = EventScenario.At(10, 0), EndTime = EventScenario.At(9, 0),
+        }));
+        var listed = await admin.ListEventsAsync(new ListEventsRequest { Topic = "pmo", StartTime = EventScenario.At(1, 0) });
+
+        Assert.Equal(["event.title", "event.join_link", "event.capacity", "event.duration", "event.time_zone", "event.topics[2]"],
+            refused.ViolatedFields().Distinct());
+        Assert.Equal(["event.kind"], kindless.ViolatedFields());
+        Assert.Equal(["name"], badName.ViolatedFields());
+        Assert.NotNull(missing);
+        Assert.Equal(["end_time"], range.ViolatedFields());
+        Assert.DoesNotContain(listed.Events, e => e.Hosts.Contains(host.Name));
+    }
+
+    [Fact]
+    public async Task TheEventsCourse_IsNotPartOfTheCourseApi()
+    {
+        var s = await EventScenario.CreateAsync(server);
+        await s.RegisterAsync("ev-hidden");
+        var courses = new CourseService.CourseServiceClient(server.Channel(server.Token("admin-1", "admin")));
+        var client = new CourseService.CourseServiceClient(server.Channel(server.Token("ev-hidden", "client")));
+        var eventId = s.Event.Name.Split('/')[1];
+
+        await RpcAssert.FailsAsync(StatusCode.NotFound, () => courses.GetCourseAsync(new GetCourseRequest { Name = "courses/events" }));
+        await RpcAssert.FailsAsync(StatusCode.NotFound, () => courses.GetCohortAsync(new GetCohortRequest { Name = $"courses/events/cohorts/{eventId}" }));
+        await RpcAssert.FailsAsync(StatusCode.NotFound, () => client.CreateEnrolmentAsync(new CreateEnrolmentRequest
+        {
+            Parent = $"courses/events/cohorts/{eventId}", RequestId = "x",
+        }));
+        var allCourses = await courses.ListCoursesAsync(new ListCoursesRequest { PageSize = 200 });
+        var allCohorts = await courses.ListCohortsAsync(new ListCohortsRequest { Parent = "courses/-", PageSize = 200 });
+        var own = await client.ListEnrolmentsAsync(new ListEnrolmentsRequest { Parent = "courses/-/cohorts/-" });
+
+        Assert.DoesNotContain(allCourses.Courses, c => c.Name == "courses/events");
+        Assert.DoesNotContain(allCohorts.Cohorts, c => c.Name.StartsWith("courses/events/", StringComparison.Ordinal));
+        Assert.Empty(own.Enrolments);
+    }
+}
