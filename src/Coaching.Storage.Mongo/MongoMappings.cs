@@ -180,6 +180,27 @@ public static class MongoMappings
                 map.MapMember(d => d.Version).SetElementName("version");
             });
 
+            BsonClassMap.RegisterClassMap<Events.QuestionDocument>(map =>
+            {
+                map.MapIdMember(d => d.Id);
+                map.MapMember(d => d.EventId).SetElementName("event_id");
+                map.MapMember(d => d.AuthorId).SetElementName("author_id");
+                map.MapMember(d => d.Text).SetElementName("text");
+                map.MapMember(d => d.Anonymous).SetElementName("anonymous");
+                map.MapMember(d => d.State).SetElementName("state");
+                map.MapMember(d => d.MergedInto).SetElementName("merged_into");
+                map.MapMember(d => d.Votes).SetElementName("votes");
+                map.MapMember(d => d.Voters).SetElementName("voters");
+                MapTimes(map, d => d.CreateTime, d => d.UpdateTime);
+                map.MapMember(d => d.Version).SetElementName("version");
+                map.MapMember(d => d.RequestScope).SetElementName("request_scope");
+                map.MapMember(d => d.RequestId).SetElementName("request_id");
+                map.MapMember(d => d.RequestFingerprint).SetElementName("request_fingerprint");
+                map.MapMember(d => d.Deleted).SetElementName(OverrideDocument.DeletedElement).SetIgnoreIfNull(true);
+                map.MapMember(d => d.Outbox).SetElementName("outbox").SetIgnoreIfNull(true);
+                map.MapMember(d => d.OutboxPending).SetElementName("outbox_pending").SetIgnoreIfNull(true);
+            });
+
             BsonClassMap.RegisterClassMap<CourseDocument>(map =>
             {
                 map.MapIdMember(d => d.Id);

@@ -39,6 +39,7 @@ public sealed class MongoStore : IStoreHealth, IStoreInitializer
         Deliveries = database.GetCollection<DeliveryDocument>(DeliveryDocument.Collection);
         Webhooks = database.GetCollection<WebhookDocument>(WebhookDocument.Collection);
         Events = database.GetCollection<Mongo.Events.EventDocument>(Mongo.Events.EventDocument.Collection);
+        Questions = database.GetCollection<Mongo.Events.QuestionDocument>(Mongo.Events.QuestionDocument.Collection);
     }
 
     /// <summary>The database.</summary>
@@ -87,6 +88,9 @@ public sealed class MongoStore : IStoreHealth, IStoreInitializer
 
     /// <summary>Event profiles.</summary>
     internal IMongoCollection<Events.EventDocument> Events { get; }
+
+    /// <summary>Questions for events' hosts.</summary>
+    internal IMongoCollection<Events.QuestionDocument> Questions { get; }
 
     /// <summary>
     /// Writes <paramref name="documents"/> whole, each replacing or creating the document with its id, in one bulk write: how the

@@ -38,6 +38,7 @@ public static class MongoStoreRegistration
         services.AddSingleton<IFeedStore, MongoFeedStore>();
         services.AddSingleton<IOutboxStore, MongoOutboxStore>();
         services.AddSingleton<Coaching.Domain.Events.IEventStore, Events.MongoEventStore>();
+        services.AddSingleton<Coaching.Domain.Events.IQuestionStore, Events.MongoQuestionStore>();
         return services;
     }
 }

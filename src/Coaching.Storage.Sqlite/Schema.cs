@@ -380,5 +380,32 @@ internal static class Schema
             ) STRICT, WITHOUT ROWID;
             CREATE INDEX event_topics_by_event ON event_topics (event_id);
             """),
+        (12, """
+            -- Questions for an event's hosts, and one vote per voter and question (the primary key); votes counts them, moved in
+            -- the transaction of each vote.
+            CREATE TABLE event_questions (
+                id                  TEXT    NOT NULL PRIMARY KEY,
+                event_id            TEXT    NOT NULL REFERENCES event_profiles (id),
+                author_id           TEXT    NOT NULL,
+                text                TEXT    NOT NULL,
+                anonymous           INTEGER NOT NULL CHECK (anonymous IN (0, 1)),
+                state               INTEGER NOT NULL CHECK (state BETWEEN 1 AND 4),
+                merged_into         TEXT    NOT NULL,
+                votes               INTEGER NOT NULL CHECK (votes >= 0),
+                create_time         INTEGER NOT NULL,
+                update_time         INTEGER NOT NULL,
+                version             INTEGER NOT NULL CHECK (version >= 1),
+                request_scope       TEXT    NOT NULL,
+                request_id          TEXT    NOT NULL,
+                request_fingerprint TEXT    NOT NULL,
+                UNIQUE (request_scope, request_id)
+            ) STRICT;
+            CREATE INDEX event_questions_by_votes ON event_questions (event_id, votes DESC, create_time, id);
+            CREATE TABLE question_votes (
+                question_id TEXT NOT NULL REFERENCES event_questions (id),
+                voter       TEXT NOT NULL,
+                PRIMARY KEY (question_id, voter)
+            ) STRICT, WITHOUT ROWID;
+            """),
     ];
 }

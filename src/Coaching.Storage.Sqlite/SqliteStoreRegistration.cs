@@ -37,6 +37,7 @@ public static class SqliteStoreRegistration
         services.AddSingleton<IFeedStore, SqliteFeedStore>();
         services.AddSingleton<IOutboxStore, SqliteOutboxStore>();
         services.AddSingleton<Coaching.Domain.Events.IEventStore, Events.SqliteEventStore>();
+        services.AddSingleton<Coaching.Domain.Events.IQuestionStore, Events.SqliteQuestionStore>();
         return services;
     }
 }

@@ -9,7 +9,7 @@ namespace Coaching.Server.Events;
 
 /// <summary>coaching.v1.EventService: translate, call one use case, translate back.</summary>
 [Authorize]
-public sealed class EventGrpcService(EventDesk desk) : Proto.EventService.EventServiceBase
+public sealed class EventGrpcService(EventDesk desk, QuestionDesk questions) : Proto.EventService.EventServiceBase
 {
     public override async Task<Proto.ScheduledEvent> CreateEvent(Proto.CreateEventRequest request, ServerCallContext context)
     {
@@ -85,4 +85,59 @@ public sealed class EventGrpcService(EventDesk desk) : Proto.EventService.EventS
         var (eventId, registrationId) = EventMapper.ParseRegistration(request.Name, "name");
         return EventMapper.ToProto(await desk.WithdrawAsync(caller, eventId, registrationId, request.Etag, request.Reason, context.CancellationToken));
     }
+
+    public override async Task<Proto.Question> CreateQuestion(Proto.CreateQuestionRequest request, ServerCallContext context)
+    {
+        var caller = context.Caller();
+        var eventId = EventMapper.ParseEvent(request.Parent, "parent");
+        var asked = await questions.AskAsync(caller, eventId, request.Question?.Text, request.Question?.Anonymous ?? false,
+            string.IsNullOrEmpty(request.RequestId) ? null : request.RequestId, context.CancellationToken);
+        return EventMapper.ToProto(asked, showsAuthor: true, viewerVoted: false);
+    }
+
+    public override async Task<Proto.ListQuestionsResponse> ListQuestions(Proto.ListQuestionsRequest request, ServerCallContext context)
+    {
+        var caller = context.Caller();
+        var page = await questions.ListAsync(caller, EventMapper.ParseEvent(request.Parent, "parent"), request.PageSize, request.PageToken, context.CancellationToken);
+        return new Proto.ListQuestionsResponse
+        {
+            Questions = { page.Items.Select(i => EventMapper.ToProto(i.View.Question, i.ShowsAuthor, i.View.ViewerVoted)) },
+            NextPageToken = page.NextPageToken,
+        };
+    }
+
+    public override async Task<Proto.Question> UpdateQuestion(Proto.UpdateQuestionRequest request, ServerCallContext context)
+    {
+        var caller = context.Caller();
+        var (eventId, questionId) = EventMapper.ParseQuestion(request.Question?.Name, "question.name");
+        var paths = Mapping.FieldMasks.Paths(request.UpdateMask, QuestionWritable);
+        var state = paths.Contains("state") ? EventMapper.ToState(request.Question!.State) : null;
+        var into = paths.Contains("merged_into") ? EventMapper.ParseQuestion(request.Question!.MergedInto, "question.merged_into") : default;
+        if (into != default && into.EventId != eventId)
+        {
+            Domain.Common.Fail.Invalid("question.merged_into", "must name a question of the same event");
+        }
+
+        var changed = await questions.ModerateAsync(caller, eventId, questionId, state, into == default ? null : into.QuestionId, request.Question!.Etag,
+            context.CancellationToken);
+        return EventMapper.ToProto(changed, showsAuthor: true, viewerVoted: false);
+    }
+
+    public override async Task<Google.Protobuf.WellKnownTypes.Empty> DeleteQuestion(Proto.DeleteQuestionRequest request, ServerCallContext context)
+    {
+        var caller = context.Caller();
+        var (eventId, questionId) = EventMapper.ParseQuestion(request.Name, "name");
+        await questions.DeleteAsync(caller, eventId, questionId, context.CancellationToken);
+        return new Google.Protobuf.WellKnownTypes.Empty();
+    }
+
+    public override async Task<Proto.Question> VoteQuestion(Proto.VoteQuestionRequest request, ServerCallContext context)
+    {
+        var caller = context.Caller();
+        var (eventId, questionId) = EventMapper.ParseQuestion(request.Name, "name");
+        var voted = await questions.VoteAsync(caller, eventId, questionId, context.CancellationToken);
+        return EventMapper.ToProto(voted.Question, showsAuthor: !voted.Question.Anonymous, viewerVoted: true);
+    }
+
+    private static readonly IReadOnlySet<string> QuestionWritable = new HashSet<string> { "state", "merged_into" };
 }

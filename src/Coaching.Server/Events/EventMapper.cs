@@ -165,4 +165,37 @@ internal static class EventMapper
     };
 
     public static IReadOnlySet<string> Mask(FieldMask? mask) => FieldMasks.Paths(mask, Writable);
+
+    public static (string EventId, string QuestionId) ParseQuestion(string? name, string field)
+    {
+        var parts = (name ?? string.Empty).Split('/');
+        return parts.Length == 4 && parts[0] == "events" && parts[2] == "questions" && parts.All(p => p.Length is > 0 and <= 64)
+            ? (parts[1], parts[3])
+            : Fail.Invalid<(string, string)>(field, "must have the form events/{event}/questions/{question}");
+    }
+
+    public static QuestionState? ToState(Proto.QuestionState state) => state switch
+    {
+        Proto.QuestionState.Unspecified => null,
+        Proto.QuestionState.Open => QuestionState.Open,
+        Proto.QuestionState.Answered => QuestionState.Answered,
+        Proto.QuestionState.Hidden => QuestionState.Hidden,
+        Proto.QuestionState.Merged => QuestionState.Merged,
+        _ => Fail.Invalid<QuestionState?>("question.state", "is not a question state"),
+    };
+
+    public static Proto.Question ToProto(Question q, bool showsAuthor, bool viewerVoted) => new()
+    {
+        Name = q.Name,
+        Text = q.Text,
+        Anonymous = q.Anonymous,
+        Author = showsAuthor && q.AuthorId.Length > 0 ? ResourceNames.User(q.AuthorId) : string.Empty,
+        State = (Proto.QuestionState)(int)q.State,
+        MergedInto = q.MergedInto.Length > 0 ? Question.NameOf(q.EventId, q.MergedInto) : string.Empty,
+        VoteCount = q.Votes,
+        ViewerVoted = viewerVoted,
+        CreateTime = TimeMapping.ToTimestamp(q.CreateTime),
+        UpdateTime = TimeMapping.ToTimestamp(q.UpdateTime),
+        Etag = q.Etag,
+    };
 }

@@ -48,6 +48,7 @@ public static class CoachingServerExtensions
         services.AddSingleton<EnrolmentInvites>();
         services.AddSingleton<CourseDesk>();
         services.AddSingleton<Coaching.Domain.Events.EventDesk>();
+        services.AddSingleton<Coaching.Domain.Events.QuestionDesk>();
         services.AddSingleton<ICohortCalendarDetails, Coaching.Domain.Events.EventCalendarDetails>();
         services.AddSingleton<ICalendarWriter, IcalWriter>();
         services.AddCoachingStore(builder.Configuration);

@@ -1,5 +1,6 @@
 using Coaching.Domain.Bookings;
 using Coaching.Domain.Courses;
+using Coaching.Domain.Events;
 using Coaching.Domain.Outbox;
 using Coaching.Server.Bookings;
 using Coaching.Server.Courses;
@@ -37,6 +38,9 @@ public sealed class EventEncoder : IEventEncoder
                     FirstDate = change.FirstDate is { } first ? LocalDatePattern.Iso.Format(first) : string.Empty,
                     LastDate = change.LastDate is { } last ? LocalDatePattern.Iso.Format(last) : string.Empty,
                 };
+                break;
+            case Question question:
+                message.Question = Events.EventMapper.ToProto(question, question.AuthorId.Length > 0, viewerVoted: false);
                 break;
             default:
                 throw new ArgumentException($"No event encoding for {subject.GetType().Name}.", nameof(subject));

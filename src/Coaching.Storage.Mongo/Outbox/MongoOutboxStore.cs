@@ -75,9 +75,9 @@ public sealed class MongoOutboxStore(MongoStore store) : IOutboxStore
 
     /// <summary>The collections whose documents carry the entries of their changes (cohorts live in <c>bookings</c>).</summary>
     public static IReadOnlyList<string> Carriers { get; } =
-        [BookingDocument.Collection, EnrolmentInviteDocument.Collection, ScheduleDocument.Collection, OverrideDocument.Collection];
+        [BookingDocument.Collection, EnrolmentInviteDocument.Collection, ScheduleDocument.Collection, OverrideDocument.Collection, Events.QuestionDocument.Collection];
 
-    /// <summary>Removes a deleted document (a tombstone that only carried the entry of its deletion) once its entries are relayed.</summary>
+    /// <summary>Removes a deleted document (an override or a question: a tombstone that only carried the entry of its deletion) once its entries are relayed.</summary>
     public static FilterDefinition<BsonDocument> SpentTombstone(string id) =>
         new BsonDocument { { "_id", id }, { "outbox", new BsonDocument("$size", 0) }, { OverrideDocument.DeletedElement, true } };
 
@@ -128,7 +128,7 @@ public sealed class MongoOutboxStore(MongoStore store) : IOutboxStore
                 {
                     var id = document["_id"].AsString;
                     await collection.UpdateOneAsync(new BsonDocument("_id", id), Pull(relayed), cancellationToken: cancellationToken);
-                    if (name == OverrideDocument.Collection)
+                    if (name is OverrideDocument.Collection or Events.QuestionDocument.Collection)
                     {
                         await collection.DeleteOneAsync(SpentTombstone(id), cancellationToken);
                     }
