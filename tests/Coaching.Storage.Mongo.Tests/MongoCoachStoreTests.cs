@@ -76,3 +76,19 @@ public sealed class MongoCourseStoreTests : Coaching.Storage.Contract.CourseStor
 
     protected override Task DisposeStoreAsync() => MongoTestServer.DropAsync(_mongo!);
 }
+
+/// <summary>The event and question store contract against a live MongoDB, when one is available.</summary>
+public sealed class MongoEventStoreTests : Coaching.Storage.Contract.EventStoreContract
+{
+    private MongoStore? _mongo;
+
+    protected override string? SkipReason => MongoTestServer.SkipReason;
+
+    protected override async Task<(Coaching.Domain.Events.IEventStore Events, Coaching.Domain.Events.IQuestionStore Questions, Coaching.Domain.Outbox.IOutboxStore Outbox)> CreateStoresAsync()
+    {
+        _mongo = await MongoTestServer.CreateDatabaseAsync();
+        return (new Events.MongoEventStore(_mongo), new Events.MongoQuestionStore(_mongo), new Outbox.MongoOutboxStore(_mongo));
+    }
+
+    protected override Task DisposeStoresAsync() => MongoTestServer.DropAsync(_mongo!);
+}

@@ -99,3 +99,18 @@ public sealed class SqliteCourseStoreTests : CourseStoreContract
 
     protected override Task DisposeStoreAsync() => _file.DeleteAsync();
 }
+
+public sealed class SqliteEventStoreTests : Coaching.Storage.Contract.EventStoreContract
+{
+    private readonly TempDatabase _file = new();
+
+    protected override string? SkipReason => null;
+
+    protected override async Task<(Coaching.Domain.Events.IEventStore Events, Coaching.Domain.Events.IQuestionStore Questions, Coaching.Domain.Outbox.IOutboxStore Outbox)> CreateStoresAsync()
+    {
+        var database = await _file.CreateAsync();
+        return (new Events.SqliteEventStore(database), new Events.SqliteQuestionStore(database), new Outbox.SqliteOutboxStore(database));
+    }
+
+    protected override Task DisposeStoresAsync() => _file.DeleteAsync();
+}
