@@ -193,6 +193,16 @@ public sealed class EventDesk(IEventStore events, ICourseStore courses, CourseDe
     /// <summary>Registers a client (themself, or anyone by an admin): a seat while there is one, else the waitlist (FIFO).</summary>
     public async Task<Enrolment> RegisterAsync(Caller caller, string eventId, string? clientId, string? requestId, CancellationToken ct)
     {
+        if (caller.Role == Role.Coach)
+        {
+            throw new DomainException(ErrorKind.PermissionDenied, "CLIENT_OR_ADMIN_REQUIRED", "Only clients register themselves (or admins register them).");
+        }
+
+        if (caller.IsAdmin && string.IsNullOrEmpty(clientId))
+        {
+            Fail.Invalid("registration.client", "is required when an admin registers someone");
+        }
+
         var found = await ReadAsync(caller, eventId, ct);
         if (found.State == EventState.Held)
         {
@@ -202,13 +212,34 @@ public sealed class EventDesk(IEventStore events, ICourseStore courses, CourseDe
         return await cohorts.EnrolAsync(caller, ScheduledEvent.CourseId, eventId, clientId, requestId, ct);
     }
 
-    /// <summary>A registration, for its client or an admin.</summary>
-    public Task<Enrolment> GetRegistrationAsync(Caller caller, string eventId, string registrationId, CancellationToken ct) =>
-        cohorts.GetEnrolmentAsync(caller, ScheduledEvent.CourseId, eventId, registrationId, ct);
+    /// <summary>A registration, for its client, the event's hosts or an admin.</summary>
+    public async Task<Enrolment> GetRegistrationAsync(Caller caller, string eventId, string registrationId, CancellationToken ct)
+    {
+        if (caller.Role == Role.Coach && IsHost(caller, await ReadAsync(caller, eventId, ct)))
+        {
+            return await courses.GetEnrolmentAsync(ScheduledEvent.CourseId, eventId, registrationId, ct)
+                ?? Fail.NotFound<Enrolment>(ScheduledEvent.RegistrationName(eventId, registrationId));
+        }
+
+        return await InEventTermsAsync(eventId, registrationId, () => cohorts.GetEnrolmentAsync(caller, ScheduledEvent.CourseId, eventId, registrationId, ct));
+    }
 
     /// <summary>Withdraws a registration (its client or an admin); the first waiting person takes the seat in the same write.</summary>
     public Task<Enrolment> WithdrawAsync(Caller caller, string eventId, string registrationId, string? etag, string? reason, CancellationToken ct) =>
-        cohorts.WithdrawAsync(caller, ScheduledEvent.CourseId, eventId, registrationId, etag, reason, ct);
+        InEventTermsAsync(eventId, registrationId, () => cohorts.WithdrawAsync(caller, ScheduledEvent.CourseId, eventId, registrationId, etag, reason, ct));
+
+    // The course API's "not found" names the hidden course; callers of this API get the registration's own name.
+    private static async Task<Enrolment> InEventTermsAsync(string eventId, string registrationId, Func<Task<Enrolment>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (DomainException e) when (e.Kind == ErrorKind.NotFound)
+        {
+            return Fail.NotFound<Enrolment>(ScheduledEvent.RegistrationName(eventId, registrationId));
+        }
+    }
 
     /// <summary>An event's registrations (its hosts and admins), or the caller's own across events (no event given; clients).</summary>
     public async Task<Page<Enrolment>> ListRegistrationsAsync(Caller caller, string? eventId, EnrolmentState? state, int pageSize, string? pageToken,
