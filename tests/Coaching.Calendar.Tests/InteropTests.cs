@@ -61,6 +61,25 @@ public sealed class InteropTests : IDisposable
 
     [SkippableTheory]
     [MemberData(nameof(Parsers))]
+    public void EventInvite_CarriesItsJoinLinkAsLocation_AndAMultiLineDescription(string parser)
+    {
+        var entry = Samples.Session(2) with
+        {
+            Summary = "Getting started in a PMO role",
+            Description = "What a PMO does, and how to get in.\n\nJoin: https://meet.example.org/pmo-start?pwd=a;b,c",
+            Location = "https://meet.example.org/pmo-start?pwd=a;b,c",
+        };
+        var parsed = Parse(parser, _writer.WriteInvite(InviteMethod.Request, [entry]));
+
+        var e = parsed.GetProperty("events")[0];
+        Assert.Equal(entry.Location, e.GetProperty("location").GetString());
+        Assert.Equal(entry.Description, e.GetProperty("description").GetString());
+        Assert.Equal(entry.Summary, e.GetProperty("summary").GetString());
+        Assert.Equal(2, e.GetProperty("sequence").GetInt32());
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Parsers))]
     public void HostileText_ReachesTheParserIntact(string parser)
     {
         var entry = Samples.Hostile();

@@ -18,6 +18,7 @@ const events = calendar.getAllSubcomponents('vevent').map((vevent) => {
     end: utc(event.endDate),
     summary: event.summary,
     description: event.description ?? '',
+    location: event.location ?? '',
     organizer: address(organizer?.getFirstValue()),
     organizer_cn: organizer?.getParameter('cn') ?? '',
     attendees: event.attendees.map((a) => ({

@@ -35,6 +35,7 @@ for event in calendar.walk("VEVENT"):
         "end": utc(event.get("DTEND")),
         "summary": str(event.get("SUMMARY", "")),
         "description": str(event.get("DESCRIPTION", "")),
+        "location": str(event.get("LOCATION", "")),
         "organizer": address(organizer),
         "organizer_cn": str(organizer.params.get("CN", "")) if organizer is not None else "",
         "attendees": [{

@@ -43,6 +43,7 @@ for event in calendar.contents.get("vevent", []):
         "end": utc(first(event, "dtend")),
         "summary": first(event, "summary").value if first(event, "summary") else "",
         "description": first(event, "description").value if first(event, "description") else "",
+        "location": first(event, "location").value if first(event, "location") else "",
         "organizer": address(organizer.value if organizer else ""),
         "organizer_cn": param(organizer, "CN"),
         "attendees": [{
