@@ -4,6 +4,7 @@ using Coaching.Domain.Calendar;
 using Coaching.Domain.Coaches;
 using Coaching.Domain.Common;
 using Coaching.Domain.Courses;
+using Coaching.Domain.Events;
 using Coaching.Domain.Feeds;
 using Coaching.Domain.Outbox;
 using NodaTime;
@@ -130,4 +131,18 @@ public sealed record ExportedDelivery(Delivery Delivery) : IExported
 {
     /// <inheritdoc />
     public string Key => Delivery.Id;
+}
+
+/// <summary>An event's profile.</summary>
+public sealed record ExportedEventProfile(EventProfile Profile) : IExported
+{
+    /// <inheritdoc />
+    public string Key => Profile.Id;
+}
+
+/// <summary>A question with the request that asked it and everyone who voted for it.</summary>
+public sealed record ExportedQuestion(Question Question, IdempotencyKey Request, IReadOnlyList<string> Voters) : IExported
+{
+    /// <inheritdoc />
+    public string Key => Question.Id;
 }

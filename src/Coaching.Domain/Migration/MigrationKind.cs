@@ -29,4 +29,10 @@ public enum MigrationKind
     Log,
     /// <summary>Deliveries of every state.</summary>
     Deliveries,
+
+    /// <summary>Event profiles (an event's cohort is copied with the cohorts).</summary>
+    Events,
+
+    /// <summary>Questions for events' hosts, with their voters.</summary>
+    Questions,
 }

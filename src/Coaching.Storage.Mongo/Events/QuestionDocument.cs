@@ -49,12 +49,22 @@ public sealed class QuestionDocument
 
     public bool? OutboxPending { get; set; }
 
-    public static QuestionDocument From(Question q, Domain.Common.IdempotencyKey key, Domain.Outbox.OutboxEntry announced) => new()
+    /// <summary>A question as stored, without voters or pending entries.</summary>
+    public static QuestionDocument From(Question q, Domain.Common.IdempotencyKey key) => new()
     {
         Id = q.Id, EventId = q.EventId, AuthorId = q.AuthorId, Text = q.Text, Anonymous = q.Anonymous, State = (int)q.State, MergedInto = q.MergedInto,
         Votes = q.Votes, CreateTime = q.CreateTime.ToDateTimeUtc(), UpdateTime = q.UpdateTime.ToDateTimeUtc(), Version = q.Version,
-        RequestScope = key.Scope, RequestId = key.RequestId, RequestFingerprint = key.Fingerprint, Outbox = [OutboxEntryDocument.From(announced)], OutboxPending = true,
+        RequestScope = key.Scope, RequestId = key.RequestId, RequestFingerprint = key.Fingerprint,
     };
+
+    /// <summary>A new question carrying the entry that announces it.</summary>
+    public static QuestionDocument From(Question q, Domain.Common.IdempotencyKey key, Domain.Outbox.OutboxEntry announced)
+    {
+        var document = From(q, key);
+        document.Outbox = [OutboxEntryDocument.From(announced)];
+        document.OutboxPending = true;
+        return document;
+    }
 
     public Question ToDomain() => new()
     {

@@ -93,6 +93,8 @@ public sealed class MongoMigrationTarget(MongoStore store) : IMigrationTarget
         MigrationKind.Webhooks => await CountAsync(WebhookDocument.Collection, cancellationToken),
         MigrationKind.Log => await CountAsync(LogDocument.Collection, cancellationToken),
         MigrationKind.Deliveries => await CountAsync(DeliveryDocument.Collection, cancellationToken),
+        MigrationKind.Events => await CountAsync(Mongo.Events.EventDocument.Collection, cancellationToken),
+        MigrationKind.Questions => await CountAsync(Collection(Mongo.Events.QuestionDocument.Collection), F.Ne("deleted", true), cancellationToken),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a kind this store holds"),
     };
 
@@ -148,8 +150,18 @@ public sealed class MongoMigrationTarget(MongoStore store) : IMigrationTarget
                 Id = l.Entry.Id, Position = l.Position, Entry = OutboxEntryDocument.From(l.Entry), CreateTime = l.Entry.Time.ToDateTimeUtc(),
             })],
             ExportedDelivery d => [Of(DeliveryDocument.Collection, DeliveryDocument.From(d.Delivery))],
+            ExportedEventProfile e => [Of(Mongo.Events.EventDocument.Collection, Mongo.Events.EventDocument.From(e.Profile))],
+            ExportedQuestion q => [Of(Mongo.Events.QuestionDocument.Collection, QuestionOf(q))],
             _ => throw new ArgumentOutOfRangeException(nameof(item), item.GetType().Name, "not an item this store holds"),
         };
+    }
+
+    // A question as the store keeps it: its voters, its request key, no pending entries (the log holds them).
+    private static Mongo.Events.QuestionDocument QuestionOf(ExportedQuestion q)
+    {
+        var document = Mongo.Events.QuestionDocument.From(q.Question, q.Request);
+        document.Voters = [.. q.Voters];
+        return document;
     }
 
     private static (string, BsonDocument) Of<T>(string collection, T document) => (collection, document.ToBsonDocument());

@@ -88,6 +88,15 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         return await select.ListAsync(Read, cancellationToken);
     }
 
+    /// <summary>Profiles after <paramref name="after"/> in id order, for a copy of the whole store.</summary>
+    internal async Task<IReadOnlyList<EventProfile>> PageAsync(string? after, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var select = connection.Command($"SELECT {Columns} FROM event_profiles p WHERE p.id > $after ORDER BY p.id LIMIT $limit")
+            .With("$after", after ?? string.Empty).With("$limit", limit);
+        return await select.ListAsync(Read, cancellationToken);
+    }
+
     private static async Task IndexTopicsAsync(SqliteConnection connection, SqliteTransaction transaction, EventProfile profile, CancellationToken ct)
     {
         foreach (var topic in profile.Topics)

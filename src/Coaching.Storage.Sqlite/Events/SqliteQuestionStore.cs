@@ -160,6 +160,20 @@ public sealed class SqliteQuestionStore(SqliteDatabase database) : IQuestionStor
             return Batched.Keep(true);
         }, cancellationToken);
 
+    /// <summary>Questions after <paramref name="after"/> in id order with their request keys and voters, for a copy of the whole store.</summary>
+    internal static async Task<IReadOnlyList<Coaching.Domain.Migration.IExported>> ExportAsync(SqliteConnection connection, string? after, int limit,
+        CancellationToken ct)
+    {
+        using var select = connection.Command(
+            $"SELECT {Columns}, q.request_scope, q.request_id, q.request_fingerprint FROM event_questions q WHERE q.id > $after ORDER BY q.id LIMIT $limit")
+            .With("$after", after ?? string.Empty).With("$limit", limit);
+        var rows = await select.ListAsync(r => (Question: Read(r), Key: new IdempotencyKey(r.GetString(11), r.GetString(12), r.GetString(13))), ct);
+        using var votes = connection.Command("SELECT question_id, voter FROM question_votes WHERE question_id IN (SELECT value FROM json_each($ids)) ORDER BY voter")
+            .With("$ids", System.Text.Json.JsonSerializer.Serialize(rows.Select(r => r.Question.Id)));
+        var voters = (await votes.ListAsync(r => (Question: r.GetString(0), Voter: r.GetString(1)), ct)).ToLookup(v => v.Question, v => v.Voter);
+        return [.. rows.Select(r => new Coaching.Domain.Migration.ExportedQuestion(r.Question, r.Key, [.. voters[r.Question.Id]]))];
+    }
+
     private static Question Read(SqliteDataReader r) => new()
     {
         Id = r.GetString(0), EventId = r.GetString(1), AuthorId = r.GetString(2), Text = r.GetString(3), Anonymous = r.GetInt64(4) == 1,

@@ -67,6 +67,8 @@ public sealed class SqliteMigrationSource(SqliteDatabase database) : IMigrationS
                 $"SELECT {OutboxRows.Columns} FROM outbox WHERE position > $position ORDER BY position LIMIT $limit",
                 r => OutboxRows.Read(r) is var logged ? new ExportedLogEntry(logged.Position, logged.Entry) : null!,
                 command => command.With("$position", after is null ? 0 : long.Parse(after, System.Globalization.CultureInfo.InvariantCulture))),
+            MigrationKind.Events => [.. (await new Events.SqliteEventStore(database).PageAsync(after, limit, page.CancellationToken)).Select(p => new ExportedEventProfile(p))],
+            MigrationKind.Questions => await Events.SqliteQuestionStore.ExportAsync(page.Connection, after, limit, page.CancellationToken),
             MigrationKind.Deliveries => await page.ListAsync(
                 $"SELECT {SqliteOutboxStore.DeliveryColumns} FROM deliveries WHERE id > $after ORDER BY id LIMIT $limit",
                 r => new ExportedDelivery(SqliteOutboxStore.ReadDelivery(r))),
@@ -112,6 +114,8 @@ public sealed class SqliteMigrationSource(SqliteDatabase database) : IMigrationS
         MigrationKind.Webhooks => "webhooks",
         MigrationKind.Log => "outbox",
         MigrationKind.Deliveries => "deliveries",
+        MigrationKind.Events => "event_profiles",
+        MigrationKind.Questions => "event_questions",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a kind this store holds"),
     };
 

@@ -82,12 +82,16 @@ public sealed class MigrationTests : IAsyncLifetime, IAsyncDisposable
 
         // The world as the API made it (an independent count of what exists).
         Assert.Equal(_world!.Bookings.Count, (await ReadAllAsync(MigrationKind.Bookings)).Count);
-        Assert.Equal(3, (await ReadAllAsync(MigrationKind.Cohorts)).Cast<ExportedCohort>().Single().Enrolments.Count);
+        Assert.Equal(3, (await ReadAllAsync(MigrationKind.Cohorts)).Cast<ExportedCohort>().Single(c => c.Cohort.CourseId != "events").Enrolments.Count);
         Assert.Single(await ReadAllAsync(MigrationKind.Overrides)); // one created, one created and deleted
         Assert.Single(await ReadAllAsync(MigrationKind.Webhooks));
         Assert.Contains(await ReadAllAsync(MigrationKind.Feeds), f => ((ExportedFeed)f).Feed.Owner == "users/mig-feed");
         Assert.Contains(await ReadAllAsync(MigrationKind.Settings), s => s.Key == "feed_secret");
         Assert.True(await Source.CountAsync(MigrationKind.Log, default) >= 20);
+        var question = (ExportedQuestion)Assert.Single(await ReadAllAsync(MigrationKind.Questions));
+        Assert.Equal(["mig-hal"], question.Voters);
+        Assert.Equal(1, question.Question.Votes);
+        Assert.Single(await ReadAllAsync(MigrationKind.Events));
     }
 
     [Fact]
@@ -118,7 +122,7 @@ public sealed class MigrationTests : IAsyncLifetime, IAsyncDisposable
     [Fact]
     public async Task Cohorts_EmbedSeatedAndWaitingEntries_AndMoveWithdrawnOnesToRecords_AsTheStoreDoes()
     {
-        var cohort = (await ReadAllAsync(MigrationKind.Cohorts)).Cast<ExportedCohort>().Single();
+        var cohort = (await ReadAllAsync(MigrationKind.Cohorts)).Cast<ExportedCohort>().Single(c => c.Cohort.CourseId != "events");
         var documents = DocumentsOf([cohort]);
         var document = Read<CohortDocument>(documents.Single(d => d.Collection == CohortDocument.Collection).Document);
         var records = documents.Where(d => d.Collection == EnrolmentRecordDocument.Collection).Select(d => Read<EnrolmentRecordDocument>(d.Document).ToDomain());
@@ -159,6 +163,24 @@ public sealed class MigrationTests : IAsyncLifetime, IAsyncDisposable
         var secret = DocumentsOf([setting]).Single();
         Assert.Equal(("settings", "feed_secret"), (secret.Collection, secret.Document["_id"].AsString));
         Assert.Equal(setting.Value, secret.Document["value"].AsByteArray); // so every subscribed feed URL keeps working
+    }
+
+    [Fact]
+    public async Task EventsAndQuestions_ReadBackAsStored_WithVotersAndRequestKeys()
+    {
+        foreach (var e in (await ReadAllAsync(MigrationKind.Events)).Cast<ExportedEventProfile>())
+        {
+            Assert.Equivalent(e.Profile, Read<Coaching.Storage.Mongo.Events.EventDocument>(DocumentsOf([e]).Single().Document).ToDomain(), strict: true);
+        }
+
+        var question = (ExportedQuestion)(await ReadAllAsync(MigrationKind.Questions)).Single();
+        var bson = DocumentsOf([question]).Single().Document;
+        var document = Read<Coaching.Storage.Mongo.Events.QuestionDocument>(bson);
+        Assert.Equivalent(question.Question, document.ToDomain(), strict: true);
+        Assert.Equal(question.Voters, document.Voters);
+        Assert.Equal(document.Voters.Count, document.Votes);
+        Assert.Equal(("mig-gus", "ask-1"), (document.RequestScope, document.RequestId));
+        Assert.False(bson.Contains("outbox")); // its entries are in the copied log
     }
 
     [Fact]
@@ -334,6 +356,14 @@ internal sealed record MigrationWorld(List<string> Bookings, string Moved, strin
         {
             Webhook = new Webhook { Url = "https://hooks.example.org/coaching", Active = true, EventTypes = { "booking.created" } }, RequestId = "hook-1",
         });
+        var e = await Events.EventScenario.CreateAsync(server, capacity: 3);
+        await e.RegisterAsync("mig-gus");
+        await e.RegisterAsync("mig-hal");
+        var asked = await e.AsClient("mig-gus").CreateQuestionAsync(new CreateQuestionRequest
+        {
+            Parent = e.Event.Name, Question = new Question { Text = "How do I start?" }, RequestId = "ask-1",
+        });
+        await e.AsClient("mig-hal").VoteQuestionAsync(new VoteQuestionRequest { Name = asked.Name });
         return new MigrationWorld([kept.Name, cancelled.Name, moved.Name], moved.Name, cancelled.Name, await c.AllAsync());
     }
 }
