@@ -105,6 +105,33 @@ public class EventServiceTests(ServerFixture server) : ServerTest(server)
     }
 
     [Fact]
+    public async Task Feeds_ShowTheEventToItsSeatedRegistrantsAndItsHosts_WithTheJoinLink_AndToNobodyElse()
+    {
+        var s = await EventScenario.CreateAsync(server, capacity: 1);
+        await s.RegisterAsync("ev-feed-seat");
+        await s.RegisterAsync("ev-feed-wait");
+        async Task<string> FeedAsync(string token, string name)
+        {
+            var feed = await Calendar(token).GetFeedAsync(new GetFeedRequest { Name = name });
+            var text = await server.Factory.CreateClient().GetStringAsync(new Uri(feed.Url).AbsolutePath);
+            return text.Replace("\r\n ", string.Empty, StringComparison.Ordinal);
+        }
+
+        var seated = await FeedAsync(server.Token("ev-feed-seat", "client"), "users/ev-feed-seat/feed");
+        var waiting = await FeedAsync(server.Token("ev-feed-wait", "client"), "users/ev-feed-wait/feed");
+        var host = await FeedAsync(s.HostToken, $"{s.Host.Name}/feed");
+        var other = await FeedAsync(server.Token("user-of-other", "coach", s.OtherCoach.Name.Split('/')[1]), $"{s.OtherCoach.Name}/feed");
+
+        Assert.Contains("SUMMARY:Getting started in a PMO role", seated, StringComparison.Ordinal);
+        Assert.Contains("LOCATION:https://meet.example.org/pmo-start", seated, StringComparison.Ordinal);
+        Assert.Contains("DTSTART:20270112T120000Z", seated, StringComparison.Ordinal);
+        Assert.DoesNotContain("PMO role", waiting, StringComparison.Ordinal); // no seat, no calendar entry
+        Assert.Contains("SUMMARY:Getting started in a PMO role", host, StringComparison.Ordinal);
+        Assert.Contains("LOCATION:https://meet.example.org/pmo-start", host, StringComparison.Ordinal);
+        Assert.DoesNotContain("PMO role", other, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Discovery_ListsOpenEventsByTopicAndRange_DraftsOnlyForAdmins_JoinLinksNever()
     {
         var topic = $"d{Guid.NewGuid():N}"[..12];
