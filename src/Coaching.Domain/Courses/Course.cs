@@ -36,6 +36,9 @@ public sealed record Course
     /// <summary>The etag.</summary>
     public string Etag => Etags.Of(Version);
 
+    /// <summary>The course that holds every event's cohort (see <c>Events.EventDesk</c>); the course API does not show it.</summary>
+    public const string EventsId = "events";
+
     /// <summary>Validates and builds a new course.</summary>
     /// <exception cref="DomainException">INVALID_ARGUMENT naming each bad field.</exception>
     public static Course Create(string id, string? title, string? description, IReadOnlyList<string> outcomes, int sessionCount, Instant now)

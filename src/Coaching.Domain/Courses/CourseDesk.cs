@@ -295,11 +295,25 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBookedT
         return withdrawn;
     }
 
+    private static readonly Dictionary<string, string> EventTypes = new(StringComparer.Ordinal)
+    {
+        ["enrolment.enrolled"] = "registration.registered", ["enrolment.waitlisted"] = "registration.waitlisted",
+        ["enrolment.promoted"] = "registration.promoted", ["enrolment.withdrawn"] = "registration.withdrawn",
+    };
+
     // Enrolment events are for the enrolled person and for every coach of the cohort.
     private Announce<Enrolment> Announcer(Cohort cohort) => (type, enrolment) => Entry(type, enrolment.Name, enrolment, cohort, enrolment.ClientId);
 
     private OutboxEntry Entry(string type, string resource, object subject, Cohort cohort, string? clientId = null)
     {
+        if (cohort.CourseId == Course.EventsId)
+        {
+            // An event's cohort speaks the event API's language: its registrations and the event itself, by their own names.
+            (type, resource) = subject is Enrolment e
+                ? (EventTypes.GetValueOrDefault(type, type), $"events/{e.CohortId}/registrations/{e.Id}")
+                : ("event.changed", $"events/{cohort.Id}");
+        }
+
         var time = Now();
         var id = ids.NewId();
         var audience = cohort.CoachIds.Select(ResourceNames.Coach).ToList();

@@ -10,7 +10,7 @@ namespace Coaching.Domain.Events;
 public sealed record ScheduledEvent(Cohort Cohort, EventProfile Profile)
 {
     /// <summary>The course every event's cohort belongs to; hidden from the course API.</summary>
-    public const string CourseId = "events";
+    public const string CourseId = Course.EventsId;
 
     /// <summary>The most seats an event holds; an unlimited event holds this many, and more people wait.</summary>
     public const int MaxSeats = 1000;

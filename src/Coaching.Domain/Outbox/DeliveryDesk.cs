@@ -34,7 +34,8 @@ public sealed class DeliveryDesk(IOutboxStore store, IClock clock, IIdGenerator 
     {
         "booking.created", "booking.confirmed", "booking.declined", "booking.cancelled", "booking.moved", "booking.completed", "booking.no_show",
         "enrolment.enrolled", "enrolment.waitlisted", "enrolment.promoted", "enrolment.withdrawn", "cohort.changed", "availability.changed",
-        "question.created", "question.changed", "question.deleted",
+        "question.created", "question.changed", "question.deleted", "registration.registered", "registration.waitlisted", "registration.promoted",
+        "registration.withdrawn", "event.changed",
     };
 
     /// <summary>Whether <paramref name="caller"/> may read <paramref name="entry"/>: admins all, others what names them, everyone public changes.</summary>

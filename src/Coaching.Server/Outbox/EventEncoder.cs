@@ -24,9 +24,14 @@ public sealed class EventEncoder : IEventEncoder
             case Booking booking:
                 message.Booking = BookingMapper.ToProto(booking);
                 break;
+            case Enrolment { CourseId: Course.EventsId } registration:
+                message.Registration = Events.EventMapper.ToProto(registration);
+                break;
             case Enrolment enrolment:
                 message.Enrolment = CourseMapper.ToProto(enrolment);
                 break;
+            case Cohort { CourseId: Course.EventsId }:
+                break; // an event: its profile is not at hand here, and GetEvent shows it whole
             case Cohort cohort:
                 message.Cohort = CourseMapper.ToProto(cohort);
                 break;

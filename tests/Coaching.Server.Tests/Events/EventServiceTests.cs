@@ -132,6 +132,35 @@ public class EventServiceTests(ServerFixture server) : ServerTest(server)
     }
 
     [Fact]
+    public async Task TheEventStream_SpeaksOfRegistrationsAndEvents_ByTheirOwnNames()
+    {
+        var s = await EventScenario.CreateAsync(server, capacity: 1);
+        using var stop = new CancellationTokenSource();
+        var request = new WatchEventsRequest
+        {
+            Latest = true, EventTypes = { "registration.registered", "registration.waitlisted", "registration.promoted", "registration.withdrawn", "event.changed" },
+        };
+        using var host = await Outbox.WatchEventsTests.WatchAsync(new DeliveryService.DeliveryServiceClient(server.Channel(s.HostToken)), request, stop.Token);
+
+        var ann = await s.RegisterAsync("ev-stream-a");
+        await s.RegisterAsync("ev-stream-b");
+        await s.AsClient("ev-stream-a").WithdrawRegistrationAsync(new WithdrawRegistrationRequest { Name = ann.Name });
+        await s.AsAdmin.UpdateEventAsync(new UpdateEventRequest
+        {
+            Event = new ScheduledEvent { Name = s.Event.Name, Capacity = 5 }, UpdateMask = new FieldMask { Paths = { "capacity" } },
+        });
+        var seen = await Outbox.WatchEventsTests.ReadAsync(host, 5);
+
+        Assert.Equal(["registration.registered", "registration.waitlisted", "registration.withdrawn", "registration.promoted", "event.changed"],
+            seen.Select(e => e.Type));
+        Assert.Equal(ann.Name, seen[0].Resource);
+        Assert.Equal((ann.Name, RegistrationState.Registered), (seen[0].Registration.Name, seen[0].Registration.State));
+        Assert.Equal(s.Event.Name, seen[4].Resource);
+        Assert.DoesNotContain(seen, e => e.Resource.StartsWith("courses/", StringComparison.Ordinal));
+        await stop.CancelAsync();
+    }
+
+    [Fact]
     public async Task Discovery_ListsOpenEventsByTopicAndRange_DraftsOnlyForAdmins_JoinLinksNever()
     {
         var topic = $"d{Guid.NewGuid():N}"[..12];
