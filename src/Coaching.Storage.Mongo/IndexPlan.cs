@@ -42,6 +42,8 @@ public static class IndexPlan
             new(EnrolmentRecordDocument.Collection, [typeof(EnrolmentRecordDocument)], Render(CohortUpdates.RecordIndexes)),
             new(BookingRecordDocument.Collection, [typeof(BookingRecordDocument)], Render(BookingArchive.Indexes)),
             new(Events.EventDocument.Collection, [typeof(Events.EventDocument)], Render(Events.MongoEventStore.Indexes)),
+            new(Calendars.CalendarConnectionDocument.Collection, [typeof(Calendars.CalendarConnectionDocument)], Render(Calendars.MongoCalendarConnectionStore.Indexes)),
+            new(Calendars.BusyBucketDocument.Collection, [typeof(Calendars.BusyBucketDocument)], Render(Calendars.MongoCalendarConnectionStore.BusyIndexes)),
             new(Events.QuestionDocument.Collection, [typeof(Events.QuestionDocument)],
                 [.. Render(Events.MongoQuestionStore.Indexes), .. Render([MongoOutboxStore.PendingIndex<Events.QuestionDocument>()])]),
         ];

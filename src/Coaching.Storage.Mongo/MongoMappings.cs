@@ -201,6 +201,38 @@ public static class MongoMappings
                 map.MapMember(d => d.OutboxPending).SetElementName("outbox_pending").SetIgnoreIfNull(true);
             });
 
+            BsonClassMap.RegisterClassMap<Calendars.CalendarConnectionDocument>(map =>
+            {
+                map.MapIdMember(d => d.Id);
+                map.MapMember(d => d.CoachId).SetElementName("coach_id");
+                map.MapMember(d => d.Source).SetElementName("source");
+                map.MapMember(d => d.SealedUrl).SetElementName("sealed_url");
+                map.MapMember(d => d.UrlHint).SetElementName("url_hint");
+                map.MapMember(d => d.Health).SetElementName("health");
+                map.MapMember(d => d.LastAttemptTime).SetElementName("last_attempt_time").SetSerializer(new NullableSerializer<DateTime>(UtcDate));
+                map.MapMember(d => d.LastSuccessTime).SetElementName("last_success_time").SetSerializer(new NullableSerializer<DateTime>(UtcDate));
+                map.MapMember(d => d.EventCount).SetElementName("event_count");
+                map.MapMember(d => d.BusyCount).SetElementName("busy_count");
+                map.MapMember(d => d.LastError).SetElementName("last_error");
+                map.MapMember(d => d.Validator).SetElementName("validator");
+                map.MapMember(d => d.NextSyncTime).SetElementName("next_sync_time").SetSerializer(UtcDate);
+                map.MapMember(d => d.LeaseOwner).SetElementName("lease_owner");
+                map.MapMember(d => d.LeaseUntil).SetElementName("lease_until").SetSerializer(new NullableSerializer<DateTime>(UtcDate));
+                map.MapMember(d => d.CreateTime).SetElementName("create_time").SetSerializer(UtcDate);
+                map.MapMember(d => d.BusyGeneration).SetElementName("busy_generation");
+                MapRequestKey(map, d => d.RequestScope, d => d.RequestId, d => d.RequestFingerprint);
+            });
+
+            BsonClassMap.RegisterClassMap<Calendars.BusyBucketDocument>(map =>
+            {
+                map.MapIdMember(d => d.Id);
+                map.MapMember(d => d.ConnectionId).SetElementName("connection_id");
+                map.MapMember(d => d.CoachId).SetElementName("coach_id");
+                map.MapMember(d => d.Generation).SetElementName("generation");
+                map.MapMember(d => d.Month).SetElementName("month").SetSerializer(UtcDate);
+                map.MapMember(d => d.Intervals).SetElementName("intervals");
+            });
+
             BsonClassMap.RegisterClassMap<CourseDocument>(map =>
             {
                 map.MapIdMember(d => d.Id);

@@ -40,6 +40,8 @@ public sealed class MongoStore : IStoreHealth, IStoreInitializer
         Webhooks = database.GetCollection<WebhookDocument>(WebhookDocument.Collection);
         Events = database.GetCollection<Mongo.Events.EventDocument>(Mongo.Events.EventDocument.Collection);
         Questions = database.GetCollection<Mongo.Events.QuestionDocument>(Mongo.Events.QuestionDocument.Collection);
+        CalendarConnections = database.GetCollection<Calendars.CalendarConnectionDocument>(Calendars.CalendarConnectionDocument.Collection);
+        ExternalBusy = database.GetCollection<Calendars.BusyBucketDocument>(Calendars.BusyBucketDocument.Collection);
     }
 
     /// <summary>The database.</summary>
@@ -91,6 +93,12 @@ public sealed class MongoStore : IStoreHealth, IStoreInitializer
 
     /// <summary>Questions for events' hosts.</summary>
     internal IMongoCollection<Events.QuestionDocument> Questions { get; }
+
+    /// <summary>Coaches' external calendars.</summary>
+    internal IMongoCollection<Calendars.CalendarConnectionDocument> CalendarConnections { get; }
+
+    /// <summary>Busy time kept from external calendars, by month.</summary>
+    internal IMongoCollection<Calendars.BusyBucketDocument> ExternalBusy { get; }
 
     /// <summary>
     /// Writes <paramref name="documents"/> whole, each replacing or creating the document with its id, in one bulk write: how the

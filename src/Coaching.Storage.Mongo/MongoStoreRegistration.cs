@@ -39,6 +39,7 @@ public static class MongoStoreRegistration
         services.AddSingleton<IOutboxStore, MongoOutboxStore>();
         services.AddSingleton<Coaching.Domain.Events.IEventStore, Events.MongoEventStore>();
         services.AddSingleton<Coaching.Domain.Events.IQuestionStore, Events.MongoQuestionStore>();
+        services.AddSingleton<Coaching.Domain.ExternalCalendars.ICalendarConnectionStore, Calendars.MongoCalendarConnectionStore>();
         return services;
     }
 }

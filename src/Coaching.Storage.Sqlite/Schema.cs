@@ -407,5 +407,41 @@ internal static class Schema
                 PRIMARY KEY (question_id, voter)
             ) STRICT, WITHOUT ROWID;
             """),
+        (13, """
+            -- Coaches' own calendars (the URL only sealed) and the busy time kept from each, replaced whole by each sync in the
+            -- transaction that records it, while the syncing process holds the lease.
+            CREATE TABLE calendar_connections (
+                id                  TEXT    NOT NULL PRIMARY KEY,
+                coach_id            TEXT    NOT NULL,
+                source              INTEGER NOT NULL CHECK (source IN (1)),
+                sealed_url          BLOB    NOT NULL,
+                url_hint            TEXT    NOT NULL,
+                health              INTEGER NOT NULL CHECK (health BETWEEN 1 AND 4),
+                last_attempt_time   INTEGER NULL,
+                last_success_time   INTEGER NULL,
+                event_count         INTEGER NOT NULL,
+                busy_count          INTEGER NOT NULL,
+                last_error          TEXT    NOT NULL,
+                validator           TEXT    NOT NULL,
+                next_sync_time      INTEGER NOT NULL,
+                lease_owner         TEXT    NULL,
+                lease_until         INTEGER NULL,
+                create_time         INTEGER NOT NULL,
+                request_scope       TEXT    NULL,
+                request_id          TEXT    NULL,
+                request_fingerprint TEXT    NULL,
+                UNIQUE (request_scope, request_id)
+            ) STRICT;
+            CREATE INDEX calendar_connections_by_coach ON calendar_connections (coach_id, id);
+            CREATE INDEX calendar_connections_due ON calendar_connections (next_sync_time);
+            CREATE TABLE external_busy (
+                connection_id TEXT    NOT NULL REFERENCES calendar_connections (id),
+                coach_id      TEXT    NOT NULL,
+                start_time    INTEGER NOT NULL,
+                end_time      INTEGER NOT NULL,
+                PRIMARY KEY (connection_id, start_time)
+            ) STRICT, WITHOUT ROWID;
+            CREATE INDEX external_busy_by_coach ON external_busy (coach_id, end_time, start_time);
+            """),
     ];
 }

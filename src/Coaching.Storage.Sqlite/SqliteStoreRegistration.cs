@@ -38,6 +38,7 @@ public static class SqliteStoreRegistration
         services.AddSingleton<IOutboxStore, SqliteOutboxStore>();
         services.AddSingleton<Coaching.Domain.Events.IEventStore, Events.SqliteEventStore>();
         services.AddSingleton<Coaching.Domain.Events.IQuestionStore, Events.SqliteQuestionStore>();
+        services.AddSingleton<Coaching.Domain.ExternalCalendars.ICalendarConnectionStore, Calendars.SqliteCalendarConnectionStore>();
         return services;
     }
 }

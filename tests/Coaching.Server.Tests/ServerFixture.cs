@@ -61,6 +61,7 @@ public class ServerFixture : IAsyncLifetime
 
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web => Configure(web
             .UseSetting("Coaching:DataDirectory", _dataDirectory)
+            .UseSetting("Coaching:Calendars:AllowPrivateTargets", "true") // the test calendar servers listen on loopback
             .ConfigureTestServices(services => services.AddSingleton<IClock>(Clock))));
         _ = _factory.Server;
         return Task.CompletedTask;

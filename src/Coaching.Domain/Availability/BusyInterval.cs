@@ -10,4 +10,5 @@ namespace Coaching.Domain.Availability;
 /// <param name="SessionStart">When the session itself starts (for counting it on a local day).</param>
 /// <param name="OfferingId">The booking's offering, or null for other commitments.</param>
 /// <param name="BookingId">The booking, or null for other commitments (lets a reschedule ignore its own time).</param>
-public sealed record BusyInterval(Interval Block, Instant SessionStart, string? OfferingId, string? BookingId = null);
+/// <param name="External">True for time a coach's own calendar holds (as fresh as its last sync), not a commitment of this service.</param>
+public sealed record BusyInterval(Interval Block, Instant SessionStart, string? OfferingId, string? BookingId = null, bool External = false);

@@ -16,7 +16,7 @@ namespace Coaching.Domain.Bookings;
 /// SLOT_UNAVAILABLE and a full cap with BOOKING_LIMIT_REACHED.
 /// </summary>
 public sealed class BookingDesk(ICoachStore coaches, SlotContextLoader slotContexts, IBookingStore store,
-    ICalendarWriter calendar, IEventEncoder events, IClock clock, IIdGenerator ids)
+    ICalendarWriter calendar, IEventEncoder events, IClock clock, IIdGenerator ids, ExternalCalendars.ICalendarConnectionStore calendars)
 {
     /// <summary>Longest agenda accepted.</summary>
     public const int MaxAgendaLength = 4000;
@@ -46,7 +46,7 @@ public sealed class BookingDesk(ICoachStore coaches, SlotContextLoader slotConte
                 return original;
             }
 
-            throw Refusal(verdict, coach.Name);
+            throw Refusal(verdict, coach.Name, query, request.Start);
         }
 
         var time = Instants.TruncateToMilliseconds(now);
@@ -174,7 +174,7 @@ public sealed class BookingDesk(ICoachStore coaches, SlotContextLoader slotConte
         var verdict = SlotCalculator.Classify(query, newStart, now, SlotCalculator.DefaultStep(offering));
         if (verdict != SlotVerdict.Open)
         {
-            throw Refusal(verdict, coach.Name);
+            throw Refusal(verdict, coach.Name, query, newStart);
         }
 
         var time = Instants.TruncateToMilliseconds(now);
@@ -227,11 +227,17 @@ public sealed class BookingDesk(ICoachStore coaches, SlotContextLoader slotConte
         var coachTask = coaches.GetCoachAsync(coachId, ct);
         var offeringTask = coaches.GetOfferingAsync(coachId, offeringId, ct);
         var contextTask = slotContexts.LoadHoursAsync(coachId, start, ct);
+        // The coach's own calendars, read beside the hours (no extra wait): the one commitment the store's claims cannot see. Wide
+        // enough for any buffers; the calculator keeps what touches the block.
+        var externalTask = calendars.ListBusyAsync([coachId], start - Duration.FromDays(1), start + Duration.FromDays(2), ct);
         var coach = await coachTask ?? Fail.NotFound<Coach>(ResourceNames.Coach(coachId));
         var offering = await offeringTask ?? Fail.NotFound<Offering>(ResourceNames.Offering(coachId, offeringId));
         coach.EnsureTakesBookings();
 
-        return (coach, offering, (await contextTask).QueryFor(coach, offering));
+        var query = (await contextTask).QueryFor(coach, offering);
+        var external = await externalTask;
+        return (coach, offering, external.Count == 0 ? query
+            : query with { Busy = [.. query.Busy, .. external.Select(b => new BusyInterval(b.Busy, b.Busy.Start, null, External: true))] });
     }
 
     // Starts in the past or beyond the longest possible horizon are refused before any store read (and before date
@@ -303,6 +309,22 @@ public sealed class BookingDesk(ICoachStore coaches, SlotContextLoader slotConte
     {
         Fail.RequestIdReused(key.RequestId);
         return null!;
+    }
+
+    // Taken by the coach's own calendar alone (no commitment of this service overlaps): say so, the client can tell them apart.
+    private static DomainException Refusal(SlotVerdict verdict, string coachName, SlotQuery query, Instant start)
+    {
+        if (verdict == SlotVerdict.Taken)
+        {
+            var block = new Interval(start - query.Offering.BufferBefore, start + query.Offering.Duration + query.Offering.BufferAfter);
+            var overlapping = query.Busy.Where(b => b.Block.Start < block.End && block.Start < b.Block.End).ToList();
+            if (overlapping.Count > 0 && overlapping.All(b => b.External))
+            {
+                return BookingErrors.CalendarBusy(coachName);
+            }
+        }
+
+        return Refusal(verdict, coachName);
     }
 
     private static DomainException Refusal(SlotVerdict verdict, string coachName) => verdict switch

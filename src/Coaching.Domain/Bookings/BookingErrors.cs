@@ -9,6 +9,10 @@ public static class BookingErrors
     public static DomainException SlotUnavailable(string coachName) => Precondition("SLOT_UNAVAILABLE",
         "That time is no longer available; pick another slot.", coachName);
 
+    /// <summary>The coach's own calendar (as of its last sync) has something at that time.</summary>
+    public static DomainException CalendarBusy(string coachName) => Precondition("COACH_CALENDAR_BUSY",
+        "The coach's own calendar has something at this time; choose another slot.", coachName);
+
     /// <summary>The start is not an open slot of the coach's hours.</summary>
     public static DomainException OutsideAvailability(string coachName) => Precondition("OUTSIDE_AVAILABILITY",
         "That start is not one of the coach's open slots (outside their hours or off the slot grid).", coachName);

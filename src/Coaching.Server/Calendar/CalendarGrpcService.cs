@@ -17,7 +17,8 @@ namespace Coaching.Server.Calendar;
 
 /// <summary>coaching.v1.CalendarService: translate, call one use case, translate back.</summary>
 [Authorize]
-public sealed class CalendarGrpcService(BookingDesk bookings, CourseDesk courses, FeedDesk feeds, CoachingOptions options) : Proto.CalendarService.CalendarServiceBase
+public sealed class CalendarGrpcService(BookingDesk bookings, CourseDesk courses, FeedDesk feeds, CoachingOptions options,
+    Domain.ExternalCalendars.CalendarConnectionDesk connections, ExternalCalendars.CalendarRefresher refresher) : Proto.CalendarService.CalendarServiceBase
 {
     public override async Task<Proto.ListInvitesResponse> ListInvites(Proto.ListInvitesRequest request, ServerCallContext context)
     {
@@ -74,4 +75,61 @@ public sealed class CalendarGrpcService(BookingDesk bookings, CourseDesk courses
         Url = FeedEndpoint.Url(options, feed.Token),
         RotateTime = TimeMapping.ToTimestamp(feed.RotateTime),
     };
+
+    public override async Task<Proto.CalendarConnection> CreateCalendarConnection(Proto.CreateCalendarConnectionRequest request, ServerCallContext context)
+    {
+        var caller = context.Caller();
+        var coachId = ResourceNames.ParseCoach(request.Parent, "parent");
+        return ToProto(await connections.CreateAsync(caller, coachId, request.CalendarConnection?.Url, request.RequestId, refresher.Owner, context.CancellationToken));
+    }
+
+    public override async Task<Proto.ListCalendarConnectionsResponse> ListCalendarConnections(Proto.ListCalendarConnectionsRequest request, ServerCallContext context)
+    {
+        var caller = context.Caller();
+        var listed = await connections.ListAsync(caller, ResourceNames.ParseCoach(request.Parent, "parent"), context.CancellationToken);
+        return new Proto.ListCalendarConnectionsResponse { CalendarConnections = { listed.Select(ToProto) } };
+    }
+
+    public override async Task<Google.Protobuf.WellKnownTypes.Empty> DeleteCalendarConnection(Proto.DeleteCalendarConnectionRequest request, ServerCallContext context)
+    {
+        var caller = context.Caller();
+        var (coachId, id) = ParseConnection(request.Name);
+        await connections.DeleteAsync(caller, coachId, id, context.CancellationToken);
+        return new Google.Protobuf.WellKnownTypes.Empty();
+    }
+
+    public override async Task<Proto.CalendarConnection> SyncCalendarConnection(Proto.SyncCalendarConnectionRequest request, ServerCallContext context)
+    {
+        var caller = context.Caller();
+        var (coachId, id) = ParseConnection(request.Name);
+        return ToProto(await connections.SyncAsync(caller, coachId, id, refresher.Owner, context.CancellationToken));
+    }
+
+    private static (string CoachId, string Id) ParseConnection(string? name)
+    {
+        var parts = (name ?? string.Empty).Split('/');
+        return parts.Length == 4 && parts[0] == "coaches" && parts[2] == "calendarConnections" && parts.All(p => p.Length is > 0 and <= 64)
+            ? (parts[1], parts[3])
+            : Fail.Invalid<(string, string)>("name", "must have the form coaches/{coach}/calendarConnections/{connection}");
+    }
+
+    private static Proto.CalendarConnection ToProto(Domain.ExternalCalendars.CalendarConnection c)
+    {
+        var message = new Proto.CalendarConnection
+        {
+            Name = c.Name, UrlHint = c.UrlHint, State = (Proto.CalendarConnectionState)(int)c.Health, EventCount = c.EventCount, BusyCount = c.BusyCount,
+            LastError = c.LastError, CreateTime = TimeMapping.ToTimestamp(c.CreateTime),
+        };
+        if (c.LastAttemptTime is { } attempt)
+        {
+            message.LastSyncTime = TimeMapping.ToTimestamp(attempt);
+        }
+
+        if (c.LastSuccessTime is { } success)
+        {
+            message.LastSuccessTime = TimeMapping.ToTimestamp(success);
+        }
+
+        return message;
+    }
 }

@@ -58,6 +58,9 @@ public sealed class CoachingOptions
     /// <summary>Webhook settings.</summary>
     public Outbox.WebhookOptions Webhooks { get; set; } = new();
 
+    /// <summary>Coaches' own calendars (see <see cref="ExternalCalendars.CalendarOptions"/>).</summary>
+    public ExternalCalendars.CalendarOptions Calendars { get; set; } = new();
+
     /// <summary>The data directory with the default applied.</summary>
     public string ResolvedDataDirectory => string.IsNullOrWhiteSpace(DataDirectory)
         ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "coaching")

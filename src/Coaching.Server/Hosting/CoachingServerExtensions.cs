@@ -50,6 +50,26 @@ public static class CoachingServerExtensions
         services.AddSingleton<Coaching.Domain.Events.EventDesk>();
         services.AddSingleton<Coaching.Domain.Events.QuestionDesk>();
         services.AddSingleton<ICohortCalendarDetails, Coaching.Domain.Events.EventCalendarDetails>();
+        services.AddSingleton<Coaching.Domain.ExternalCalendars.IExternalBusyParser, Coaching.Calendar.IcsBusyReader>();
+        services.AddSingleton(sp => sp.GetRequiredService<CoachingOptions>().Calendars);
+        services.AddSingleton<Coaching.Domain.ExternalCalendars.ISecretBox>(sp =>
+        {
+            var options = sp.GetRequiredService<CoachingOptions>();
+            return Coaching.Server.ExternalCalendars.AesSecretBox.Create(options.Calendars.Key, options.ResolvedDataDirectory);
+        });
+        services.AddSingleton<Coaching.Domain.ExternalCalendars.ICalendarFetcher, Coaching.Server.ExternalCalendars.HttpCalendarFetcher>();
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<CoachingOptions>().Calendars;
+            return Coaching.Domain.ExternalCalendars.CalendarSyncOptions.Default with
+            {
+                Interval = NodaTime.Duration.FromMilliseconds(o.RefreshMinutes * 60_000), KeepFor = NodaTime.Duration.FromMilliseconds(o.KeepDays * 86_400_000),
+            };
+        });
+        services.AddSingleton<Coaching.Domain.ExternalCalendars.CalendarSync>();
+        services.AddSingleton<Coaching.Domain.ExternalCalendars.CalendarConnectionDesk>();
+        services.AddSingleton<Coaching.Server.ExternalCalendars.CalendarRefresher>();
+        services.AddHostedService(sp => sp.GetRequiredService<Coaching.Server.ExternalCalendars.CalendarRefresher>());
         services.AddSingleton<ICalendarWriter, IcalWriter>();
         services.AddCoachingStore(builder.Configuration);
         services.AddCoachingTelemetry(builder.Configuration);

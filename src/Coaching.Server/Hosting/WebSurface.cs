@@ -26,7 +26,7 @@ public static class WebSurface
         .. new[]
         {
             CoachReflection.Descriptor, AvailabilityReflection.Descriptor, BookingReflection.Descriptor, CalendarReflection.Descriptor,
-            CourseReflection.Descriptor, DeliveryReflection.Descriptor,
+            CourseReflection.Descriptor, DeliveryReflection.Descriptor, EventReflection.Descriptor,
         }.SelectMany(f => f.Services),
     ];
 

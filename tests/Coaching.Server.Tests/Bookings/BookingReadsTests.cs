@@ -17,7 +17,8 @@ public sealed class CountingBusyTimeFixture : ServerFixture
 
     protected override IWebHostBuilder Configure(IWebHostBuilder web) => web.ConfigureTestServices(services =>
         services.AddSingleton<IBusyTimeReader>(sp =>
-            Busy.Around(new CommittedTime(sp.GetRequiredService<IBookedTimeReader>(), sp.GetRequiredService<ICourseStore>()))));
+            Busy.Around(new CommittedTime(sp.GetRequiredService<IBookedTimeReader>(), sp.GetRequiredService<ICourseStore>(),
+                sp.GetRequiredService<Coaching.Domain.ExternalCalendars.ICalendarConnectionStore>()))));
 
     public sealed class CountingBusyTime : IBusyTimeReader
     {

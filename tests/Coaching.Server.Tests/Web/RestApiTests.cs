@@ -15,7 +15,7 @@ public sealed class RestApiTests(WebServer web) : IClassFixture<WebServer>
         .. new[]
         {
             AvailabilityReflection.Descriptor, BookingReflection.Descriptor, CalendarReflection.Descriptor, CoachReflection.Descriptor,
-            CourseReflection.Descriptor, DeliveryReflection.Descriptor, CommonReflection.Descriptor,
+            CourseReflection.Descriptor, DeliveryReflection.Descriptor, CommonReflection.Descriptor, EventReflection.Descriptor,
         }.SelectMany(f => f.Services).SelectMany(s => s.Methods),
     ];
 
@@ -39,7 +39,7 @@ public sealed class RestApiTests(WebServer web) : IClassFixture<WebServer>
         var operations = Operations(document).ToList();
         var admin = web.Process.Token("rest-admin", "admin");
 
-        Assert.Equal(46, Rpcs.Count);
+        Assert.Equal(64, Rpcs.Count);
         foreach (var rpc in Rpcs)
         {
             Assert.Contains(operations, o => o.OperationId == $"{rpc.Service.Name}_{rpc.Name}");
