@@ -21,6 +21,9 @@ public sealed class CalendarOptions
     /// <summary>Seconds one fetch may take.</summary>
     public double FetchTimeoutSeconds { get; set; } = 20;
 
+    /// <summary>Seconds between the refresher's looks for due calendars (jittered by up to two fifths).</summary>
+    public double PollSeconds { get; set; } = 5;
+
     /// <summary>Run the background refresher.</summary>
     public bool Refresh { get; set; } = true;
 }

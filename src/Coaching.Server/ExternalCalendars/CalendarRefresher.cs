@@ -36,7 +36,7 @@ public sealed partial class CalendarRefresher(ICalendarConnectionStore store, Ca
                 LogRound(logger, e);
             }
 
-            await Task.Delay(TimeSpan.FromSeconds(5 + Random.Shared.NextDouble() * 2), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            await Task.Delay(TimeSpan.FromSeconds(options.PollSeconds * (1 + Random.Shared.NextDouble() * 0.4)), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
 
