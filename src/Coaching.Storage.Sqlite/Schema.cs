@@ -443,5 +443,10 @@ internal static class Schema
             ) STRICT, WITHOUT ROWID;
             CREATE INDEX external_busy_by_coach ON external_busy (coach_id, end_time, start_time);
             """),
+        (14, """
+            -- Busy stretches are stored in pieces of at most a day, so a range read is a bounded range of this index.
+            DROP INDEX external_busy_by_coach;
+            CREATE INDEX external_busy_by_coach_start ON external_busy (coach_id, start_time, end_time);
+            """),
     ];
 }

@@ -49,6 +49,7 @@ public class BookingPathBenchmarks
             .AddSingleton<BookingDesk>()
             .AddSingleton<IBusyTimeReader, CommittedTime>()
             .AddSingleton<ICalendarWriter, IcalWriter>()
+            .AddSingleton<Coaching.Domain.Outbox.IEventEncoder, Coaching.Server.Outbox.EventEncoder>()
             .AddSqliteStore(_ => new SqliteDatabase(Path.Combine(_directory, "coaching.db")));
         _services = services.BuildServiceProvider();
         await _services.GetRequiredService<IStoreInitializer>().InitializeAsync(default);

@@ -122,7 +122,7 @@ public sealed class SqliteCalendarConnectionStore(SqliteDatabase database) : ICa
                     INSERT OR IGNORE INTO external_busy (connection_id, coach_id, start_time, end_time)
                     SELECT $id, $coach, json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each($busy)
                     """, transaction).With("$id", synced.Id).With("$coach", synced.CoachId)
-                    .With("$busy", JsonSerializer.Serialize(busy.Select(b => new[] { b.Start.ToUnixTimeMilliseconds(), b.End.ToUnixTimeMilliseconds() })));
+                    .With("$busy", JsonSerializer.Serialize(Pieces(busy).Select(b => new[] { b.Start.ToUnixTimeMilliseconds(), b.End.ToUnixTimeMilliseconds() })));
                 await insert.ExecuteNonQueryAsync(cancellationToken);
             }
 
@@ -137,9 +137,23 @@ public sealed class SqliteCalendarConnectionStore(SqliteDatabase database) : ICa
         using var select = connection.Command(
             """
             SELECT coach_id, connection_id, start_time, end_time FROM external_busy
-            WHERE coach_id IN (SELECT value FROM json_each($ids)) AND end_time > $start AND start_time < $end
-            """).With("$ids", JsonSerializer.Serialize(coachIds)).With("$start", rangeStart).With("$end", rangeEnd);
+            WHERE coach_id IN (SELECT value FROM json_each($ids)) AND start_time >= $lowest AND start_time < $end AND end_time > $start
+            """).With("$ids", JsonSerializer.Serialize(coachIds)).With("$start", rangeStart).With("$end", rangeEnd).With("$lowest", rangeStart - Piece);
         return await select.ListAsync(r => new ExternalBusyBlock(r.GetString(0), r.GetString(1), new Interval(r.GetInstant(2), r.GetInstant(3))), cancellationToken);
+    }
+
+    // No stored piece is longer than this, so a range read starts at most this far before the range.
+    private static readonly Duration Piece = Duration.FromDays(1);
+
+    private static IEnumerable<Interval> Pieces(IEnumerable<Interval> busy)
+    {
+        foreach (var interval in busy)
+        {
+            for (var start = interval.Start; start < interval.End; start += Piece)
+            {
+                yield return new Interval(start, Instant.Min(start + Piece, interval.End));
+            }
+        }
     }
 
     private static CalendarConnection Read(SqliteDataReader r) => new()
