@@ -5,12 +5,13 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 # Independent peers for the interop tests: Python's icalendar, vobject and recurring_ical_events, the khal calendar app, the aiosmtpd SMTP server
-# the e-mail delivery tests send to, and the Chromium the booking page is tested in (Debian).
-if [ ! -x /usr/bin/khal ] || [ ! -x /usr/bin/chromium ] || ! /usr/bin/python3 -c 'import icalendar, vobject, aiosmtpd, recurring_ical_events' 2>/dev/null; then
+# the e-mail delivery tests send to, the Radicale CalDAV server coaches' calendars are read from, and the Chromium the booking
+# page is tested in (Debian).
+if [ ! -x /usr/bin/khal ] || [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/radicale ] || ! /usr/bin/python3 -c 'import icalendar, vobject, aiosmtpd, recurring_ical_events' 2>/dev/null; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null && SUDO="sudo"
-  echo "installing Debian test peers (python3-icalendar python3-vobject python3-aiosmtpd python3-recurring-ical-events khal chromium)..."
-  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-icalendar python3-vobject python3-aiosmtpd python3-recurring-ical-events khal chromium >/dev/null \
-    || echo "warning: could not install python3-icalendar, python3-vobject, python3-aiosmtpd, python3-recurring-ical-events, khal and chromium; their tests will report themselves skipped"
+  echo "installing Debian test peers (python3-icalendar python3-vobject python3-aiosmtpd python3-recurring-ical-events radicale khal chromium)..."
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-icalendar python3-vobject python3-aiosmtpd python3-recurring-ical-events radicale khal chromium >/dev/null \
+    || echo "warning: could not install python3-icalendar, python3-vobject, python3-aiosmtpd, python3-recurring-ical-events, radicale, khal and chromium; their tests will report themselves skipped"
 fi
 
 npm ci --prefix tools --no-audit --no-fund --loglevel=error || exit 1

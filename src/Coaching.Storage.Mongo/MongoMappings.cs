@@ -207,6 +207,7 @@ public static class MongoMappings
                 map.MapMember(d => d.CoachId).SetElementName("coach_id");
                 map.MapMember(d => d.Source).SetElementName("source");
                 map.MapMember(d => d.SealedUrl).SetElementName("sealed_url");
+                map.MapMember(d => d.SealedCredentials).SetElementName("sealed_credentials").SetIgnoreIfNull(true);
                 map.MapMember(d => d.UrlHint).SetElementName("url_hint");
                 map.MapMember(d => d.Health).SetElementName("health");
                 map.MapMember(d => d.LastAttemptTime).SetElementName("last_attempt_time").SetSerializer(new NullableSerializer<DateTime>(UtcDate));

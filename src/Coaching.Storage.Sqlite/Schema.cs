@@ -413,8 +413,9 @@ internal static class Schema
             CREATE TABLE calendar_connections (
                 id                  TEXT    NOT NULL PRIMARY KEY,
                 coach_id            TEXT    NOT NULL,
-                source              INTEGER NOT NULL CHECK (source IN (1)),
+                source              INTEGER NOT NULL CHECK (source IN (1, 2)),
                 sealed_url          BLOB    NOT NULL,
+                sealed_credentials  BLOB    NULL,
                 url_hint            TEXT    NOT NULL,
                 health              INTEGER NOT NULL CHECK (health BETWEEN 1 AND 4),
                 last_attempt_time   INTEGER NULL,

@@ -8,6 +8,9 @@ public enum CalendarSource
 {
     /// <summary>An iCalendar subscription URL (a "secret address").</summary>
     Ics = 1,
+
+    /// <summary>A CalDAV calendar collection, read with credentials.</summary>
+    CalDav = 2,
 }
 
 /// <summary>How a connection's last syncs went.</summary>
@@ -46,6 +49,9 @@ public sealed record CalendarConnection
     /// <summary>The URL, sealed (see <see cref="ISecretBox"/>).</summary>
     public required byte[] SealedUrl { get; init; }
 
+    /// <summary>For CalDAV, the user name and password (user, a line break, password), sealed; null for ICS.</summary>
+    public byte[]? SealedCredentials { get; init; }
+
     /// <summary>Scheme and host of the URL, for people: never the path or query (where the secret is).</summary>
     public required string UrlHint { get; init; }
 
@@ -67,7 +73,7 @@ public sealed record CalendarConnection
     /// <summary>Why the last sync failed (safe to show: never the URL); empty after a success.</summary>
     public required string LastError { get; init; }
 
-    /// <summary>The ETag of the last calendar read, sent back as If-None-Match.</summary>
+    /// <summary>The ETag of the last calendar read (ICS, sent back as If-None-Match), or the collection's ctag (CalDAV).</summary>
     public required string Validator { get; init; }
 
     /// <summary>When the next background sync is due.</summary>
@@ -157,6 +163,9 @@ public interface ICalendarFetcher
     /// <summary>Checks a URL before it is stored: null when acceptable, else why not (safe to show).</summary>
     string? Refuse(Uri url);
 
-    /// <summary>Fetches <paramref name="url"/>, conditionally on <paramref name="validator"/> when not empty.</summary>
-    Task<FetchResult> FetchAsync(Uri url, string validator, CancellationToken cancellationToken);
+    /// <summary>
+    /// Fetches a calendar, conditionally on <paramref name="validator"/> when not empty: an ICS URL as it is; a CalDAV collection as
+    /// its events (one calendar), unless its ctag is still <paramref name="validator"/>.
+    /// </summary>
+    Task<FetchResult> FetchAsync(CalendarSource source, Uri url, (string User, string Password)? credentials, string validator, CancellationToken cancellationToken);
 }

@@ -15,8 +15,12 @@ public sealed class CalendarConnectionDesk(ICalendarConnectionStore store, Calen
     /// <summary>Most connections per coach.</summary>
     public const int MaxPerCoach = 10;
 
-    /// <summary>Connects an ICS subscription URL and syncs it at once (the answer says how that went).</summary>
-    public async Task<CalendarConnection> CreateAsync(Caller caller, string coachId, string? url, string? requestId, string owner, CancellationToken ct)
+    /// <summary>
+    /// Connects an ICS subscription URL, or a CalDAV calendar collection with a user name and password, and syncs it at once (the
+    /// answer says how that went).
+    /// </summary>
+    public async Task<CalendarConnection> CreateAsync(Caller caller, string coachId, CalendarSource? source, string? url, string? user, string? password,
+        string? requestId, string owner, CancellationToken ct)
     {
         caller.RequireActsFor(coachId, "connect calendars for this coach");
         _ = await coaches.GetCoachAsync(coachId, ct) ?? Fail.NotFound<Coach>(ResourceNames.Coach(coachId));
@@ -33,6 +37,19 @@ public sealed class CalendarConnectionDesk(ICalendarConnectionStore store, Calen
             v.Add("calendar_connection.url", why);
         }
 
+        var kind = source ?? CalendarSource.Ics;
+        if (kind == CalendarSource.CalDav)
+        {
+            v.SingleLine(user, "calendar_connection.username", 1, 200);
+            v.Require(!string.IsNullOrEmpty(password) && password.Length <= 500 && !password.Contains('\n', StringComparison.Ordinal),
+                "calendar_connection.password", "is required for CalDAV (at most 500 characters, one line)");
+        }
+        else
+        {
+            v.Require(string.IsNullOrEmpty(user) && string.IsNullOrEmpty(password), "calendar_connection.username",
+                "is for CalDAV connections; an ICS URL carries its own secret");
+        }
+
         v.ThrowIfAny();
         var existing = await store.ListAsync(coachId, ct);
         if (existing.Count >= MaxPerCoach)
@@ -43,13 +60,14 @@ public sealed class CalendarConnectionDesk(ICalendarConnectionStore store, Calen
         var now = Instants.TruncateToMilliseconds(clock.GetCurrentInstant());
         var connection = new CalendarConnection
         {
-            Id = ids.NewId(), CoachId = coachId, Source = CalendarSource.Ics, SealedUrl = secrets.Seal(parsed!.AbsoluteUri),
+            Id = ids.NewId(), CoachId = coachId, Source = kind, SealedUrl = secrets.Seal(parsed!.AbsoluteUri),
+            SealedCredentials = kind == CalendarSource.CalDav ? secrets.Seal($"{user}\n{password}") : null,
             UrlHint = $"{parsed.Scheme}://{parsed.Host}/…", Health = ConnectionHealth.Pending, LastAttemptTime = null, LastSuccessTime = null,
             EventCount = 0, BusyCount = 0, LastError = string.Empty, Validator = string.Empty, NextSyncTime = now, CreateTime = now,
         };
         // The fingerprint covers the URL through its hash only: the key is stored, the URL is not (in the clear).
-        var key = IdempotencyKey.Create(caller.UserId, requestId, required: false, coachId, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(
-            System.Text.Encoding.UTF8.GetBytes(parsed.AbsoluteUri))));
+        var key = IdempotencyKey.Create(caller.UserId, requestId, required: false, coachId, kind, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes($"{parsed.AbsoluteUri}\n{user}\n{password}"))));
         var created = await store.CreateAsync(connection, key, ct);
         if (key is not null && !created.Created && created.Fingerprint != key.Fingerprint)
         {

@@ -49,7 +49,9 @@ public sealed class CalendarSync(ICalendarConnectionStore store, ICalendarFetche
         FetchResult fetched;
         try
         {
-            fetched = await fetcher.FetchAsync(new Uri(secrets.Open(c.SealedUrl)), c.Validator, ct);
+            var credentials = c.SealedCredentials is { } sealedCredentials ? secrets.Open(sealedCredentials).Split('\n', 2) : null;
+            fetched = await fetcher.FetchAsync(c.Source, new Uri(secrets.Open(c.SealedUrl)), credentials is null ? null : (credentials[0], credentials[1]),
+                c.Validator, ct);
         }
         catch (ExternalCalendarException e)
         {

@@ -80,7 +80,16 @@ public sealed class CalendarGrpcService(BookingDesk bookings, CourseDesk courses
     {
         var caller = context.Caller();
         var coachId = ResourceNames.ParseCoach(request.Parent, "parent");
-        return ToProto(await connections.CreateAsync(caller, coachId, request.CalendarConnection?.Url, request.RequestId, refresher.Owner, context.CancellationToken));
+        var c = request.CalendarConnection ?? new Proto.CalendarConnection();
+        Domain.ExternalCalendars.CalendarSource? source = c.Source switch
+        {
+            Proto.CalendarSource.Unspecified => null,
+            Proto.CalendarSource.Ics => Domain.ExternalCalendars.CalendarSource.Ics,
+            Proto.CalendarSource.Caldav => Domain.ExternalCalendars.CalendarSource.CalDav,
+            _ => Fail.Invalid<Domain.ExternalCalendars.CalendarSource?>("calendar_connection.source", "must be CALENDAR_SOURCE_ICS or CALENDAR_SOURCE_CALDAV"),
+        };
+        return ToProto(await connections.CreateAsync(caller, coachId, source, c.Url, c.Username, c.Password, request.RequestId, refresher.Owner,
+            context.CancellationToken));
     }
 
     public override async Task<Proto.ListCalendarConnectionsResponse> ListCalendarConnections(Proto.ListCalendarConnectionsRequest request, ServerCallContext context)
@@ -118,6 +127,7 @@ public sealed class CalendarGrpcService(BookingDesk bookings, CourseDesk courses
         var message = new Proto.CalendarConnection
         {
             Name = c.Name, UrlHint = c.UrlHint, State = (Proto.CalendarConnectionState)(int)c.Health, EventCount = c.EventCount, BusyCount = c.BusyCount,
+            Source = c.Source == Domain.ExternalCalendars.CalendarSource.CalDav ? Proto.CalendarSource.Caldav : Proto.CalendarSource.Ics,
             LastError = c.LastError, CreateTime = TimeMapping.ToTimestamp(c.CreateTime),
         };
         if (c.LastAttemptTime is { } attempt)

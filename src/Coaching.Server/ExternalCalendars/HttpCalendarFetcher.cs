@@ -43,7 +43,11 @@ public sealed class HttpCalendarFetcher : ICalendarFetcher, IDisposable
         : null;
 
     /// <inheritdoc />
-    public async Task<FetchResult> FetchAsync(Uri url, string validator, CancellationToken cancellationToken)
+    public Task<FetchResult> FetchAsync(CalendarSource source, Uri url, (string User, string Password)? credentials, string validator,
+        CancellationToken cancellationToken) =>
+        source == CalendarSource.CalDav ? CalDavAsync(url, credentials, validator, cancellationToken) : IcsAsync(url, validator, cancellationToken);
+
+    private async Task<FetchResult> IcsAsync(Uri url, string validator, CancellationToken cancellationToken)
     {
         var target = url;
         for (var hop = 0; hop <= MaxRedirects; hop++)
@@ -106,6 +110,120 @@ public sealed class HttpCalendarFetcher : ICalendarFetcher, IDisposable
         }
 
         return new FetchResult.Failed($"The calendar address redirects more than {MaxRedirects} times.");
+    }
+
+    private const string CtagQuery =
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><d:propfind xmlns:d=\"DAV:\" xmlns:cs=\"http://calendarserver.org/ns/\">" +
+        "<d:prop><cs:getctag/><d:sync-token/></d:prop></d:propfind>";
+
+    private const string EventsQuery =
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><c:calendar-query xmlns:d=\"DAV:\" xmlns:c=\"urn:ietf:params:xml:ns:caldav\">" +
+        "<d:prop><d:getetag/><c:calendar-data/></d:prop><c:filter><c:comp-filter name=\"VCALENDAR\"><c:comp-filter name=\"VEVENT\"/></c:comp-filter></c:filter>" +
+        "</c:calendar-query>";
+
+    // CalDAV: the collection's ctag (or sync token) first; unchanged means nothing to read. Otherwise one calendar-query REPORT
+    // returns every event resource, merged here into one calendar.
+    private async Task<FetchResult> CalDavAsync(Uri url, (string User, string Password)? credentials, string validator, CancellationToken ct)
+    {
+        if (Refuse(url) is { } why)
+        {
+            return new FetchResult.Failed($"The calendar address {why}.");
+        }
+
+        var (tagStatus, tagBody) = await DavAsync("PROPFIND", url, "0", CtagQuery, credentials, ct);
+        if (tagStatus is not null)
+        {
+            return tagStatus;
+        }
+
+        var tag = Texts(tagBody!, "getctag").Concat(Texts(tagBody!, "sync-token")).FirstOrDefault(t => t.Length > 0) ?? string.Empty;
+        if (tag.Length > 0 && tag == validator)
+        {
+            return new FetchResult.NotModified();
+        }
+
+        var (eventsStatus, eventsBody) = await DavAsync("REPORT", url, "1", EventsQuery, credentials, ct);
+        return eventsStatus ?? new FetchResult.Content(Merge(Texts(eventsBody!, "calendar-data")), tag);
+    }
+
+    private async Task<(FetchResult? Failure, string? Body)> DavAsync(string method, Uri url, string depth, string body, (string User, string Password)? credentials,
+        CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), url) { Content = new StringContent(body, Encoding.UTF8, "application/xml") };
+        request.Headers.TryAddWithoutValidation("Depth", depth);
+        if (credentials is { } c)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+                Convert.ToBase64String(Encoding.UTF8.GetBytes($"{c.User}:{c.Password}")));
+        }
+
+        try
+        {
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            {
+                return (new FetchResult.Failed("The CalDAV server refused the user name or password."), null);
+            }
+
+            if (response.StatusCode != HttpStatusCode.MultiStatus)
+            {
+                return (new FetchResult.Failed($"The CalDAV server answered {(int)response.StatusCode} {response.ReasonPhrase} to {method}."), null);
+            }
+
+            var text = await ReadLimitedAsync(response, ct);
+            return text is null ? (new FetchResult.Failed($"The calendar is larger than {IcsLimits.MaxBytes / 1024 / 1024} MB."), null) : (null, text);
+        }
+        catch (HttpRequestException e)
+        {
+            return (new FetchResult.Failed(e.InnerException is RefusedTarget ? "The calendar address resolves to a loopback or private address." :
+                $"The calendar server could not be reached ({e.HttpRequestError})."), null);
+        }
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return (new FetchResult.Failed("The calendar server did not answer in time."), null);
+        }
+    }
+
+    // The text of every element with this local name (any namespace), from XML read without DTDs or external entities.
+    private static IEnumerable<string> Texts(string xml, string localName)
+    {
+        var settings = new System.Xml.XmlReaderSettings { DtdProcessing = System.Xml.DtdProcessing.Prohibit, XmlResolver = null };
+        System.Xml.Linq.XDocument document;
+        try
+        {
+            using var reader = System.Xml.XmlReader.Create(new StringReader(xml), settings);
+            document = System.Xml.Linq.XDocument.Load(reader);
+        }
+        catch (System.Xml.XmlException)
+        {
+            return [];
+        }
+
+        return [.. document.Descendants().Where(e => e.Name.LocalName == localName).Select(e => e.Value.Trim())];
+    }
+
+    // One calendar of the components of many (the calendars' own properties left out).
+    private static string Merge(IEnumerable<string> calendars)
+    {
+        var merged = new StringBuilder("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Coaching//CalDAV merge//EN\r\n");
+        foreach (var calendar in calendars)
+        {
+            var depth = 0;
+            foreach (var line in calendar.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
+            {
+                var begins = line.StartsWith("BEGIN:", StringComparison.OrdinalIgnoreCase);
+                var ends = line.StartsWith("END:", StringComparison.OrdinalIgnoreCase);
+                depth += begins ? 1 : 0;
+                if (depth >= 2)
+                {
+                    merged.Append(line).Append("\r\n");
+                }
+
+                depth -= ends ? 1 : 0;
+            }
+        }
+
+        return merged.Append("END:VCALENDAR\r\n").ToString();
     }
 
     private static async Task<string?> ReadLimitedAsync(HttpResponseMessage response, CancellationToken ct)

@@ -20,6 +20,8 @@ public sealed class CalendarConnectionDocument
 
     public byte[] SealedUrl { get; set; } = [];
 
+    public byte[]? SealedCredentials { get; set; }
+
     public string UrlHint { get; set; } = string.Empty;
 
     public int Health { get; set; }
@@ -54,7 +56,7 @@ public sealed class CalendarConnectionDocument
 
     public static CalendarConnectionDocument From(CalendarConnection c, Domain.Common.IdempotencyKey? key) => new()
     {
-        Id = c.Id, CoachId = c.CoachId, Source = (int)c.Source, SealedUrl = c.SealedUrl, UrlHint = c.UrlHint, Health = (int)c.Health,
+        Id = c.Id, CoachId = c.CoachId, Source = (int)c.Source, SealedUrl = c.SealedUrl, SealedCredentials = c.SealedCredentials, UrlHint = c.UrlHint, Health = (int)c.Health,
         LastAttemptTime = c.LastAttemptTime?.ToDateTimeUtc(), LastSuccessTime = c.LastSuccessTime?.ToDateTimeUtc(), EventCount = c.EventCount,
         BusyCount = c.BusyCount, LastError = c.LastError, Validator = c.Validator, NextSyncTime = c.NextSyncTime.ToDateTimeUtc(),
         CreateTime = c.CreateTime.ToDateTimeUtc(), RequestScope = key?.Scope, RequestId = key?.RequestId, RequestFingerprint = key?.Fingerprint,
@@ -62,7 +64,7 @@ public sealed class CalendarConnectionDocument
 
     public CalendarConnection ToDomain() => new()
     {
-        Id = Id, CoachId = CoachId, Source = (CalendarSource)Source, SealedUrl = SealedUrl, UrlHint = UrlHint, Health = (ConnectionHealth)Health,
+        Id = Id, CoachId = CoachId, Source = (CalendarSource)Source, SealedUrl = SealedUrl, SealedCredentials = SealedCredentials, UrlHint = UrlHint, Health = (ConnectionHealth)Health,
         LastAttemptTime = At(LastAttemptTime), LastSuccessTime = At(LastSuccessTime), EventCount = EventCount, BusyCount = BusyCount, LastError = LastError,
         Validator = Validator, NextSyncTime = At(NextSyncTime)!.Value, LeaseOwner = LeaseOwner, LeaseUntil = At(LeaseUntil), CreateTime = At(CreateTime)!.Value,
     };

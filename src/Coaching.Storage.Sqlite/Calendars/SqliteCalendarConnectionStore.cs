@@ -11,7 +11,7 @@ public sealed class SqliteCalendarConnectionStore(SqliteDatabase database) : ICa
 {
     private const string Columns =
         "id, coach_id, source, sealed_url, url_hint, health, last_attempt_time, last_success_time, event_count, busy_count, last_error, validator, " +
-        "next_sync_time, lease_owner, lease_until, create_time";
+        "next_sync_time, lease_owner, lease_until, create_time, sealed_credentials";
 
     /// <inheritdoc />
     public Task<CreateResult<CalendarConnection>> CreateAsync(CalendarConnection connection, IdempotencyKey? key, CancellationToken cancellationToken) =>
@@ -21,13 +21,13 @@ public sealed class SqliteCalendarConnectionStore(SqliteDatabase database) : ICa
                 $"""
                 INSERT INTO calendar_connections ({Columns}, request_scope, request_id, request_fingerprint)
                 VALUES ($id, $coach, $source, $url, $hint, $health, $attempt, $success, $events, $busy, $error, $validator, $next, NULL, NULL, $created,
-                    $scope, $rid, $fingerprint)
+                    $credentials, $scope, $rid, $fingerprint)
                 ON CONFLICT (request_scope, request_id) DO NOTHING
                 """, transaction)
                 .With("$id", connection.Id).With("$coach", connection.CoachId).With("$source", (long)connection.Source).With("$url", connection.SealedUrl).With("$hint", connection.UrlHint)
                 .With("$health", (long)connection.Health).With("$attempt", connection.LastAttemptTime).With("$success", connection.LastSuccessTime).With("$events", connection.EventCount)
                 .With("$busy", connection.BusyCount).With("$error", connection.LastError).With("$validator", connection.Validator).With("$next", connection.NextSyncTime)
-                .With("$created", connection.CreateTime).With("$scope", key?.Scope).With("$rid", key?.RequestId).With("$fingerprint", key?.Fingerprint);
+                .With("$created", connection.CreateTime).With("$credentials", connection.SealedCredentials).With("$scope", key?.Scope).With("$rid", key?.RequestId).With("$fingerprint", key?.Fingerprint);
             if (await insert.ExecuteNonQueryAsync(cancellationToken) == 1)
             {
                 return Batched.Keep(new CreateResult<CalendarConnection>(connection, true, key?.Fingerprint));
@@ -35,7 +35,7 @@ public sealed class SqliteCalendarConnectionStore(SqliteDatabase database) : ICa
 
             using var seen = db.Command($"SELECT {Columns}, request_fingerprint FROM calendar_connections WHERE request_scope = $scope AND request_id = $rid",
                 transaction).With("$scope", key!.Scope).With("$rid", key.RequestId);
-            var (original, fingerprint) = (await seen.ListAsync(r => (Read(r), r.GetString(16)), cancellationToken))[0];
+            var (original, fingerprint) = (await seen.ListAsync(r => (Read(r), r.GetString(17)), cancellationToken))[0];
             return Batched.Keep(new CreateResult<CalendarConnection>(original, false, fingerprint));
         }, cancellationToken);
 
@@ -162,5 +162,6 @@ public sealed class SqliteCalendarConnectionStore(SqliteDatabase database) : ICa
         Health = (ConnectionHealth)r.GetInt64(5), LastAttemptTime = r.IsDBNull(6) ? null : r.GetInstant(6), LastSuccessTime = r.IsDBNull(7) ? null : r.GetInstant(7),
         EventCount = r.GetInt32(8), BusyCount = r.GetInt32(9), LastError = r.GetString(10), Validator = r.GetString(11), NextSyncTime = r.GetInstant(12),
         LeaseOwner = r.IsDBNull(13) ? null : r.GetString(13), LeaseUntil = r.IsDBNull(14) ? null : r.GetInstant(14), CreateTime = r.GetInstant(15),
+        SealedCredentials = r.IsDBNull(16) ? null : (byte[])r.GetValue(16),
     };
 }

@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Coaching.Server.Tests.ExternalCalendars;
+
+/// <summary>
+/// A real CalDAV server for the tests: Debian's Radicale on 127.0.0.1, with a temporary storage folder and one user (plain
+/// htpasswd). It makes calendars (MKCALENDAR) and events (PUT) the way a calendar app would.
+/// </summary>
+public sealed class RadicaleServer : IAsyncDisposable
+{
+    public const string User = "coach";
+    public const string Password = "s3cret-pass";
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("radicale").FullName;
+    private Process? _process;
+    private HttpClient? _http;
+
+    public string BaseAddress { get; private set; } = string.Empty;
+
+    /// <summary>Why Radicale cannot run here, or null.</summary>
+    public static string? SkipReason => File.Exists("/usr/bin/radicale") ? null : "Radicale is not installed (Debian package radicale; tools/test.sh installs it).";
+
+    public static async Task<RadicaleServer> StartAsync()
+    {
+        var server = new RadicaleServer();
+        await server.RunAsync();
+        return server;
+    }
+
+    private async Task RunAsync()
+    {
+        int port;
+        using (var probe = new TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(_folder, "users"), $"{User}:{Password}\n");
+        var config = Path.Combine(_folder, "config");
+        await File.WriteAllTextAsync(config, $"""
+            [server]
+            hosts = 127.0.0.1:{port}
+            [auth]
+            type = htpasswd
+            htpasswd_filename = {Path.Combine(_folder, "users")}
+            htpasswd_encryption = plain
+            [storage]
+            filesystem_folder = {Path.Combine(_folder, "collections")}
+            [rights]
+            type = owner_only
+            [logging]
+            level = warning
+            """);
+        _process = Process.Start(new ProcessStartInfo("/usr/bin/radicale", ["--config", config]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        BaseAddress = $"http://127.0.0.1:{port}";
+        _http = new HttpClient { BaseAddress = new Uri(BaseAddress) };
+        _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{User}:{Password}")));
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                using var response = await _http.SendAsync(new HttpRequestMessage(new HttpMethod("PROPFIND"), $"/{User}/") { Headers = { { "Depth", "0" } } });
+                if ((int)response.StatusCode < 500)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException) when (attempt < 100)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Makes a calendar collection; its URL.</summary>
+    public async Task<string> CreateCalendarAsync(string name)
+    {
+        using var response = await _http!.SendAsync(new HttpRequestMessage(new HttpMethod("MKCALENDAR"), $"/{User}/{name}/"));
+        Assert.True(response.IsSuccessStatusCode, $"MKCALENDAR: {response.StatusCode}");
+        return $"{BaseAddress}/{User}/{name}/";
+    }
+
+    /// <summary>Stores (creates or replaces) one event resource.</summary>
+    public async Task PutAsync(string calendar, string resource, string ics)
+    {
+        using var content = new StringContent(ics, Encoding.UTF8, "text/calendar");
+        using var response = await _http!.PutAsync(new Uri($"{calendar}{resource}"), content);
+        Assert.True(response.IsSuccessStatusCode, $"PUT {resource}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>Deletes one event resource.</summary>
+    public async Task DeleteAsync(string calendar, string resource)
+    {
+        using var response = await _http!.DeleteAsync(new Uri($"{calendar}{resource}"));
+        Assert.True(response.IsSuccessStatusCode, $"DELETE {resource}: {response.StatusCode}");
+    }
+
+    /// <summary>Stops the server (a calendar server that is down).</summary>
+    public async Task StopAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _process?.Dispose();
+        _http?.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+}
