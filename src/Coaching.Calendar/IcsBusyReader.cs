@@ -95,6 +95,7 @@ public sealed class IcsBusyReader : IExternalBusyParser
             throw new ExternalCalendarException($"A recurrence in the calendar cannot be expanded: {Line(e.Message)}", e);
         }
 
+        busy.AddRange(FreeBusy(lines, window));
         return new ExternalBusy(Merge(busy), calendar.Events.Count, truncated, problems);
     }
 
@@ -137,6 +138,46 @@ public sealed class IcsBusyReader : IExternalBusyParser
             : key.StartsWith("vtz:", StringComparison.Ordinal) ? custom[key[4..]]
             : key == Utc ? DateTimeZone.Utc
             : coachZone;
+    }
+
+    // VFREEBUSY components (what a CalDAV free-busy report, or a published free/busy file, says): every FREEBUSY period that is
+    // not FBTYPE=FREE, as UTC start/end or start/duration (RFC 5545 3.8.2.6), clipped to the window.
+    private static IEnumerable<Interval> FreeBusy(List<string> lines, Interval window)
+    {
+        var inside = false;
+        foreach (var line in lines)
+        {
+            if (line.Equals("BEGIN:VFREEBUSY", StringComparison.OrdinalIgnoreCase) || line.Equals("END:VFREEBUSY", StringComparison.OrdinalIgnoreCase))
+            {
+                inside = line[0] is 'B' or 'b';
+                continue;
+            }
+
+            if (!inside || Split(line) is not { Name: "FREEBUSY" } p
+                || p.Parameters.Any(x => x.Equals("FBTYPE=FREE", StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
+            }
+
+            foreach (var period in p.Value.Split(','))
+            {
+                var parts = period.Split('/');
+                if (parts.Length != 2 || !parts[0].EndsWith('Z') || Basic.Parse(parts[0][..^1]) is not { Success: true } start)
+                {
+                    continue;
+                }
+
+                var from = start.Value.InUtc().ToInstant();
+                Instant? to = parts[1].EndsWith('Z') && Basic.Parse(parts[1][..^1]) is { Success: true } end ? end.Value.InUtc().ToInstant()
+                    : PeriodPattern.NormalizingIso.Parse(parts[1]) is { Success: true } length && length.Value.Months == 0 && length.Value.Years == 0
+                        ? from + length.Value.ToDuration()
+                        : null;
+                if (to is { } until && until > from && from < window.End && until > window.Start)
+                {
+                    yield return new Interval(NodaTime.Instant.Max(from, window.Start), NodaTime.Instant.Min(until, window.End));
+                }
+            }
+        }
     }
 
     private static List<Interval> Merge(List<Interval> busy)

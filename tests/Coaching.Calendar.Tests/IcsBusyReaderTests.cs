@@ -159,6 +159,22 @@ public sealed class IcsBusyReaderTests
     }
 
     [Fact]
+    public void FreeBusyPeriods_CountUnlessFree_WithEndsOrDurations()
+    {
+        var ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VFREEBUSY\r\n"
+            + "DTSTART:20270301T000000Z\r\nDTEND:20270401T000000Z\r\n"
+            + "FREEBUSY:20270302T090000Z/20270302T100000Z,20270303T090000Z/PT30M\r\n"
+            + "FREEBUSY;FBTYPE=BUSY-TENTATIVE:20270304T090000Z/PT1H\r\n"
+            + "FREEBUSY;FBTYPE=FREE:20270305T090000Z/PT1H\r\n"
+            + "END:VFREEBUSY\r\nEND:VCALENDAR\r\n";
+
+        var busy = _reader.Parse(ics, London, Spring);
+
+        Assert.Equal(["2027-03-02T09:00:00Z/2027-03-02T10:00:00Z", "2027-03-03T09:00:00Z/2027-03-03T09:30:00Z", "2027-03-04T09:00:00Z/2027-03-04T10:00:00Z"],
+            busy.Busy.Select(Utc));
+    }
+
+    [Fact]
     public void HostileCalendars_AreRefusedOrTruncated_WithAClearError_NeverAHang()
     {
         var huge = "BEGIN:VCALENDAR\r\n" + new string('x', IcsBusyReader.MaxCharacters) + "\r\nEND:VCALENDAR";

@@ -16,9 +16,12 @@ public sealed class HttpCalendarFetcher : ICalendarFetcher, IDisposable
     private readonly HttpClient _http;
     private readonly bool _allowPrivate;
 
+    private readonly NodaTime.IClock _clock;
+
     /// <summary>A fetcher with the configured rules.</summary>
-    public HttpCalendarFetcher(CalendarOptions options)
+    public HttpCalendarFetcher(CalendarOptions options, NodaTime.IClock clock)
     {
+        _clock = clock;
         _allowPrivate = options.AllowPrivateTargets;
         var handler = new SocketsHttpHandler
         {
@@ -143,7 +146,45 @@ public sealed class HttpCalendarFetcher : ICalendarFetcher, IDisposable
         }
 
         var (eventsStatus, eventsBody) = await DavAsync("REPORT", url, "1", EventsQuery, credentials, ct);
-        return eventsStatus ?? new FetchResult.Content(Merge(Texts(eventsBody!, "calendar-data")), tag);
+        if (eventsStatus is not null)
+        {
+            return eventsStatus;
+        }
+
+        // Where the server offers it, its free/busy report adds what the events alone may not show (e.g. private events).
+        var freeBusy = await FreeBusyAsync(url, credentials, ct);
+        return new FetchResult.Content(Merge([.. Texts(eventsBody!, "calendar-data"), .. freeBusy is null ? Array.Empty<string>() : [freeBusy]]), tag);
+    }
+
+    // RFC 4791 7.10: a free-busy-query REPORT over the window the service reads; null when the server does not offer one.
+    private async Task<string?> FreeBusyAsync(Uri url, (string User, string Password)? credentials, CancellationToken ct)
+    {
+        var now = _clock.GetCurrentInstant();
+        var body = "<?xml version=\"1.0\" encoding=\"utf-8\"?><c:free-busy-query xmlns:c=\"urn:ietf:params:xml:ns:caldav\">" +
+            $"<c:time-range start=\"{(now - NodaTime.Duration.FromDays(1)).InUtc():yyyyMMdd'T'HHmmss'Z'}\" end=\"{(now + NodaTime.Duration.FromDays(400)).InUtc():yyyyMMdd'T'HHmmss'Z'}\"/>" +
+            "</c:free-busy-query>";
+        using var request = new HttpRequestMessage(new HttpMethod("REPORT"), url) { Content = new StringContent(body, Encoding.UTF8, "application/xml") };
+        request.Headers.TryAddWithoutValidation("Depth", "1");
+        if (credentials is { } c)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+                Convert.ToBase64String(Encoding.UTF8.GetBytes($"{c.User}:{c.Password}")));
+        }
+
+        try
+        {
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            if (response.StatusCode != HttpStatusCode.OK || response.Content.Headers.ContentType?.MediaType != "text/calendar")
+            {
+                return null;
+            }
+
+            return await ReadLimitedAsync(response, ct);
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
     }
 
     private async Task<(FetchResult? Failure, string? Body)> DavAsync(string method, Uri url, string depth, string body, (string User, string Password)? credentials,

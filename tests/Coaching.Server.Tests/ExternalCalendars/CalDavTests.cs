@@ -138,7 +138,7 @@ public sealed class CalDavTests(ServerFixture server) : ServerTest(server), IAsy
         Skip.If(RadicaleServer.SkipReason is not null, RadicaleServer.SkipReason);
         var calendarUrl = new Uri(await _dav!.CreateCalendarAsync($"tag-{Guid.NewGuid():N}"[..12]));
         await _dav.PutAsync(calendarUrl.ToString(), "a.ics", Event("UID:a@example.org\nDTSTART:20261202T100000Z\nDTEND:20261202T110000Z"));
-        using var fetcher = new Coaching.Server.ExternalCalendars.HttpCalendarFetcher(new Coaching.Server.ExternalCalendars.CalendarOptions { AllowPrivateTargets = true });
+        using var fetcher = new Coaching.Server.ExternalCalendars.HttpCalendarFetcher(new Coaching.Server.ExternalCalendars.CalendarOptions { AllowPrivateTargets = true }, NodaTime.SystemClock.Instance);
         var credentials = (RadicaleServer.User, RadicaleServer.Password);
         const Domain.ExternalCalendars.CalendarSource CalDav = Domain.ExternalCalendars.CalendarSource.CalDav;
 
