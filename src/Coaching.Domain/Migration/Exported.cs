@@ -146,3 +146,14 @@ public sealed record ExportedQuestion(Question Question, IdempotencyKey Request,
     /// <inheritdoc />
     public string Key => Question.Id;
 }
+
+/// <summary>
+/// A calendar connection as stored (its URL and credentials still sealed with the source's key, which the target's servers must
+/// share) and the busy time kept from it.
+/// </summary>
+public sealed record ExportedCalendarConnection(ExternalCalendars.CalendarConnection Connection, IdempotencyKey? Request,
+    IReadOnlyList<Interval> Busy) : IExported
+{
+    /// <inheritdoc />
+    public string Key => Connection.Id;
+}

@@ -35,4 +35,7 @@ public enum MigrationKind
 
     /// <summary>Questions for events' hosts, with their voters.</summary>
     Questions,
+
+    /// <summary>Coaches' calendar connections (still sealed) with the busy time kept from each.</summary>
+    CalendarConnections,
 }

@@ -95,6 +95,7 @@ public sealed class MongoMigrationTarget(MongoStore store) : IMigrationTarget
         MigrationKind.Deliveries => await CountAsync(DeliveryDocument.Collection, cancellationToken),
         MigrationKind.Events => await CountAsync(Mongo.Events.EventDocument.Collection, cancellationToken),
         MigrationKind.Questions => await CountAsync(Collection(Mongo.Events.QuestionDocument.Collection), F.Ne("deleted", true), cancellationToken),
+        MigrationKind.CalendarConnections => await CountAsync(Calendars.CalendarConnectionDocument.Collection, cancellationToken),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a kind this store holds"),
     };
 
@@ -152,6 +153,8 @@ public sealed class MongoMigrationTarget(MongoStore store) : IMigrationTarget
             ExportedDelivery d => [Of(DeliveryDocument.Collection, DeliveryDocument.From(d.Delivery))],
             ExportedEventProfile e => [Of(Mongo.Events.EventDocument.Collection, Mongo.Events.EventDocument.From(e.Profile))],
             ExportedQuestion q => [Of(Mongo.Events.QuestionDocument.Collection, QuestionOf(q))],
+            ExportedCalendarConnection c => [Of(Calendars.CalendarConnectionDocument.Collection, Calendars.CalendarConnectionDocument.From(c.Connection, c.Request)),
+                .. Calendars.BusyBucketDocument.Of(c.Connection.Id, c.Connection.CoachId, 0, c.Busy).Select(b => Of(Calendars.BusyBucketDocument.Collection, b))],
             _ => throw new ArgumentOutOfRangeException(nameof(item), item.GetType().Name, "not an item this store holds"),
         };
     }

@@ -142,6 +142,22 @@ public sealed class SqliteCalendarConnectionStore(SqliteDatabase database) : ICa
         return await select.ListAsync(r => new ExternalBusyBlock(r.GetString(0), r.GetString(1), new Interval(r.GetInstant(2), r.GetInstant(3))), cancellationToken);
     }
 
+    /// <summary>Connections after <paramref name="after"/> in id order with their request keys and busy time, for a copy of the whole store.</summary>
+    internal static async Task<IReadOnlyList<Coaching.Domain.Migration.IExported>> ExportAsync(SqliteConnection connection, string? after, int limit,
+        CancellationToken ct)
+    {
+        using var select = connection.Command(
+            $"SELECT {Columns}, request_scope, request_id, request_fingerprint FROM calendar_connections WHERE id > $after ORDER BY id LIMIT $limit")
+            .With("$after", after ?? string.Empty).With("$limit", limit);
+        var rows = await select.ListAsync(r => (Connection: Read(r), Key: r.IsDBNull(17) ? null : new IdempotencyKey(r.GetString(17), r.GetString(18), r.GetString(19))), ct);
+        using var busy = connection.Command(
+            "SELECT connection_id, start_time, end_time FROM external_busy WHERE connection_id IN (SELECT value FROM json_each($ids)) ORDER BY connection_id, start_time")
+            .With("$ids", JsonSerializer.Serialize(rows.Select(r => r.Connection.Id)));
+        var pieces = (await busy.ListAsync(r => (Id: r.GetString(0), Busy: new Interval(r.GetInstant(1), r.GetInstant(2))), ct)).ToLookup(p => p.Id, p => p.Busy);
+        return [.. rows.Select(r => new Coaching.Domain.Migration.ExportedCalendarConnection(r.Connection with { LeaseOwner = null, LeaseUntil = null }, r.Key,
+            [.. pieces[r.Connection.Id]]))];
+    }
+
     // No stored piece is longer than this, so a range read starts at most this far before the range.
     private static readonly Duration Piece = Duration.FromDays(1);
 

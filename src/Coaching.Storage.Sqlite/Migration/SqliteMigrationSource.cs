@@ -69,6 +69,7 @@ public sealed class SqliteMigrationSource(SqliteDatabase database) : IMigrationS
                 command => command.With("$position", after is null ? 0 : long.Parse(after, System.Globalization.CultureInfo.InvariantCulture))),
             MigrationKind.Events => [.. (await new Events.SqliteEventStore(database).PageAsync(after, limit, page.CancellationToken)).Select(p => new ExportedEventProfile(p))],
             MigrationKind.Questions => await Events.SqliteQuestionStore.ExportAsync(page.Connection, after, limit, page.CancellationToken),
+            MigrationKind.CalendarConnections => await Calendars.SqliteCalendarConnectionStore.ExportAsync(page.Connection, after, limit, page.CancellationToken),
             MigrationKind.Deliveries => await page.ListAsync(
                 $"SELECT {SqliteOutboxStore.DeliveryColumns} FROM deliveries WHERE id > $after ORDER BY id LIMIT $limit",
                 r => new ExportedDelivery(SqliteOutboxStore.ReadDelivery(r))),
@@ -116,6 +117,7 @@ public sealed class SqliteMigrationSource(SqliteDatabase database) : IMigrationS
         MigrationKind.Deliveries => "deliveries",
         MigrationKind.Events => "event_profiles",
         MigrationKind.Questions => "event_questions",
+        MigrationKind.CalendarConnections => "calendar_connections",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a kind this store holds"),
     };
 

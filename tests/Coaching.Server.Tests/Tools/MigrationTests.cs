@@ -184,6 +184,21 @@ public sealed class MigrationTests : IAsyncLifetime, IAsyncDisposable
     }
 
     [Fact]
+    public async Task CalendarConnections_KeepTheirSealedUrlAndBusyTime_InMonthBuckets()
+    {
+        var connection = (ExportedCalendarConnection)Assert.Single(await ReadAllAsync(MigrationKind.CalendarConnections));
+        var documents = DocumentsOf([connection]);
+        var copied = Read<Coaching.Storage.Mongo.Calendars.CalendarConnectionDocument>(documents.Single(d => d.Collection == "calendar_connections").Document);
+        var buckets = documents.Where(d => d.Collection == "external_busy").Select(d => Read<Coaching.Storage.Mongo.Calendars.BusyBucketDocument>(d.Document)).ToList();
+
+        Assert.Equivalent(connection.Connection, copied.ToDomain(), strict: true);
+        Assert.Equal(("mig-calendar", 0L), (copied.RequestId, copied.BusyGeneration));
+        Assert.Equal(3, connection.Busy.Count); // two days and an hour, in pieces of at most a day
+        var back = buckets.SelectMany(b => b.Intervals).Select(i => new NodaTime.Interval(NodaTime.Instant.FromUnixTimeMilliseconds(i[0]), NodaTime.Instant.FromUnixTimeMilliseconds(i[1])));
+        Assert.Equal(connection.Busy, back.OrderBy(i => i.Start));
+    }
+
+    [Fact]
     public async Task EveryDocument_HasAnId_AndStaysFarBelowTheDocumentLimit_AndClaimsDigestAlike()
     {
         var all = new List<(string Collection, BsonDocument Document)>();
@@ -364,6 +379,16 @@ internal sealed record MigrationWorld(List<string> Bookings, string Moved, strin
             Parent = e.Event.Name, Question = new Question { Text = "How do I start?" }, RequestId = "ask-1",
         });
         await e.AsClient("mig-hal").VoteQuestionAsync(new VoteQuestionRequest { Name = asked.Name });
+        await using (var ics = await ExternalCalendars.IcsServer.StartAsync())
+        {
+            ics.Put("/mig.ics", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:m@example.org\r\nDTSTART:20261220T090000Z\r\n"
+                + "DTEND:20261222T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n");
+            await new CalendarService.CalendarServiceClient(server.Channel(s.CoachToken)).CreateCalendarConnectionAsync(new CreateCalendarConnectionRequest
+            {
+                Parent = s.Coach.Name, CalendarConnection = new CalendarConnection { Url = ics.BaseAddress + "/mig.ics" }, RequestId = "mig-calendar",
+            });
+        }
+
         return new MigrationWorld([kept.Name, cancelled.Name, moved.Name], moved.Name, cancelled.Name, await c.AllAsync());
     }
 }
