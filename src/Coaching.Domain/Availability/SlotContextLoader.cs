@@ -21,7 +21,9 @@ public sealed class SlotContextLoader(IAvailabilityStore store, IBusyTimeReader 
         var (firstDate, lastDate) = DatesAround(start, end);
         var weeksFrom = firstDate.With(DateAdjusters.PreviousOrSame(IsoDayOfWeek.Monday)).AtMidnight().InUtc().ToInstant() - ZoneMargin;
         var weeksTo = lastDate.With(DateAdjusters.Next(IsoDayOfWeek.Monday)).AtMidnight().InUtc().ToInstant() + ZoneMargin;
-        return LoadAsync(coachIds, firstDate, lastDate, busyTime.ListBusyAsync(coachIds, weeksFrom, weeksTo, ct), ct);
+        // A coach's own calendar only blocks: it matters around the starts themselves (a day either side covers any buffers).
+        var blocking = new Interval(start - Duration.FromDays(1), end + Duration.FromDays(1));
+        return LoadAsync(coachIds, firstDate, lastDate, busyTime.ListBusyAsync(coachIds, weeksFrom, weeksTo, ct, blocking), ct);
     }
 
     /// <summary>

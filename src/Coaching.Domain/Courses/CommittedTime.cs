@@ -12,11 +12,11 @@ public sealed class CommittedTime(IBookedTimeReader bookings, ICourseStore cours
 {
     /// <inheritdoc />
     public async Task<IReadOnlyList<(string CoachId, BusyInterval Busy)>> ListBusyAsync(IReadOnlyCollection<string> coachIds, Instant rangeStart,
-        Instant rangeEnd, CancellationToken cancellationToken)
+        Instant rangeEnd, CancellationToken cancellationToken, Interval? blockingOnly = null)
     {
         var booked = bookings.ListBookedAsync(coachIds, rangeStart, rangeEnd, cancellationToken);
         var teaching = courses.ListTeachingAsync(coachIds, rangeStart, rangeEnd, cancellationToken);
-        var external = calendars.ListBusyAsync(coachIds, rangeStart, rangeEnd, cancellationToken);
+        var external = calendars.ListBusyAsync(coachIds, blockingOnly?.Start ?? rangeStart, blockingOnly?.End ?? rangeEnd, cancellationToken);
         await Task.WhenAll(booked, teaching, external);
         return [.. await booked,
             .. (await teaching).Select(t => (t.CoachId, new BusyInterval(new Interval(t.Session.Start, t.Session.End), t.Session.Start, null))),

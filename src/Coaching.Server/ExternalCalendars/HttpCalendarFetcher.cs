@@ -74,7 +74,7 @@ public sealed class HttpCalendarFetcher : ICalendarFetcher, IDisposable
             }
             catch (HttpRequestException e)
             {
-                return new FetchResult.Failed(e.InnerException is RefusedTarget ? "The calendar address resolves to a loopback or private address." :
+                return new FetchResult.Failed(Refused(e) ? "The calendar address resolves to a loopback or private address." :
                     $"The calendar server could not be reached ({e.HttpRequestError}).");
             }
             catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -190,38 +190,45 @@ public sealed class HttpCalendarFetcher : ICalendarFetcher, IDisposable
     private async Task<(FetchResult? Failure, string? Body)> DavAsync(string method, Uri url, string depth, string body, (string User, string Password)? credentials,
         CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(new HttpMethod(method), url) { Content = new StringContent(body, Encoding.UTF8, "application/xml") };
-        request.Headers.TryAddWithoutValidation("Depth", depth);
-        if (credentials is { } c)
+        // Once more on a connection the server closed while it idled in the pool (a stale keep-alive): the requests only read.
+        for (var attempt = 0; ; attempt++)
         {
-            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
-                Convert.ToBase64String(Encoding.UTF8.GetBytes($"{c.User}:{c.Password}")));
-        }
-
-        try
-        {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-            if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            using var request = new HttpRequestMessage(new HttpMethod(method), url) { Content = new StringContent(body, Encoding.UTF8, "application/xml") };
+            request.Headers.TryAddWithoutValidation("Depth", depth);
+            if (credentials is { } c)
             {
-                return (new FetchResult.Failed("The CalDAV server refused the user name or password."), null);
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+                    Convert.ToBase64String(Encoding.UTF8.GetBytes($"{c.User}:{c.Password}")));
             }
 
-            if (response.StatusCode != HttpStatusCode.MultiStatus)
+            try
             {
-                return (new FetchResult.Failed($"The CalDAV server answered {(int)response.StatusCode} {response.ReasonPhrase} to {method}."), null);
-            }
+                using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+                if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+                {
+                    return (new FetchResult.Failed("The CalDAV server refused the user name or password."), null);
+                }
 
-            var text = await ReadLimitedAsync(response, ct);
-            return text is null ? (new FetchResult.Failed($"The calendar is larger than {IcsLimits.MaxBytes / 1024 / 1024} MB."), null) : (null, text);
-        }
-        catch (HttpRequestException e)
-        {
-            return (new FetchResult.Failed(e.InnerException is RefusedTarget ? "The calendar address resolves to a loopback or private address." :
-                $"The calendar server could not be reached ({e.HttpRequestError})."), null);
-        }
-        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
-        {
-            return (new FetchResult.Failed("The calendar server did not answer in time."), null);
+                if (response.StatusCode != HttpStatusCode.MultiStatus)
+                {
+                    return (new FetchResult.Failed($"The CalDAV server answered {(int)response.StatusCode} {response.ReasonPhrase} to {method}."), null);
+                }
+
+                var text = await ReadLimitedAsync(response, ct);
+                return text is null ? (new FetchResult.Failed($"The calendar is larger than {IcsLimits.MaxBytes / 1024 / 1024} MB."), null) : (null, text);
+            }
+            catch (HttpRequestException e) when (attempt == 0 && !Refused(e))
+            {
+            }
+            catch (HttpRequestException e)
+            {
+                return (new FetchResult.Failed(Refused(e) ? "The calendar address resolves to a loopback or private address." :
+                    $"The calendar server could not be reached ({e.HttpRequestError})."), null);
+            }
+            catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+            {
+                return (new FetchResult.Failed("The calendar server did not answer in time."), null);
+            }
         }
     }
 
@@ -324,7 +331,23 @@ public sealed class HttpCalendarFetcher : ICalendarFetcher, IDisposable
 
         var b = address.GetAddressBytes();
         return address.AddressFamily != AddressFamily.InterNetwork || !(b[0] == 10 || b[0] == 127 || b[0] == 0 || (b[0] == 172 && b[1] is >= 16 and <= 31)
-            || (b[0] == 192 && b[1] == 168) || (b[0] == 169 && b[1] == 254) || (b[0] == 100 && b[1] is >= 64 and <= 127) || b[0] >= 224);
+            || (b[0] == 192 && b[1] == 168) || (b[0] == 169 && b[1] == 254) || (b[0] == 100 && b[1] is >= 64 and <= 127) || b[0] >= 224
+            || (b[0] == 192 && b[1] == 0 && b[2] is 0 or 2) || (b[0] == 198 && b[1] is 18 or 19) || (b[0] == 198 && b[1] == 51 && b[2] == 100)
+            || (b[0] == 203 && b[1] == 0 && b[2] == 113));
+    }
+
+    // The connect callback's refusal, however the handler wrapped it.
+    private static bool Refused(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is RefusedTarget)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private sealed class RefusedTarget : IOException

@@ -34,10 +34,10 @@ public sealed class CountingBusyTimeFixture : ServerFixture
         }
 
         public Task<IReadOnlyList<(string CoachId, BusyInterval Busy)>> ListBusyAsync(IReadOnlyCollection<string> coachIds, Instant rangeStart,
-            Instant rangeEnd, CancellationToken cancellationToken)
+            Instant rangeEnd, CancellationToken cancellationToken, Interval? blockingOnly = null)
         {
             Interlocked.Increment(ref _calls);
-            return _inner!.ListBusyAsync(coachIds, rangeStart, rangeEnd, cancellationToken);
+            return _inner!.ListBusyAsync(coachIds, rangeStart, rangeEnd, cancellationToken, blockingOnly);
         }
     }
 }

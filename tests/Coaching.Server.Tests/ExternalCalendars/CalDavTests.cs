@@ -39,6 +39,14 @@ public sealed class CalDavTests(ServerFixture server) : ServerTest(server), IAsy
             Offering = s.Offering.Name, StartTime = BookingScenario.At(day, 0), EndTime = BookingScenario.At(day + 1, 0),
         })).Slots.Select(x => x.StartTime)];
 
+    private static Timestamp At(int year, int month, int day, int hour) => Timestamp.FromDateTime(new DateTime(year, month, day, hour, 0, 0, DateTimeKind.Utc));
+
+    private async Task<List<Timestamp>> SlotsOnAsync(BookingScenario s, int year, int month, int day) =>
+        [.. (await new AvailabilityService.AvailabilityServiceClient(server.Channel(server.Token("dav-viewer", "client"))).ListAvailableSlotsAsync(new ListAvailableSlotsRequest
+        {
+            Offering = s.Offering.Name, StartTime = At(year, month, day, 0), EndTime = At(year, month, day + 1, 0),
+        })).Slots.Select(x => x.StartTime)];
+
     [SkippableFact]
     public async Task CalDavEvents_BlockSlots_FollowChangesAndDeletions_SkipAnUnchangedCollection_AndSurviveTheServerBeingDown()
     {
@@ -59,6 +67,12 @@ public sealed class CalDavTests(ServerFixture server) : ServerTest(server), IAsy
             RRULE:FREQ=WEEKLY;COUNT=3
             EXDATE;TZID=America/New_York:20261210T090000
             """));
+        await dav.PutAsync(calendarUrl, "spring.ics", Event("""
+            UID:spring@example.org
+            DTSTART;TZID=America/New_York:20270308T090000
+            DTEND;TZID=America/New_York:20270308T100000
+            RRULE:FREQ=WEEKLY;COUNT=2
+            """));
         await dav.PutAsync(calendarUrl, "allday.ics", Event("""
             UID:allday@example.org
             DTSTART;VALUE=DATE:20261205
@@ -76,6 +90,10 @@ public sealed class CalDavTests(ServerFixture server) : ServerTest(server), IAsy
         var dec10 = await SlotsAsync(s, 10);
         var dec17 = await SlotsAsync(s, 17);
         var dec5 = await SlotsAsync(s, 5);
+        server.Clock.Reset(NodaTime.Instant.FromUtc(2027, 3, 1, 8, 0)); // to list March, across New York's change to summer time (14 March)
+        var march8 = await SlotsOnAsync(s, 2027, 3, 8);
+        var march15 = await SlotsOnAsync(s, 2027, 3, 15);
+        server.Clock.Reset(ServerFixture.Start);
         var unchanged = await calendar.SyncCalendarConnectionAsync(new SyncCalendarConnectionRequest { Name = connected.Name });
 
         await dav.PutAsync(calendarUrl, "single.ics", Event("""
@@ -92,7 +110,11 @@ public sealed class CalDavTests(ServerFixture server) : ServerTest(server), IAsy
         var dec2Down = await SlotsAsync(s, 2);
 
         Assert.Equal(CalendarConnectionState.Healthy, connected.State);
-        Assert.Equal((3, CalendarSource.Caldav), (connected.EventCount, connected.Source));
+        Assert.Equal((4, CalendarSource.Caldav), (connected.EventCount, connected.Source));
+        Assert.DoesNotContain(At(2027, 3, 8, 14), march8); // 09:00 EST
+        Assert.Contains(At(2027, 3, 8, 13), march8);
+        Assert.DoesNotContain(At(2027, 3, 15, 13), march15); // 09:00 EDT
+        Assert.Contains(At(2027, 3, 15, 14), march15);
         Assert.DoesNotContain(RadicaleServer.Password, connected.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(BookingScenario.At(2, 10), dec2);
         Assert.DoesNotContain(BookingScenario.At(3, 14), dec3); // 09:00 in New York is 14:00Z in December
@@ -142,7 +164,8 @@ public sealed class CalDavTests(ServerFixture server) : ServerTest(server), IAsy
         var credentials = (RadicaleServer.User, RadicaleServer.Password);
         const Domain.ExternalCalendars.CalendarSource CalDav = Domain.ExternalCalendars.CalendarSource.CalDav;
 
-        var first = Assert.IsType<Domain.ExternalCalendars.FetchResult.Content>(await fetcher.FetchAsync(CalDav, calendarUrl, credentials, string.Empty, default));
+        var fetched = await fetcher.FetchAsync(CalDav, calendarUrl, credentials, string.Empty, default);
+        var first = Assert.IsType<Domain.ExternalCalendars.FetchResult.Content>(fetched is Domain.ExternalCalendars.FetchResult.Failed f ? throw new Xunit.Sdk.XunitException(f.Reason) : fetched);
         var same = await fetcher.FetchAsync(CalDav, calendarUrl, credentials, first.Validator, default);
         await _dav.PutAsync(calendarUrl.ToString(), "b.ics", Event("UID:b@example.org\nDTSTART:20261203T100000Z\nDTEND:20261203T110000Z"));
         var moved = Assert.IsType<Domain.ExternalCalendars.FetchResult.Content>(await fetcher.FetchAsync(CalDav, calendarUrl, credentials, first.Validator, default));

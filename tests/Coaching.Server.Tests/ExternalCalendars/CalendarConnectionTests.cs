@@ -180,4 +180,61 @@ public sealed class CalendarConnectionTests(ServerFixture server) : ServerTest(s
         Assert.True(unreachable.LastError.Contains("could not be reached", StringComparison.Ordinal), unreachable.LastError);
         Assert.DoesNotContain("secret-token", unreachable.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AFailingCalendar_KeepsItsBusyTimeForTheKeepPeriod_ThenIsStale_AndKeepsNone()
+    {
+        var (s, calendar, url) = await SetUpAsync();
+        var created = await calendar.CreateCalendarConnectionAsync(new CreateCalendarConnectionRequest
+        {
+            Parent = s.Coach.Name, CalendarConnection = new CalendarConnection { Url = url },
+        });
+        Ics.Down = true;
+        server.Clock.Advance(NodaTime.Duration.FromDays(2)); // within the three days kept
+        var failing = await calendar.SyncCalendarConnectionAsync(new SyncCalendarConnectionRequest { Name = created.Name });
+        var whileFailing = await SlotsAsync(s, 9 + 7); // the weekly event's last occurrence, 16 December
+        server.Clock.Advance(NodaTime.Duration.FromDays(2)); // four days since the last success
+        var stale = await calendar.SyncCalendarConnectionAsync(new SyncCalendarConnectionRequest { Name = created.Name });
+        var afterStale = await SlotsAsync(s, 16);
+        Ics.Down = false;
+
+        Assert.Equal((CalendarConnectionState.Failing, created.BusyCount), (failing.State, failing.BusyCount));
+        Assert.True(created.BusyCount > 0);
+        Assert.DoesNotContain(BookingScenario.At(16, 10), whileFailing);
+        Assert.Equal((CalendarConnectionState.Stale, 0), (stale.State, stale.BusyCount));
+        Assert.Contains(BookingScenario.At(16, 10), afterStale);
+    }
+
+    [Fact]
+    public void WithoutPermission_LoopbackPrivateAndNonHttpTargets_AreRefused()
+    {
+        using var fetcher = new Coaching.Server.ExternalCalendars.HttpCalendarFetcher(new Coaching.Server.ExternalCalendars.CalendarOptions(), NodaTime.SystemClock.Instance);
+
+        Assert.NotNull(fetcher.Refuse(new Uri("http://127.0.0.1/x.ics")));
+        Assert.NotNull(fetcher.Refuse(new Uri("http://10.1.2.3/x.ics")));
+        Assert.NotNull(fetcher.Refuse(new Uri("http://[::1]/x.ics")));
+        Assert.NotNull(fetcher.Refuse(new Uri("http://localhost/x.ics")));
+        Assert.NotNull(fetcher.Refuse(new Uri("file:///etc/passwd")));
+        Assert.NotNull(fetcher.Refuse(new Uri("https://user:pw@calendar.example.org/x.ics")));
+        Assert.Null(fetcher.Refuse(new Uri("https://calendar.example.org/x.ics")));
+    }
+
+    [SkippableFact]
+    public async Task AHostNameThatResolvesToThisMachine_IsRefusedWhereTheConnectionIsMade()
+    {
+        // This machine's own name resolves to a loopback or private address (as a rebinding attack would arrange for a public-looking
+        // name): the check at connect time refuses it, although the URL itself names no such address.
+        var name = System.Net.Dns.GetHostName();
+        var addresses = await System.Net.Dns.GetHostAddressesAsync(name);
+        Skip.If(addresses.Length == 0 || name.Equals("localhost", StringComparison.OrdinalIgnoreCase),
+            "This machine's host name does not resolve, or is localhost itself.");
+        using var fetcher = new Coaching.Server.ExternalCalendars.HttpCalendarFetcher(new Coaching.Server.ExternalCalendars.CalendarOptions(), NodaTime.SystemClock.Instance);
+        var port = new Uri(Ics.BaseAddress).Port;
+
+        var viaName = await fetcher.FetchAsync(Domain.ExternalCalendars.CalendarSource.Ics, new Uri($"http://{name}:{port}/x.ics"), null, string.Empty, default);
+
+        Assert.Null(fetcher.Refuse(new Uri($"http://{name}:{port}/x.ics")));
+        var reason = Assert.IsType<Domain.ExternalCalendars.FetchResult.Failed>(viaName).Reason;
+        Assert.True(reason == "The calendar address resolves to a loopback or private address.", reason);
+    }
 }

@@ -62,6 +62,7 @@ public sealed class RadicaleServer : IAsyncDisposable
         _process.BeginErrorReadLine();
         BaseAddress = $"http://127.0.0.1:{port}";
         _http = new HttpClient { BaseAddress = new Uri(BaseAddress) };
+        _http.DefaultRequestHeaders.ConnectionClose = true; // Radicale drops idle keep-alive connections; a fresh one per request
         _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
             Convert.ToBase64String(Encoding.UTF8.GetBytes($"{User}:{Password}")));
         for (var attempt = 0; ; attempt++)
