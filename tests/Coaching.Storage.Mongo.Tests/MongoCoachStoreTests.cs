@@ -92,3 +92,19 @@ public sealed class MongoEventStoreTests : Coaching.Storage.Contract.EventStoreC
 
     protected override Task DisposeStoresAsync() => MongoTestServer.DropAsync(_mongo!);
 }
+
+/// <summary>The calendar connection store contract against a live MongoDB, when one is available.</summary>
+public sealed class MongoCalendarConnectionStoreTests : Coaching.Storage.Contract.CalendarConnectionStoreContract
+{
+    private MongoStore? _mongo;
+
+    protected override string? SkipReason => MongoTestServer.SkipReason;
+
+    protected override async Task<Coaching.Domain.ExternalCalendars.ICalendarConnectionStore> CreateStoreAsync()
+    {
+        _mongo = await MongoTestServer.CreateDatabaseAsync();
+        return new Calendars.MongoCalendarConnectionStore(_mongo);
+    }
+
+    protected override Task DisposeStoreAsync() => MongoTestServer.DropAsync(_mongo!);
+}

@@ -114,3 +114,15 @@ public sealed class SqliteEventStoreTests : Coaching.Storage.Contract.EventStore
 
     protected override Task DisposeStoresAsync() => _file.DeleteAsync();
 }
+
+public sealed class SqliteCalendarConnectionStoreTests : Coaching.Storage.Contract.CalendarConnectionStoreContract
+{
+    private readonly TempDatabase _file = new();
+
+    protected override string? SkipReason => null;
+
+    protected override async Task<Coaching.Domain.ExternalCalendars.ICalendarConnectionStore> CreateStoreAsync() =>
+        new Calendars.SqliteCalendarConnectionStore(await _file.CreateAsync());
+
+    protected override Task DisposeStoreAsync() => _file.DeleteAsync();
+}
