@@ -10,6 +10,7 @@ using OpenTelemetry.Trace;
 namespace Coaching.Server.Tests.Platform;
 
 /// <summary>With telemetry on, a booking leaves the span tree and the metric increments an operator would look for.</summary>
+[Collection(RunsAlone.Name)]
 public sealed class TelemetryTests(TelemetryTests.TracedServer server) : IClassFixture<TelemetryTests.TracedServer>
 {
     /// <summary>The in-memory server with telemetry on and in-memory exporters.</summary>
@@ -103,4 +104,14 @@ public sealed class TelemetryTests(TelemetryTests.TracedServer server) : IClassF
         Assert.Contains(server.Metrics, m => m.Name == "coaching.store.duration");
         Assert.NotEmpty(booking.Name);
     }
+}
+
+/// <summary>
+/// Tests that observe process-wide activity (an in-memory trace exporter sees the spans of every server in the test process) run
+/// with no other collection beside them.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class RunsAlone
+{
+    public const string Name = "alone";
 }
