@@ -5,8 +5,8 @@ namespace Coaching.Storage.Mongo.Calendars;
 
 /// <summary>
 /// A calendar connection in <c>calendar_connections</c>. <see cref="BusyGeneration"/> names the set of <c>external_busy</c> buckets
-/// that is its busy time: a sync writes a new generation, then switches to it in the lease-conditional update that records the
-/// sync, then removes the old one; readers read only the generation the connection names.
+/// that is its busy time (0 for a copied one, then a random number per sync): a sync writes a new generation, then switches to it
+/// in the lease-conditional update that records the sync, then removes every other; readers read only the generation it names.
 /// </summary>
 public sealed class CalendarConnectionDocument
 {

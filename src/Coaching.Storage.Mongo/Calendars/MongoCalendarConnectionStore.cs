@@ -6,7 +6,7 @@ using NodaTime;
 namespace Coaching.Storage.Mongo.Calendars;
 
 /// <summary>
-/// Calendar connections in MongoDB. A connection's busy time is a generation of month buckets; a sync writes the new generation,
+/// Calendar connections in MongoDB. A connection's busy time is a generation of month buckets; a sync writes a new generation,
 /// switches the connection to it in the update that records the sync (only while the syncing process holds the lease), and then
 /// removes older generations. Reads take the generation each connection names, so a sync in progress is never half seen.
 /// </summary>
@@ -95,7 +95,9 @@ public sealed class MongoCalendarConnectionStore(MongoStore store) : ICalendarCo
             return false;
         }
 
-        var generation = busy is null ? current.BusyGeneration : current.BusyGeneration + 1;
+        // A fresh random generation per write: buckets a sync left behind when it lost its lease can never join a later set (the next
+        // successful sync removes them with every other generation).
+        var generation = busy is null ? current.BusyGeneration : Random.Shared.NextInt64(1, long.MaxValue);
         if (busy is not null)
         {
             var buckets = BusyBucketDocument.Of(synced.Id, synced.CoachId, generation, busy);
