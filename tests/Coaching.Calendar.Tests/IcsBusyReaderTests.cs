@@ -287,7 +287,7 @@ public sealed class IcsBusyReaderTests
         File.WriteAllText(file, ics);
         try
         {
-            var output = Run("/usr/bin/python3", Path.Combine(Repo(), "tools", "ical-check", "busy.py"), file,
+            var output = Peers.Run("/usr/bin/python3", Path.Combine(Peers.Repo, "tools", "ical-check", "busy.py"), file,
                 InstantPattern.General.Format(window.Start), InstantPattern.General.Format(window.End));
             return [.. JsonDocument.Parse(output).RootElement.EnumerateArray().Select(p => new Interval(
                 InstantPattern.General.Parse(p[0].GetString()!).Value, InstantPattern.General.Parse(p[1].GetString()!).Value))];
@@ -302,40 +302,11 @@ public sealed class IcsBusyReaderTests
     {
         try
         {
-            return Run("/usr/bin/python3", "-c", $"import {module}; print('ok')").Trim() == "ok";
+            return Peers.Run("/usr/bin/python3", "-c", $"import {module}; print('ok')").Trim() == "ok";
         }
         catch (Xunit.Sdk.XunitException)
         {
             return false;
         }
-    }
-
-    private static string Run(string program, params string[] args)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit(60_000);
-        Assert.True(process.ExitCode == 0, $"{program} failed: {stderr.Result}");
-        return stdout.Result;
-    }
-
-    private static string Repo()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Coaching.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Coaching.sln not found above the test binaries.");
     }
 }

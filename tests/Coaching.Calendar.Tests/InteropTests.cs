@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using CsCheck;
 using Coaching.Domain.Calendar;
@@ -12,7 +11,6 @@ namespace Coaching.Calendar.Tests;
 /// </summary>
 public sealed class InteropTests : IDisposable
 {
-    private static readonly string Repo = FindRepo();
     private readonly string _work = Path.Combine(Path.GetTempPath(), "coaching-interop", Guid.NewGuid().ToString("N"));
     private readonly IcalWriter _writer = new();
 
@@ -170,8 +168,8 @@ public sealed class InteropTests : IDisposable
         {
             var file = Path.Combine(_work, $"{Guid.NewGuid():N}.ics");
             File.WriteAllBytes(file, message);
-            Run("/usr/bin/khal", "-c", config, "import", "--batch", "-a", "coaching", file);
-            return Run("/usr/bin/khal", "-c", config, "list", "--format", "{start-time}-{end-time}|{uid}|{status}", "2026-12-07", "2d");
+            Peers.Run("/usr/bin/khal", "-c", config, "import", "--batch", "-a", "coaching", file);
+            return Peers.Run("/usr/bin/khal", "-c", config, "list", "--format", "{start-time}-{end-time}|{uid}|{status}", "2026-12-07", "2d");
         }
 
         var request = Import(_writer.WriteInvite(InviteMethod.Request, Samples.Session()));
@@ -193,60 +191,23 @@ public sealed class InteropTests : IDisposable
         string output;
         if (parser == "ical.js")
         {
-            var module = Path.Combine(Repo, "tools", "node_modules", "ical.js");
+            var module = Path.Combine(Peers.Repo, "tools", "node_modules", "ical.js");
             Skip.If(!Directory.Exists(module), "ical.js is not installed (npm ci --prefix tools; tools/test.sh does it).");
-            output = Run("node", Path.Combine(Repo, "tools", "ical-check", "check.mjs"), file);
+            output = Peers.Run("node", Path.Combine(Peers.Repo, "tools", "ical-check", "check.mjs"), file);
         }
         else if (parser == "python-vobject")
         {
-            Skip.If(!File.Exists("/usr/bin/python3") || Run("/usr/bin/python3", "-c", "import vobject; print('ok')").Trim() != "ok",
+            Skip.If(!File.Exists("/usr/bin/python3") || Peers.Run("/usr/bin/python3", "-c", "import vobject; print('ok')").Trim() != "ok",
                 "python-vobject is not installed (Debian python3-vobject; tools/test.sh installs it).");
-            output = Run("/usr/bin/python3", Path.Combine(Repo, "tools", "ical-check", "check_vobject.py"), file);
+            output = Peers.Run("/usr/bin/python3", Path.Combine(Peers.Repo, "tools", "ical-check", "check_vobject.py"), file);
         }
         else
         {
-            Skip.If(!File.Exists("/usr/bin/python3") || Run("/usr/bin/python3", "-c", "import icalendar; print('ok')").Trim() != "ok",
+            Skip.If(!File.Exists("/usr/bin/python3") || Peers.Run("/usr/bin/python3", "-c", "import icalendar; print('ok')").Trim() != "ok",
                 "Python icalendar is not installed (Debian python3-icalendar; tools/test.sh installs it).");
-            output = Run("/usr/bin/python3", Path.Combine(Repo, "tools", "ical-check", "check.py"), file);
+            output = Peers.Run("/usr/bin/python3", Path.Combine(Peers.Repo, "tools", "ical-check", "check.py"), file);
         }
 
         return JsonDocument.Parse(output).RootElement.Clone();
-    }
-
-    private static string Run(string program, params string[] args)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        try
-        {
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            process.WaitForExit(60_000);
-            Assert.True(process.ExitCode == 0, $"{program} failed: {stderr.Result}");
-            return stdout.Result;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            Skip.If(true, $"{program} is not installed.");
-            throw;
-        }
-    }
-
-    private static string FindRepo()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Coaching.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Coaching.sln not found above the test binaries.");
     }
 }

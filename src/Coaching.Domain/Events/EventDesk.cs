@@ -124,7 +124,9 @@ public sealed class EventDesk(IEventStore events, ICourseStore courses, CourseDe
 
         var now = Now();
         var held = changes.State == EventState.Held;
-        if (current.State == EventState.Held && AdminFields(changes).Any(f => f.Set && f.Field != "topics" && f.Field != "visibility") | changes.JoinLink is not null)
+        // Once held, an event keeps only its description and recording changing (and, for discovery, its topics and visibility).
+        var changesAfterHeld = changes.JoinLink is not null || AdminFields(changes).Any(f => f.Set && f.Field is not ("topics" or "visibility"));
+        if (current.State == EventState.Held && changesAfterHeld)
         {
             throw EventErrors.AlreadyHeld(current.Name);
         }

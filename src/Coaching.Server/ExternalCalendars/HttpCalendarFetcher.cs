@@ -13,6 +13,7 @@ namespace Coaching.Server.ExternalCalendars;
 public sealed class HttpCalendarFetcher : ICalendarFetcher, IDisposable
 {
     private const int MaxRedirects = 3;
+    private const int MaxBytes = Coaching.Calendar.IcsBusyReader.MaxCharacters;
     private readonly HttpClient _http;
     private readonly bool _allowPrivate;
 
@@ -100,14 +101,14 @@ public sealed class HttpCalendarFetcher : ICalendarFetcher, IDisposable
                     return new FetchResult.Failed($"The calendar server answered {(int)response.StatusCode} {response.ReasonPhrase}.");
                 }
 
-                if (response.Content.Headers.ContentLength > IcsLimits.MaxBytes)
+                if (response.Content.Headers.ContentLength > MaxBytes)
                 {
-                    return new FetchResult.Failed($"The calendar is larger than {IcsLimits.MaxBytes / 1024 / 1024} MB.");
+                    return new FetchResult.Failed($"The calendar is larger than {MaxBytes / 1024 / 1024} MB.");
                 }
 
                 var text = await ReadLimitedAsync(response, cancellationToken);
                 return text is null
-                    ? new FetchResult.Failed($"The calendar is larger than {IcsLimits.MaxBytes / 1024 / 1024} MB.")
+                    ? new FetchResult.Failed($"The calendar is larger than {MaxBytes / 1024 / 1024} MB.")
                     : new FetchResult.Content(text, response.Headers.ETag?.ToString() ?? string.Empty);
             }
         }
@@ -163,14 +164,7 @@ public sealed class HttpCalendarFetcher : ICalendarFetcher, IDisposable
         var body = "<?xml version=\"1.0\" encoding=\"utf-8\"?><c:free-busy-query xmlns:c=\"urn:ietf:params:xml:ns:caldav\">" +
             $"<c:time-range start=\"{(now - NodaTime.Duration.FromDays(1)).InUtc():yyyyMMdd'T'HHmmss'Z'}\" end=\"{(now + NodaTime.Duration.FromDays(400)).InUtc():yyyyMMdd'T'HHmmss'Z'}\"/>" +
             "</c:free-busy-query>";
-        using var request = new HttpRequestMessage(new HttpMethod("REPORT"), url) { Content = new StringContent(body, Encoding.UTF8, "application/xml") };
-        request.Headers.TryAddWithoutValidation("Depth", "1");
-        if (credentials is { } c)
-        {
-            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
-                Convert.ToBase64String(Encoding.UTF8.GetBytes($"{c.User}:{c.Password}")));
-        }
-
+        using var request = DavRequest("REPORT", url, "1", body, credentials);
         try
         {
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
@@ -193,14 +187,7 @@ public sealed class HttpCalendarFetcher : ICalendarFetcher, IDisposable
         // Once more on a connection the server closed while it idled in the pool (a stale keep-alive): the requests only read.
         for (var attempt = 0; ; attempt++)
         {
-            using var request = new HttpRequestMessage(new HttpMethod(method), url) { Content = new StringContent(body, Encoding.UTF8, "application/xml") };
-            request.Headers.TryAddWithoutValidation("Depth", depth);
-            if (credentials is { } c)
-            {
-                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
-                    Convert.ToBase64String(Encoding.UTF8.GetBytes($"{c.User}:{c.Password}")));
-            }
-
+            using var request = DavRequest(method, url, depth, body, credentials);
             try
             {
                 using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
@@ -215,7 +202,7 @@ public sealed class HttpCalendarFetcher : ICalendarFetcher, IDisposable
                 }
 
                 var text = await ReadLimitedAsync(response, ct);
-                return text is null ? (new FetchResult.Failed($"The calendar is larger than {IcsLimits.MaxBytes / 1024 / 1024} MB."), null) : (null, text);
+                return text is null ? (new FetchResult.Failed($"The calendar is larger than {MaxBytes / 1024 / 1024} MB."), null) : (null, text);
             }
             catch (HttpRequestException e) when (attempt == 0 && !Refused(e))
             {
@@ -230,6 +217,19 @@ public sealed class HttpCalendarFetcher : ICalendarFetcher, IDisposable
                 return (new FetchResult.Failed("The calendar server did not answer in time."), null);
             }
         }
+    }
+
+    private static HttpRequestMessage DavRequest(string method, Uri url, string depth, string body, (string User, string Password)? credentials)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(method), url) { Content = new StringContent(body, Encoding.UTF8, "application/xml") };
+        request.Headers.TryAddWithoutValidation("Depth", depth);
+        if (credentials is { } c)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+                Convert.ToBase64String(Encoding.UTF8.GetBytes($"{c.User}:{c.Password}")));
+        }
+
+        return request;
     }
 
     // The text of every element with this local name (any namespace), from XML read without DTDs or external entities.
@@ -282,7 +282,7 @@ public sealed class HttpCalendarFetcher : ICalendarFetcher, IDisposable
         int read;
         while ((read = await stream.ReadAsync(chunk, ct)) > 0)
         {
-            if (buffer.Length + read > IcsLimits.MaxBytes)
+            if (buffer.Length + read > MaxBytes)
             {
                 return null;
             }
@@ -357,10 +357,4 @@ public sealed class HttpCalendarFetcher : ICalendarFetcher, IDisposable
         {
         }
     }
-}
-
-/// <summary>The size limit shared by fetching and reading.</summary>
-internal static class IcsLimits
-{
-    public const int MaxBytes = Coaching.Calendar.IcsBusyReader.MaxCharacters;
 }

@@ -22,6 +22,9 @@ public sealed class SqliteMigrationSource(SqliteDatabase database) : IMigrationS
 {
     private const string RequestColumns = "request_scope, request_id, request_fingerprint";
 
+    // The request-key columns of a table read under an alias.
+    private static string Request(string alias) => $"{alias}.request_scope, {alias}.request_id, {alias}.request_fingerprint";
+
     /// <inheritdoc />
     public async Task<long> CountAsync(MigrationKind kind, CancellationToken cancellationToken)
     {
@@ -40,10 +43,10 @@ public sealed class SqliteMigrationSource(SqliteDatabase database) : IMigrationS
             MigrationKind.Settings => await page.ListAsync("SELECT name, value FROM settings WHERE name > $after ORDER BY name LIMIT $limit",
                 r => new ExportedSetting(r.GetString(0), (byte[])r.GetValue(1))),
             MigrationKind.Coaches => await page.ListAsync(
-                $"SELECT {SqliteCoachStore.CoachColumns}, c.delete_time, c.{RequestColumns.Replace(", ", ", c.", StringComparison.Ordinal)} FROM coaches c WHERE c.id > $after ORDER BY c.id LIMIT $limit",
+                $"SELECT {SqliteCoachStore.CoachColumns}, c.delete_time, {Request("c")} FROM coaches c WHERE c.id > $after ORDER BY c.id LIMIT $limit",
                 r => new ExportedCoach(SqliteCoachStore.ReadCoach(r), r.IsDBNull(10) ? null : r.GetInstant(10), KeyAt(r, 11))),
             MigrationKind.Offerings => await page.ListAsync(
-                $"SELECT {SqliteCoachStore.OfferingColumns}, o.delete_time, o.{RequestColumns.Replace(", ", ", o.", StringComparison.Ordinal)} FROM offerings o WHERE o.id > $after ORDER BY o.id LIMIT $limit",
+                $"SELECT {SqliteCoachStore.OfferingColumns}, o.delete_time, {Request("o")} FROM offerings o WHERE o.id > $after ORDER BY o.id LIMIT $limit",
                 r => new ExportedOffering(SqliteCoachStore.ReadOffering(r), r.IsDBNull(16) ? null : r.GetInstant(16), KeyAt(r, 17))),
             MigrationKind.Schedules => await page.ListAsync(
                 "SELECT coach_id, windows, update_time, version FROM weekly_schedules WHERE coach_id > $after ORDER BY coach_id LIMIT $limit",
@@ -141,13 +144,13 @@ public sealed class SqliteMigrationSource(SqliteDatabase database) : IMigrationS
     private static async Task<IReadOnlyList<IExported>> CohortsAsync(Page page)
     {
         var cohorts = await page.ListAsync(
-            $"SELECT {SqliteCourseStore.CohortColumns}, c.next_arrival, c.{RequestColumns.Replace(", ", ", c.", StringComparison.Ordinal)} FROM cohorts c WHERE c.id > $after ORDER BY c.id LIMIT $limit",
+            $"SELECT {SqliteCourseStore.CohortColumns}, c.next_arrival, {Request("c")} FROM cohorts c WHERE c.id > $after ORDER BY c.id LIMIT $limit",
             r => (Cohort: SqliteCourseStore.ReadCohort(r), NextArrival: r.GetInt64(15), Request: KeyAt(r, 16)));
         var ids = JsonSerializer.Serialize(cohorts.Select(c => c.Cohort.Id));
         var claims = (await page.ListAsync("SELECT cohort_id, claim FROM claims WHERE cohort_id IN (SELECT value FROM json_each($ids)) ORDER BY claim",
             r => (Cohort: r.GetString(0), Claim: r.GetString(1)), command => command.With("$ids", ids))).ToLookup(c => c.Cohort, c => c.Claim);
         var enrolments = (await page.ListAsync(
-            $"SELECT {SqliteCourseStore.EnrolmentColumns}, e.{RequestColumns.Replace(", ", ", e.", StringComparison.Ordinal)} FROM enrolments e WHERE e.cohort_id IN (SELECT value FROM json_each($ids)) ORDER BY e.cohort_id, e.state, e.arrival",
+            $"SELECT {SqliteCourseStore.EnrolmentColumns}, {Request("e")} FROM enrolments e WHERE e.cohort_id IN (SELECT value FROM json_each($ids)) ORDER BY e.cohort_id, e.state, e.arrival",
             r => new ExportedEnrolment(SqliteCourseStore.ReadEnrolment(r), KeyAt(r, 12)), command => command.With("$ids", ids)))
             .ToLookup(e => e.Enrolment.CohortId);
         return [.. cohorts.Select(c => new ExportedCohort(c.Cohort, c.Request, [.. claims[c.Cohort.Id]], c.NextArrival, [.. enrolments[c.Cohort.Id]]))];
