@@ -244,6 +244,46 @@ public class EventServiceTests(ServerFixture server) : ServerTest(server)
     }
 
     [Fact]
+    public async Task CreatesAreIdempotent_AndAStaleEtagIsRefusedWithoutAChange()
+    {
+        // Guarantee 3: a retried create answers the original; the same id for other content is refused.
+        var host = await server.SeedCoachAsync("Idempotent Host", ServerFixture.UniqueTag());
+        var admin = new EventService.EventServiceClient(server.Channel(server.Token("admin-1", "admin")));
+        var draft = EventScenario.Draft(host);
+        var first = await admin.CreateEventAsync(new CreateEventRequest { Event = draft, RequestId = "ev-create-1" });
+        var retried = await admin.CreateEventAsync(new CreateEventRequest { Event = draft, RequestId = "ev-create-1" });
+        var other = EventScenario.Draft(host);
+        other.Description = "Something else";
+        var reused = await RpcAssert.FailsAsync(StatusCode.AlreadyExists,
+            () => admin.CreateEventAsync(new CreateEventRequest { Event = other, RequestId = "ev-create-1" }));
+        var s = new EventScenario(server, first, host, host);
+        await s.RegisterAsync("ev-idem");
+        var ask = new CreateQuestionRequest { Parent = first.Name, Question = new Question { Text = "Once?" }, RequestId = "q-once" };
+        var asked = await s.AsClient("ev-idem").CreateQuestionAsync(ask);
+        var askedAgain = await s.AsClient("ev-idem").CreateQuestionAsync(ask);
+        var questions = await s.AsHost.ListQuestionsAsync(new ListQuestionsRequest { Parent = first.Name });
+
+        // Guarantee 4: an update with a stale etag is ABORTED and changes nothing.
+        var read = await s.ReadAsync();
+        await s.AsHost.UpdateEventAsync(new UpdateEventRequest
+        {
+            Event = new ScheduledEvent { Name = first.Name, Etag = read.Etag, Description = "First edit" }, UpdateMask = new FieldMask { Paths = { "description" } },
+        });
+        var stale = await RpcAssert.FailsAsync(StatusCode.Aborted, () => s.AsHost.UpdateEventAsync(new UpdateEventRequest
+        {
+            Event = new ScheduledEvent { Name = first.Name, Etag = read.Etag, Description = "Second edit" }, UpdateMask = new FieldMask { Paths = { "description" } },
+        }));
+        var after = await s.ReadAsync();
+
+        Assert.Equal(first.Name, retried.Name);
+        Assert.Equal("REQUEST_ID_REUSED", reused.ErrorInfo().Reason);
+        Assert.Equal(asked.Name, askedAgain.Name);
+        Assert.Single(questions.Questions);
+        Assert.Equal("ETAG_MISMATCH", stale.ErrorInfo().Reason);
+        Assert.Equal("First edit", after.Description);
+    }
+
+    [Fact]
     public async Task BadInput_IsRefusedWithTheFieldsNamed_AndNothingIsStored()
     {
         var host = await server.SeedCoachAsync("Bad Input Host", ServerFixture.UniqueTag());

@@ -113,6 +113,25 @@ public sealed class CalendarConnectionTests(ServerFixture server) : ServerTest(s
     }
 
     [Fact]
+    public async Task ARetriedConnect_AnswersTheOriginalConnection_AndTheSameIdForAnotherUrlIsRefused()
+    {
+        var (s, calendar, url) = await SetUpAsync();
+        var request = new CreateCalendarConnectionRequest { Parent = s.Coach.Name, CalendarConnection = new CalendarConnection { Url = url }, RequestId = "connect-once" };
+
+        var first = await calendar.CreateCalendarConnectionAsync(request);
+        var retried = await calendar.CreateCalendarConnectionAsync(request);
+        var reused = await RpcAssert.FailsAsync(StatusCode.AlreadyExists, () => calendar.CreateCalendarConnectionAsync(new CreateCalendarConnectionRequest
+        {
+            Parent = s.Coach.Name, CalendarConnection = new CalendarConnection { Url = url + "?other" }, RequestId = "connect-once",
+        }));
+        var listed = await calendar.ListCalendarConnectionsAsync(new ListCalendarConnectionsRequest { Parent = s.Coach.Name });
+
+        Assert.Equal(first.Name, retried.Name);
+        Assert.Equal("REQUEST_ID_REUSED", reused.ErrorInfo().Reason);
+        Assert.Single(listed.CalendarConnections);
+    }
+
+    [Fact]
     public async Task OnlyTheCoachOrAnAdmin_ConnectsListsSyncsAndDeletes_AndBadUrlsAreRefusedByName()
     {
         var (s, calendar, url) = await SetUpAsync();
