@@ -51,6 +51,9 @@ public sealed class SqliteDatabase : IStoreHealth, IStoreInitializer, IAsyncDisp
     /// <summary>The durability every connection commits with.</summary>
     public SqliteSynchronous Synchronous { get; }
 
+    /// <summary>WAL checkpoint rounds run beside the writer in this process (none before the first write through it).</summary>
+    internal long CheckpointRounds => _writer.IsValueCreated ? _writer.Value.CheckpointRounds : 0;
+
     /// <summary>Transactions the group-committing writer has committed in this process.</summary>
     public long GroupCommits => _writer.IsValueCreated ? _writer.Value.Commits : 0;
 

@@ -17,7 +17,7 @@ public sealed class GroupCommitTests : IAsyncLifetime, IAsyncDisposable
         await _database.MigrateAsync(default);
         await using var connection = await _database.OpenAsync(default);
         using var create = connection.CreateCommand();
-        create.CommandText = "CREATE TABLE scratch (k INTEGER PRIMARY KEY);";
+        create.CommandText = "CREATE TABLE scratch (k INTEGER PRIMARY KEY, v BLOB);";
         await create.ExecuteNonQueryAsync();
     }
 
@@ -134,6 +134,41 @@ public sealed class GroupCommitTests : IAsyncLifetime, IAsyncDisposable
 
         Assert.Equal([1, 25], sizes);
         Assert.Equal([25], depths);
+    }
+
+    [Fact]
+    public async Task CommittedPages_ReachTheDatabaseFile_FromTheCheckpointerBesideTheWriter_NotFromItsCommits()
+    {
+        var file = new FileInfo(_database.Path);
+        file.Refresh();
+        var before = file.Length;
+
+        // 400 rows of 8 KB: about 1,200 WAL frames, past SQLite's default threshold (1,000) and well below the writer's own.
+        var threshold = await _database.WriteAsync(async (connection, transaction) =>
+        {
+            using var pragma = connection.CreateCommand();
+            pragma.Transaction = transaction;
+            pragma.CommandText = "PRAGMA wal_autocheckpoint;";
+            return Batched.Keep((long)(await pragma.ExecuteScalarAsync())!);
+        }, default);
+        await Task.WhenAll(Enumerable.Range(0, 400).Select(k => _database.WriteAsync(async (connection, transaction) =>
+        {
+            using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT INTO scratch (k, v) VALUES ($k, randomblob(8192));";
+            insert.Parameters.AddWithValue("$k", k);
+            await insert.ExecuteNonQueryAsync();
+            return Batched.Keep(k);
+        }, default)));
+        var rounds = _database.CheckpointRounds;
+        while (_database.CheckpointRounds < rounds + 2)
+        {
+            await Task.Delay(WalCheckpointer.Interval);
+        }
+
+        file.Refresh();
+        Assert.Equal(WalCheckpointer.WriterThreshold, threshold);
+        Assert.True(file.Length - before >= 400 * 8192, $"the database file grew by {file.Length - before} bytes");
     }
 
     [Theory]

@@ -29,15 +29,15 @@ public sealed class UlidGenerator(IClock clock) : IIdGenerator
     private static string Encode(ReadOnlySpan<byte> bytes)
     {
         // 128 bits -> 26 base32 digits (the first carries 3 bits).
-        var value = new System.Numerics.BigInteger(bytes, isUnsigned: true, isBigEndian: true);
-        Span<char> chars = stackalloc char[26];
-        for (var i = 25; i >= 0; i--)
+        var value = System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(bytes);
+        return string.Create(26, value, static (chars, v) =>
         {
-            chars[i] = Alphabet[(int)(value & 31)];
-            value >>= 5;
-        }
-
-        return new string(chars);
+            for (var i = 25; i >= 0; i--)
+            {
+                chars[i] = Alphabet[(int)(v & 31)];
+                v >>= 5;
+            }
+        });
     }
 
     /// <summary>True when <paramref name="id"/> has the shape of an id this generator makes.</summary>

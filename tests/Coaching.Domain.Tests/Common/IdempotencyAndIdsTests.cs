@@ -48,6 +48,18 @@ public class IdempotencyAndIdsTests
         Assert.True(string.CompareOrdinal(first, second) < 0);
         Assert.Equal(1000, many.Count);
     }
+
+    [Fact]
+    public void Ulid_TimePart_IsTheSpecsCrockfordEncoding()
+    {
+        // The ULID specification's example: 1469918176385 ms is "01ARYZ6S41" (Crockford base32, here in lower case).
+        var ids = new UlidGenerator(new FakeClock(Instant.FromUnixTimeMilliseconds(1469918176385)));
+
+        var id = ids.NewId();
+
+        Assert.StartsWith("01aryz6s41", id, StringComparison.Ordinal);
+        Assert.Equal(26, id.Length);
+    }
 }
 
 public class ExcerptTests

@@ -29,7 +29,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public static async Task<WebhookReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // An empty content root: the test directory holds the server's appsettings.json, whose Kestrel endpoints (ports 5000
+        // and 5001) would otherwise be bound by the receiver too, and fail when a server runs on this machine.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.CreateTempSubdirectory("webhook-receiver").FullName });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
