@@ -33,6 +33,26 @@ public static class Folding
 
     private static void FoldLine(StringBuilder output, string line)
     {
+        if (System.Text.Ascii.IsValid(line))
+        {
+            // Every ASCII character is one octet and its own cluster (a line holds no CR or LF): break every 74 octets after the
+            // first 75, which is what the cluster walk below gives, without making a string per character.
+            var first = Math.Min(line.Length, MaxOctets);
+            output.Append(line, 0, first);
+            for (var at = first; at < line.Length; at += MaxOctets - 1)
+            {
+                output.Append("\r\n ").Append(line, at, Math.Min(MaxOctets - 1, line.Length - at));
+            }
+
+            return;
+        }
+
+        FoldClusters(output, line);
+    }
+
+    /// <summary>The general fold: whole grapheme clusters per line, code points only inside a cluster too long for any line.</summary>
+    internal static void FoldClusters(StringBuilder output, string line)
+    {
         var octets = 0;
         var clusters = StringInfo.GetTextElementEnumerator(line);
         while (clusters.MoveNext())

@@ -18,6 +18,20 @@ public class IcalWriterTests
         _ => _writer.WriteFeed("Coaching sessions", [Samples.Session(), Samples.Session(2, SessionStatus.Cancelled, 14) with { Uid = "booking-2@coaching" }]),
     };
 
+    [Fact]
+    public void AsciiLines_FoldExactlyAsTheClusterWalkFoldsThem()
+    {
+        // The ASCII fast path must give the general fold's bytes: every length around the 75/74-octet boundaries, any printable text.
+        Gen.Int[1, 400].SelectMany(length => Gen.Char[' ', '~'].Array[length]).Sample(chars =>
+        {
+            var line = new string(chars);
+            var expected = new StringBuilder();
+            Folding.FoldClusters(expected, line);
+
+            Assert.Equal(expected.ToString(), Folding.Refold(line + "\r\n")[..^2]);
+        }, iter: 2_000);
+    }
+
     [Theory]
     [MemberData(nameof(Kinds))]
     public void Output_MatchesGoldenFileByteForByte(string kind)
