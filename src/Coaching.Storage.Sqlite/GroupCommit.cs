@@ -168,8 +168,17 @@ internal sealed class GroupCommit : IAsyncDisposable
         }
         catch (Exception e)
         {
-            // The next batch starts on a fresh connection: whatever failed here may have left this one unusable.
-            _connection?.Dispose();
+            // The next batch starts on a fresh connection: whatever failed here may have left this one unusable, so it is closed
+            // rather than handed back to the pool.
+            if (_connection is PooledConnection pooled)
+            {
+                pooled.Retire();
+            }
+            else
+            {
+                _connection?.Dispose();
+            }
+
             _connection = null;
             foreach (var queued in batch)
             {
