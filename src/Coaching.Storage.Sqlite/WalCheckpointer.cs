@@ -71,9 +71,10 @@ internal sealed class WalCheckpointer : IDisposable
             command.ExecuteNonQuery();
             Interlocked.Increment(ref _rounds);
         }
-        catch (SqliteException)
+        catch (Exception e) when (e is SqliteException or InvalidOperationException)
         {
-            // A file being closed, a disk error: the next round tries again, and meanwhile the WAL only grows. Commits are unaffected.
+            // A disk error, a pool closing under it: the next round tries again, and meanwhile the WAL only grows. Commits are
+            // unaffected. (Nothing may escape: an exception on this thread would end the process.)
         }
     }
 }
