@@ -32,6 +32,7 @@ public static class SlotCalculator
         var slots = new List<Instant>();
         var capped = new HashSet<LocalDate>();
         var hasHours = new HashSet<LocalDate>();
+        var withSlots = new HashSet<LocalDate>();
         foreach (var candidate in plan.Candidates())
         {
             var localDate = candidate.InZone(zone).Date;
@@ -45,6 +46,7 @@ public static class SlotCalculator
             {
                 case SlotVerdict.Open:
                     slots.Add(candidate);
+                    withSlots.Add(localDate);
                     break;
                 case SlotVerdict.LimitReached:
                     capped.Add(localDate);
@@ -52,7 +54,6 @@ public static class SlotCalculator
             }
         }
 
-        var withSlots = slots.Select(s => s.InZone(zone).Date).ToHashSet();
         var days = new List<(LocalDate, DayStatus)>();
         for (var date = plan.FirstDate; date <= plan.LastDate; date = date.PlusDays(1))
         {
@@ -289,21 +290,53 @@ public static class SlotCalculator
 
     private static IEnumerable<Instant> Candidates(List<(Instant Start, Instant End)> stretches, DateTimeZone zone, Duration duration, Duration step)
     {
-        var stepMinutes = (long)step.TotalMinutes;
-        foreach (var (start, end) in stretches)
+        var found = new List<Instant>();
+        foreach (var stretch in stretches)
         {
-            // Walk the local step grid from the stretch's start; each local time maps to 0 (gap), 1 or 2 instants.
-            var local = start.InZone(zone).LocalDateTime;
-            var minuteOfDay = (local.Hour * 60L) + local.Minute;
-            var offset = ((stepMinutes - (minuteOfDay % stepMinutes)) % stepMinutes);
-            if (offset == 0 && (local.Second != 0 || local.NanosecondOfSecond != 0))
+            found.Clear();
+            GridStarts(stretch, zone, duration, step, found);
+            foreach (var instant in found)
             {
-                offset = stepMinutes;
+                yield return instant;
             }
+        }
+    }
 
-            var cursor = local.With(TimeAdjusters.TruncateToMinute).PlusMinutes(offset);
-            var found = new List<Instant>();
-            while (true)
+    /// <summary>
+    /// The starts of one stretch, ascending: its coach-local step grid (counted from each local midnight) mapped to instants,
+    /// 0 of them in a gap, 2 in an overlap, kept when the whole session lies in the stretch.
+    /// With <c>exact</c> every grid point is mapped through the zone's rules; without it (the default), by the known offset where
+    /// that cannot differ: at least <see cref="SafeMargin"/> inside a zone interval, where a local time has exactly one reading.
+    /// Tests compare the two.
+    /// </summary>
+    internal static void GridStarts((Instant Start, Instant End) stretch, DateTimeZone zone, Duration duration, Duration step, List<Instant> found,
+        bool exact = false)
+    {
+        var (start, end) = stretch;
+        var stepMinutes = (long)step.TotalMinutes;
+        var local = start.InZone(zone).LocalDateTime;
+        var minuteOfDay = (local.Hour * 60L) + local.Minute;
+        var offset = ((stepMinutes - (minuteOfDay % stepMinutes)) % stepMinutes);
+        if (offset == 0 && (local.Second != 0 || local.NanosecondOfSecond != 0))
+        {
+            offset = stepMinutes;
+        }
+
+        var cursor = local.With(TimeAdjusters.TruncateToMinute).PlusMinutes(offset);
+        ZoneInterval? known = null; // the interval of the last grid point that had exactly one reading
+        var sorted = true;
+        while (true)
+        {
+            if (!exact && known is not null && Inside(known, new OffsetDateTime(cursor, known.WallOffset).ToInstant()) is { } single)
+            {
+                if (single > end)
+                {
+                    break;
+                }
+
+                Keep(single);
+            }
+            else
             {
                 var mapping = zone.MapLocal(cursor);
                 if (mapping.Count > 0 && mapping.First().ToInstant() > end)
@@ -311,32 +344,46 @@ public static class SlotCalculator
                     break;
                 }
 
+                known = mapping.Count == 1 ? mapping.EarlyInterval : null;
                 for (var i = 0; i < mapping.Count; i++)
                 {
-                    var instant = i == 0 ? mapping.First().ToInstant() : mapping.Last().ToInstant();
-                    if (instant >= start && instant + duration <= end)
-                    {
-                        found.Add(instant);
-                    }
+                    Keep(i == 0 ? mapping.First().ToInstant() : mapping.Last().ToInstant());
                 }
-
-                var next = cursor.PlusMinutes(stepMinutes);
-                if (next.Date != cursor.Date)
-                {
-                    // Realign to the next local midnight so the grid always counts from midnight.
-                    next = next.Date.AtMidnight();
-                }
-
-                cursor = next;
             }
 
-            found.Sort();
-            foreach (var instant in found)
+            var next = cursor.PlusMinutes(stepMinutes);
+            if (next.Date != cursor.Date)
             {
-                yield return instant;
+                // Realign to the next local midnight so the grid always counts from midnight.
+                next = next.Date.AtMidnight();
+            }
+
+            cursor = next;
+        }
+
+        if (!sorted)
+        {
+            found.Sort(); // an overlap's later readings come before the next grid point's earlier one
+        }
+
+        void Keep(Instant instant)
+        {
+            if (instant >= start && instant + duration <= end)
+            {
+                sorted &= found.Count == 0 || found[^1] < instant;
+                found.Add(instant);
             }
         }
     }
+
+    /// <summary>
+    /// How far inside a zone interval a reading must be for its local time to have no other reading: more than the largest
+    /// difference between two UTC offsets (36 hours, offsets being within ±18 hours).
+    /// </summary>
+    private static readonly Duration SafeMargin = Duration.FromHours(48);
+
+    private static Instant? Inside(ZoneInterval interval, Instant instant) =>
+        (!interval.HasStart || instant >= interval.Start + SafeMargin) && (!interval.HasEnd || instant < interval.End - SafeMargin) ? instant : null;
 
     private static List<(Instant Start, Instant End)> Merge(List<(Instant Start, Instant End)> intervals)
     {
