@@ -54,7 +54,7 @@ public sealed class BookingDesk(ICoachStore coaches, SlotContextLoader slotConte
             caller.Role == Role.Client && caller.DisplayName.Length > 0 ? caller.DisplayName : clientId,
             caller.Role == Role.Client && EmailAddress.IsPlausible(caller.Email) ? caller.Email : string.Empty);
         var booking = Booking.Book(ids.NewId(), coach, offering, client, request.Start, request.Agenda ?? string.Empty, Actor(caller), requestId, time);
-        var (stamped, invite) = BookingInvites.Emit(null, booking, calendar, time);
+        var (stamped, invite) = BookingInvites.Emit(null, booking, time);
         return await store.CreateAsync(stamped, ClaimKeys.For(stamped, offering, coach.TimeZone), key, Outgoing(null, stamped, invite), ct) switch
         {
             BookingWrite.Stored { Booking: var stored } => Counted(stored),
@@ -179,7 +179,7 @@ public sealed class BookingDesk(ICoachStore coaches, SlotContextLoader slotConte
 
         var time = Instants.TruncateToMilliseconds(now);
         var moved = booking.MoveTo(newStart, offering, Actor(caller), time, $"{key.RequestId}#{key.Fingerprint}");
-        var (stamped, invite) = BookingInvites.Emit(booking, moved, calendar, time);
+        var (stamped, invite) = BookingInvites.Emit(booking, moved, time);
         var write = await store.RescheduleAsync(stamped, booking.Version, ClaimKeys.For(stamped, offering, coach.TimeZone), Outgoing(booking, stamped, invite), ct);
         if (write is BookingWrite.Stale && Replayed(await LoadBookingAsync(bookingId, ct), key) is { } raced)
         {
@@ -195,7 +195,7 @@ public sealed class BookingDesk(ICoachStore coaches, SlotContextLoader slotConte
     {
         var booking = await LoadBookingAsync(bookingId, ct);
         RequireParty(caller, booking, "read this booking's invites");
-        return await store.ListInvitesAsync(bookingId, ct);
+        return [.. (await store.ListInvitesAsync(bookingId, ct)).Select(i => InviteSource.Rendered(i, calendar))];
     }
 
     // Permission and the state rule come first (the change function), then the etag, then the client's cut-off.
@@ -216,7 +216,7 @@ public sealed class BookingDesk(ICoachStore coaches, SlotContextLoader slotConte
             RequireClientCutoff(caller, booking, offering, now);
         }
 
-        var (stamped, invite) = BookingInvites.Emit(booking, updated, calendar, time);
+        var (stamped, invite) = BookingInvites.Emit(booking, updated, time);
         var write = await store.UpdateAsync(stamped, booking.Version, Outgoing(booking, stamped, invite), ct);
         return write is BookingWrite.Stored { Booking: var stored } ? stored : throw Refusal(write, stamped);
     }

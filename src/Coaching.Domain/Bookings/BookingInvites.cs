@@ -16,7 +16,8 @@ public static class BookingInvites
 
     /// <summary>Applies the emission rules to a change from <paramref name="before"/> (null on create) to <paramref name="after"/>.</summary>
     /// <returns>The booking with its sequence updated, and the message to store with it, if any.</returns>
-    public static (Booking Booking, Invite? Invite) Emit(Booking? before, Booking after, ICalendarWriter writer, Instant now)
+    /// <remarks>The invite is stored as its source (<see cref="InviteSource"/>): its text is written when it is read or sent.</remarks>
+    public static (Booking Booking, Invite? Invite) Emit(Booking? before, Booking after, Instant now)
     {
         var sent = (before?.InviteSequence ?? -1) >= 0;
         InviteMethod? method = null;
@@ -41,7 +42,7 @@ public static class BookingInvites
         var sequence = checked((before?.InviteSequence ?? -1) + 1);
         var stamped = after with { InviteSequence = sequence };
         var entry = Entry(stamped, m == InviteMethod.Cancel ? SessionStatus.Cancelled : SessionStatus.Confirmed, now);
-        var content = writer.WriteInvite(m, entry);
+        var content = InviteSource.Encode(m, [entry]);
         return (stamped, new Invite(sequence + 1, m, sequence, entry.Uid, content, now));
     }
 

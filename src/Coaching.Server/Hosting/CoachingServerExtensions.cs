@@ -116,7 +116,7 @@ public static class CoachingServerExtensions
             var pickup = string.IsNullOrWhiteSpace(options.Smtp.PickupDirectory)
                 ? Path.Combine(options.ResolvedDataDirectory, "mail")
                 : Path.GetFullPath(options.Smtp.PickupDirectory);
-            return new MailChannel(options.Smtp, pickup);
+            return new MailChannel(options.Smtp, pickup, sp.GetRequiredService<Coaching.Domain.Calendar.ICalendarWriter>());
         });
         services.AddSingleton(sp => new WebhookChannel(sp.GetRequiredService<CoachingOptions>().Webhooks));
         services.AddSingleton<OutboxDispatcher>();

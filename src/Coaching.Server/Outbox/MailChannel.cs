@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Coaching.Domain.Calendar;
 using Coaching.Domain.Outbox;
 using MailKit;
 using MailKit.Net.Smtp;
@@ -12,7 +13,7 @@ namespace Coaching.Server.Outbox;
 /// server configured, as <c>{delivery}.eml</c> files in the pickup folder that any mail client opens. SMTP 4xx replies, refused
 /// or dropped connections and timeouts are temporary; 5xx replies are permanent, with the server's reply as the error.
 /// </summary>
-public sealed class MailChannel(SmtpOptions options, string pickupDirectory)
+public sealed class MailChannel(SmtpOptions options, string pickupDirectory, ICalendarWriter calendar)
 {
     private readonly MailboxAddress _sender = MailboxAddress.Parse(options.From);
     private readonly System.Security.Cryptography.X509Certificates.X509Certificate2? _trusted = string.IsNullOrWhiteSpace(options.TrustedCertificateFile)
@@ -25,7 +26,9 @@ public sealed class MailChannel(SmtpOptions options, string pickupDirectory)
     /// <summary>Sends the e-mail of <paramref name="delivery"/>.</summary>
     public async Task<DeliveryResult> SendAsync(Delivery delivery, OutboxEntry entry, CancellationToken ct)
     {
-        var message = MailComposer.Compose(delivery, entry, _sender);
+        // A booking's invite is stored as its source and written here, as ListInvites writes it: the same bytes.
+        var written = entry.Mail is { } mail ? entry with { Mail = mail with { Invite = InviteSource.Render(mail.Invite, calendar) } } : entry;
+        var message = MailComposer.Compose(delivery, written, _sender);
         if (string.IsNullOrWhiteSpace(options.Host))
         {
             await WriteFileAsync(delivery, message, ct);
