@@ -16,6 +16,7 @@ namespace Coaching.Server.Outbox;
 public sealed class MailChannel(SmtpOptions options, string pickupDirectory, ICalendarWriter calendar)
 {
     private readonly MailboxAddress _sender = MailboxAddress.Parse(options.From);
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<byte[], byte[]> _written = new(); // source -> text, while the entry lives
     private readonly System.Security.Cryptography.X509Certificates.X509Certificate2? _trusted = string.IsNullOrWhiteSpace(options.TrustedCertificateFile)
         ? null
         : System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(options.TrustedCertificateFile));
@@ -26,8 +27,11 @@ public sealed class MailChannel(SmtpOptions options, string pickupDirectory, ICa
     /// <summary>Sends the e-mail of <paramref name="delivery"/>.</summary>
     public async Task<DeliveryResult> SendAsync(Delivery delivery, OutboxEntry entry, CancellationToken ct)
     {
-        // A booking's invite is stored as its source and written here, as ListInvites writes it: the same bytes.
-        var written = entry.Mail is { } mail ? entry with { Mail = mail with { Invite = InviteSource.Render(mail.Invite, calendar) } } : entry;
+        // A booking's invite is stored as its source and written here, as ListInvites writes it: the same bytes. The dispatcher
+        // reads an entry once for all its deliveries (the attendee's and the organizer's), so it is written once per entry read.
+        var written = entry.Mail is { } mail
+            ? entry with { Mail = mail with { Invite = _written.GetValue(mail.Invite, source => InviteSource.Render(source, calendar)) } }
+            : entry;
         var message = MailComposer.Compose(delivery, written, _sender);
         if (string.IsNullOrWhiteSpace(options.Host))
         {
