@@ -156,7 +156,8 @@ public static class CoachingServerExtensions
         services.AddSingleton<LocalKeys>();
         services.AddAuthorization();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<CoachingOptions, LocalKeys>((jwt, options, keys) =>
+        services.AddSingleton<ValidatedTokens>();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<CoachingOptions, LocalKeys, ValidatedTokens>((jwt, options, keys, validated) =>
         {
             var auth = options.Auth;
             jwt.MapInboundClaims = false;
@@ -184,7 +185,32 @@ public static class CoachingServerExtensions
             }
 
             jwt.TokenValidationParameters = parameters;
-            jwt.Events = new JwtBearerEvents { OnChallenge = Errors.Unauthenticated.AnswerAsync };
+            jwt.Events = new JwtBearerEvents
+            {
+                OnChallenge = Errors.Unauthenticated.AnswerAsync,
+                // A token validated before (the very same text, still within its time) is not validated again.
+                OnMessageReceived = context =>
+                {
+                    var header = context.Request.Headers.Authorization.ToString();
+                    if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                        && validated.TryGet(header["Bearer ".Length..].Trim(), context.Options.TimeProvider!.GetUtcNow(), out var principal))
+                    {
+                        context.Principal = principal;
+                        context.Success();
+                    }
+
+                    return Task.CompletedTask;
+                },
+                OnTokenValidated = context =>
+                {
+                    if (context.SecurityToken is Microsoft.IdentityModel.JsonWebTokens.JsonWebToken token && context.Principal is { } principal)
+                    {
+                        validated.Add(token.EncodedToken, principal, new DateTimeOffset(token.ValidTo, TimeSpan.Zero), context.Options.TimeProvider!.GetUtcNow());
+                    }
+
+                    return Task.CompletedTask;
+                },
+            };
         });
         return services;
     }
