@@ -78,9 +78,12 @@ public static class TracedStores
                 var result = targetMethod.Invoke(_inner, args);
                 if (result is Task task)
                 {
-                    _ = task.ContinueWith(t => End(activity, started, operation, t.Exception?.InnerException), TaskScheduler.Default);
-                    Activity.Current = parent; // the caller goes on in its own span; the store span ends with the task
-                    return result;
+                    // The caller gets a task that completes after the span ended, so a store span never outlives the call awaiting it.
+                    return targetMethod.ReturnType.IsGenericType
+                        ? Finishers.GetOrAdd(targetMethod.ReturnType.GetGenericArguments()[0],
+                                type => typeof(TracingProxy<T>).GetMethod(nameof(FinishWithResultAsync), BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(type))
+                            .Invoke(null, [task, activity, started, operation])
+                        : FinishAsync(task, activity, started, operation);
                 }
 
                 End(activity, started, operation, null);
@@ -95,6 +98,38 @@ public static class TracedStores
             finally
             {
                 Activity.Current = parent;
+            }
+        }
+
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, MethodInfo> Finishers = new();
+
+        private static async Task FinishAsync(Task task, Activity? activity, long started, string operation)
+        {
+            try
+            {
+                await task;
+            }
+            catch (Exception e)
+            {
+                End(activity, started, operation, e is OperationCanceledException ? null : e);
+                throw;
+            }
+
+            End(activity, started, operation, null);
+        }
+
+        private static async Task<TResult> FinishWithResultAsync<TResult>(Task<TResult> task, Activity? activity, long started, string operation)
+        {
+            try
+            {
+                var result = await task;
+                End(activity, started, operation, null);
+                return result;
+            }
+            catch (Exception e) when (!task.IsCompletedSuccessfully)
+            {
+                End(activity, started, operation, e is OperationCanceledException ? null : e);
+                throw;
             }
         }
 

@@ -17,6 +17,7 @@ namespace Coaching.Server.Tests.Bookings;
 /// timed, in GroupCommitTests: a kill from outside lands in that window too rarely to prove it here; answering before the
 /// commit plus a 2 ms pause passed this test twice.)
 /// </summary>
+[Collection(Platform.RunsAlone.Name)] // 48 callers and a killed server: nothing else should compete for the cores and ports meanwhile
 public sealed class CrashUnderLoadTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "coaching-crash", Guid.NewGuid().ToString("N"));
