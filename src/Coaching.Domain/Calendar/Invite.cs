@@ -7,6 +7,9 @@ namespace Coaching.Domain.Calendar;
 /// <param name="Method">The iTIP method.</param>
 /// <param name="Sequence">The SEQUENCE it carries.</param>
 /// <param name="Uid">The UID of its event.</param>
-/// <param name="Content">The exact bytes sent.</param>
+/// <param name="Content">
+/// The exact bytes sent; as a store keeps a booking's invite, its source instead, which <see cref="InviteSource"/> writes into
+/// those bytes (the desks hand invites out written).
+/// </param>
 /// <param name="CreateTime">When it was emitted.</param>
 public sealed record Invite(int Ordinal, InviteMethod Method, int Sequence, string Uid, byte[] Content, Instant CreateTime);

@@ -12,7 +12,8 @@ namespace Coaching.Server.Outbox;
 /// <summary>
 /// Builds the e-mails of an invite (RFC 6047, iMIP), in the shape Google Calendar, Outlook and Apple Mail recognise:
 /// <c>multipart/mixed</c> holding a <c>multipart/alternative</c> (plain text, HTML, and the <c>text/calendar; method=…</c> part)
-/// and the same calendar as an <c>invite.ics</c> attachment. The attendee receives the stored invite byte for byte; the organizer
+/// and the same calendar as an <c>invite.ics</c> attachment. The attendee receives the invite byte for byte as ListInvites gives it (the
+/// channel writes a stored source first); the organizer
 /// (who must not be sent a REQUEST for their own event) receives a notification carrying the event as PUBLISH. The Message-ID
 /// derives from the delivery, so a retried send is recognisably the same message. Names and titles only ever reach headers
 /// through MimeKit's encoders (RFC 2047) after control characters are removed, so they cannot inject headers.

@@ -4,7 +4,6 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
-using Duration = Google.Protobuf.WellKnownTypes.Duration;
 using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
 
 namespace Coaching.Server.Tests.Bookings;
@@ -40,12 +39,9 @@ public sealed class CrashUnderLoadTests(ITestOutputHelper output) : IAsyncLifeti
     public async Task KilledWhileBooking_EveryAnsweredBookingSurvives_NoSlotTwice_RetriesSettleTheRest()
     {
         _server = await ServerProcess.StartAsync(_dataDirectory, "Warning", "Coaching:RateLimits:Enabled=false");
-        var admin = ServerProcess.Headers(_server.Token("admin-1", "admin"));
-        string offering;
-        using (var channel = GrpcChannel.ForAddress(_server.Address))
-        {
-            offering = await OpenAllWeekAsync(channel, admin);
-        }
+        var scenario = await Outbox.LiveScenario.CreateAsync(_server, "Crash Coach", "crash@example.org", sessionMinutes: 15);
+        var admin = scenario.Admin;
+        var offering = scenario.Offering.Name;
 
         var first = DateTime.UtcNow.Date.AddDays(2);
         var answered = new ConcurrentDictionary<string, Booking>(); // request id -> the booking its caller was given
@@ -53,8 +49,8 @@ public sealed class CrashUnderLoadTests(ITestOutputHelper output) : IAsyncLifeti
         var refused = 0;
         var next = -1;
         using var stop = new CancellationTokenSource();
-        using var loadChannel = GrpcChannel.ForAddress(_server.Address);
-        var bookings = new BookingService.BookingServiceClient(loadChannel);
+        using var loadChannel = scenario.Channel;
+        var bookings = scenario.Bookings;
         var workers = Enumerable.Range(0, 48).Select(worker => Task.Run(async () =>
         {
             var client = $"crash-client-{worker}";
@@ -141,35 +137,6 @@ public sealed class CrashUnderLoadTests(ITestOutputHelper output) : IAsyncLifeti
         using var check = connection.CreateCommand();
         check.CommandText = "PRAGMA integrity_check;";
         Assert.Equal("ok", await check.ExecuteScalarAsync());
-    }
-
-    private static async Task<string> OpenAllWeekAsync(GrpcChannel channel, Metadata admin)
-    {
-        var coaches = new CoachService.CoachServiceClient(channel);
-        var coach = await coaches.CreateCoachAsync(new CreateCoachRequest
-        {
-            Coach = new Coach { DisplayName = "Crash Coach", Email = "crash@example.org", TimeZone = "UTC" },
-        }, admin);
-        var offering = await coaches.CreateOfferingAsync(new CreateOfferingRequest
-        {
-            Parent = coach.Name,
-            Offering = new Offering { Title = "Quick call", Duration = Duration.FromTimeSpan(TimeSpan.FromMinutes(15)) },
-        }, admin);
-        await new AvailabilityService.AvailabilityServiceClient(channel).UpdateWeeklyScheduleAsync(new UpdateWeeklyScheduleRequest
-        {
-            WeeklySchedule = new WeeklySchedule
-            {
-                Name = $"{coach.Name}/weeklySchedule",
-                Windows =
-                {
-                    Enumerable.Range(1, 7).Select(d => new WeeklyWindow
-                    {
-                        Weekday = (Weekday)d, StartTime = new TimeOfDay { Hours = 0 }, EndTime = new TimeOfDay { Hours = 24 },
-                    }),
-                },
-            },
-        }, admin);
-        return offering.Name;
     }
 
     private static async Task<List<Booking>> ListAllAsync(BookingService.BookingServiceClient client, Metadata admin)

@@ -6,7 +6,7 @@ using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
 
 namespace Coaching.Server.Tests.Outbox;
 
-/// <summary>A coach who takes 30-minute sessions around the clock on a real server process, and helpers to book them.</summary>
+/// <summary>A coach who takes sessions (30 minutes unless asked otherwise) around the clock on a real server process, and helpers to book them.</summary>
 public sealed class LiveScenario(ServerProcess server, GrpcChannel channel, Coach coach, Offering offering)
 {
     public Coach Coach { get; } = coach;
@@ -25,7 +25,8 @@ public sealed class LiveScenario(ServerProcess server, GrpcChannel channel, Coac
 
     public DeliveryService.DeliveryServiceClient Deliveries => new(Channel);
 
-    public static async Task<LiveScenario> CreateAsync(ServerProcess server, string coachName = "Grace Hopper", string email = "grace@example.org")
+    public static async Task<LiveScenario> CreateAsync(ServerProcess server, string coachName = "Grace Hopper", string email = "grace@example.org",
+        int sessionMinutes = 30)
     {
         var channel = GrpcChannel.ForAddress(server.Address);
         var admin = ServerProcess.Headers(server.Token("admin-1", "admin"));
@@ -36,7 +37,7 @@ public sealed class LiveScenario(ServerProcess server, GrpcChannel channel, Coac
         var offering = await new CoachService.CoachServiceClient(channel).CreateOfferingAsync(new CreateOfferingRequest
         {
             Parent = coach.Name,
-            Offering = new Offering { Title = "CV review", Duration = Duration.FromTimeSpan(TimeSpan.FromMinutes(30)) },
+            Offering = new Offering { Title = "CV review", Duration = Duration.FromTimeSpan(TimeSpan.FromMinutes(sessionMinutes)) },
         }, admin);
         await new AvailabilityService.AvailabilityServiceClient(channel).UpdateWeeklyScheduleAsync(new UpdateWeeklyScheduleRequest
         {
