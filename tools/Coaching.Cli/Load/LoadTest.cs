@@ -143,7 +143,9 @@ public sealed class LoadTest(LoadSettings settings, TextWriter progress)
         var measured = new Stopwatch();
         var workers = Enumerable.Range(0, settings.InFlight).Select(w => Task.Run(async () =>
         {
-            while (clock.Elapsed < until && !ct.IsCancellationRequested)
+            // The window closes at its end, but never before one call was measured: a window shorter than a call would
+            // otherwise report percentiles of nothing.
+            while (!ct.IsCancellationRequested && (clock.Elapsed < until || Interlocked.Read(ref calls) == 0))
             {
                 if (clock.Elapsed < warmUp)
                 {
@@ -201,6 +203,12 @@ public sealed class LoadTest(LoadSettings settings, TextWriter progress)
         }
 
         double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
+        if (merged.TotalCount == 0)
+        {
+            // Cancelled before any call was measured.
+            return new CallStats(call, 0, errors, 0, 0, 0, 0, 0, 0) { FirstError = firstError, WarmUpCalls = warmUpCalls };
+        }
+
         return new CallStats(call, calls, errors, calls / elapsed, Ms(merged.GetValueAtPercentile(50)), Ms(merged.GetValueAtPercentile(90)),
             Ms(merged.GetValueAtPercentile(99)), Ms(merged.GetMaxValue()), 0) { FirstError = firstError, WarmUpCalls = warmUpCalls };
     }
