@@ -71,7 +71,26 @@ public sealed class ServerProcess : IAsyncDisposable
             Certificate is not null && presented is not null && presented.GetCertHashString() == Certificate.GetCertHashString() },
     };
 
+    /// <summary>
+    /// Starts the server on two ports the kernel just called free. A port is released before the server binds it, so another
+    /// process (an outgoing connection's ephemeral port, say) can take it in between; the server then exits saying the address is in
+    /// use, and it is started again on two other ports.
+    /// </summary>
     private static async Task<ServerProcess> StartAsync(string dataDirectory, string logLevel, X509Certificate2? certificate, string[] settings)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnFreshPortsAsync(dataDirectory, logLevel, certificate, settings);
+            }
+            catch (PortTakenException) when (attempt < 5)
+            {
+            }
+        }
+    }
+
+    private static async Task<ServerProcess> StartOnFreshPortsAsync(string dataDirectory, string logLevel, X509Certificate2? certificate, string[] settings)
     {
         var scheme = certificate is null ? "http" : "https";
         var address = $"{scheme}://127.0.0.1:{FreePort()}";
@@ -101,7 +120,16 @@ public sealed class ServerProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await server.WaitUntilServingAsync();
+        try
+        {
+            await server.WaitUntilServingAsync();
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
         return server;
     }
 
@@ -158,7 +186,15 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"The server exited with {_process.ExitCode}: {string.Join('\n', Log)}");
+                // Wait for the end of its output: the exit can be seen before the last lines arrive.
+                _process.WaitForExit();
+                var log = string.Join('\n', Log);
+                if (log.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new PortTakenException(log);
+                }
+
+                throw new InvalidOperationException($"The server exited with {_process.ExitCode}: {log}");
             }
 
             try
@@ -176,4 +212,6 @@ public sealed class ServerProcess : IAsyncDisposable
             await Task.Delay(200);
         }
     }
+
+    private sealed class PortTakenException(string log) : Exception($"Another process took a port first: {log}");
 }
