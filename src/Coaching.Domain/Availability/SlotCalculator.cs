@@ -20,6 +20,13 @@ namespace Coaching.Domain.Availability;
 /// </summary>
 public static class SlotCalculator
 {
+    // 10,000 instants are 80,000 bytes in an InstantList: the most it holds in one array below the large-object heap's threshold.
+    private const int MaxPresized = 10_000;
+
+    /// <summary>Room for the instants a step apart in <paramref name="span"/>, up to <see cref="MaxPresized"/>.</summary>
+    private static int PresizedFor(Duration span, Duration step) =>
+        step > Duration.Zero ? (int)Math.Clamp((span.TotalSeconds / step.TotalSeconds) + 1, 0, MaxPresized) : MaxPresized;
+
     /// <summary>The alignment of slot starts: 15 minutes, or the session length when shorter.</summary>
     public static Duration DefaultStep(Offering offering) =>
         offering.Duration < Duration.FromMinutes(15) ? offering.Duration : Duration.FromMinutes(15);
@@ -29,14 +36,23 @@ public static class SlotCalculator
     {
         var plan = new Plan(query, from, to, now, step);
         var zone = query.Zone;
-        var slots = new List<Instant>();
+        // Slots are at least a step apart; sized up front, the list never outgrows itself by doubling into an array on the
+        // large-object heap (85,000 bytes and up, collected only with generation 2), which listings of weeks did.
+        var slots = new InstantList(PresizedFor(to - from, step));
         var capped = new HashSet<LocalDate>();
         var hasHours = new HashSet<LocalDate>();
         var withSlots = new HashSet<LocalDate>();
+        // Candidates ascend, so a date's entries are added once, when it first comes up, rather than once per slot.
+        LocalDate? lastDate = null, lastWithSlots = null;
         foreach (var candidate in plan.Candidates())
         {
             var localDate = candidate.InZone(zone).Date;
-            hasHours.Add(localDate);
+            if (localDate != lastDate)
+            {
+                hasHours.Add(localDate);
+                lastDate = localDate;
+            }
+
             if (candidate < from || candidate >= to)
             {
                 continue;
@@ -46,7 +62,12 @@ public static class SlotCalculator
             {
                 case SlotVerdict.Open:
                     slots.Add(candidate);
-                    withSlots.Add(localDate);
+                    if (localDate != lastWithSlots)
+                    {
+                        withSlots.Add(localDate);
+                        lastWithSlots = localDate;
+                    }
+
                     break;
                 case SlotVerdict.LimitReached:
                     capped.Add(localDate);
@@ -290,10 +311,13 @@ public static class SlotCalculator
 
     private static IEnumerable<Instant> Candidates(List<(Instant Start, Instant End)> stretches, DateTimeZone zone, Duration duration, Duration step)
     {
-        var found = new List<Instant>();
+        var found = new InstantList();
         foreach (var stretch in stretches)
         {
             found.Clear();
+            // Room for the stretch's grid (an overlap adds an hour's worth at most) so the list does not double its way onto
+            // the large-object heap; a stretch of months would.
+            found.EnsureCapacity(PresizedFor(stretch.End - stretch.Start + Duration.FromHours(2), step));
             GridStarts(stretch, zone, duration, step, found);
             foreach (var instant in found)
             {
@@ -309,7 +333,7 @@ public static class SlotCalculator
     /// that cannot differ: at least <see cref="SafeMargin"/> inside a zone interval, where a local time has exactly one reading.
     /// Tests compare the two.
     /// </summary>
-    internal static void GridStarts((Instant Start, Instant End) stretch, DateTimeZone zone, Duration duration, Duration step, List<Instant> found,
+    internal static void GridStarts((Instant Start, Instant End) stretch, DateTimeZone zone, Duration duration, Duration step, InstantList found,
         bool exact = false)
     {
         var (start, end) = stretch;

@@ -11,6 +11,7 @@ namespace Coaching.Server.Availability;
 
 /// <summary>coaching.v1.AvailabilityService: translate, call one use case, translate back.</summary>
 [Authorize]
+[BindServiceMethod(typeof(AvailabilityBinding), nameof(AvailabilityBinding.BindService))]
 public sealed class AvailabilityGrpcService(AvailabilityDesk desk) : Proto.AvailabilityService.AvailabilityServiceBase
 {
     public override async Task<Proto.WeeklySchedule> GetWeeklySchedule(Proto.GetWeeklyScheduleRequest request, ServerCallContext context)
@@ -88,6 +89,8 @@ public sealed class AvailabilityGrpcService(AvailabilityDesk desk) : Proto.Avail
         }
         else
         {
+            // Sized once: grown by doubling, the slots of a long listing outgrow themselves onto the large-object heap.
+            response.Slots.Capacity = slots.Listing.Slots.Count;
             response.Slots.AddRange(AvailabilityMapper.ToProto(slots.Listing.Slots, slots.Offering.Duration, coachZone, viewer ?? coachZone));
         }
 

@@ -104,13 +104,15 @@ internal static class AvailabilityMapper
         ToProto([start], duration, coachZone, viewerZone).Single();
 
     /// <summary>
-    /// Every slot of a listing. Messages that repeat are built once and shared, which serialises to the same bytes: the dates and
-    /// offsets a listing shares between hundreds of slots, and the whole coach-zone rendering when the viewer's zone is the coach's.
+    /// Every slot of a listing. Messages that repeat are built once and shared, which serialises to the same bytes: the dates,
+    /// times of day and offsets a listing shares between hundreds of slots, the end of one slot that is the start of the next, and
+    /// the whole coach-zone rendering when the viewer's zone is the coach's.
     /// </summary>
     public static IEnumerable<Proto.Slot> ToProto(IEnumerable<Instant> starts, Duration duration, DateTimeZone coachZone, DateTimeZone viewerZone)
     {
         var dates = new Dictionary<LocalDate, Proto.Date>();
         var offsets = new Dictionary<Offset, Google.Protobuf.WellKnownTypes.Duration>();
+        var times = new Proto.TimeOfDay?[24 * 60];
         Proto.ZonedDateTime Shared(ZonedDateTime zoned)
         {
             if (!dates.TryGetValue(zoned.Date, out var date))
@@ -123,23 +125,28 @@ internal static class AvailabilityMapper
                 offsets.Add(zoned.Offset, offset = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(zoned.Offset.ToTimeSpan()));
             }
 
-            return new Proto.ZonedDateTime
-            {
-                Date = date, Time = new Proto.TimeOfDay { Hours = zoned.Hour, Minutes = zoned.Minute }, UtcOffset = offset, TimeZone = zoned.Zone.Id,
-            };
+            // A time of day here is hours and minutes: one of a day's 1,440.
+            var minute = (zoned.Hour * 60) + zoned.Minute;
+            var time = times[minute] ??= new Proto.TimeOfDay { Hours = zoned.Hour, Minutes = zoned.Minute };
+            return new Proto.ZonedDateTime { Date = date, Time = time, UtcOffset = offset, TimeZone = zoned.Zone.Id };
         }
 
         var sameZone = coachZone.Equals(viewerZone);
+        Instant? lastEnd = null;
+        Google.Protobuf.WellKnownTypes.Timestamp? lastEndTime = null;
         foreach (var start in starts)
         {
             var coach = Shared(start.InZone(coachZone));
-            yield return new Proto.Slot
+            var end = start + duration;
+            var slot = new Proto.Slot
             {
-                StartTime = TimeMapping.ToTimestamp(start),
-                EndTime = TimeMapping.ToTimestamp(start + duration),
+                StartTime = start == lastEnd ? lastEndTime : TimeMapping.ToTimestamp(start),
+                EndTime = TimeMapping.ToTimestamp(end),
                 ViewerStart = sameZone ? coach : Shared(start.InZone(viewerZone)),
                 CoachStart = coach,
             };
+            (lastEnd, lastEndTime) = (end, slot.EndTime);
+            yield return slot;
         }
     }
 

@@ -31,7 +31,9 @@ internal sealed class DecodingServiceMethodProvider<[DynamicallyAccessedMembers(
 
             var method = bind.BindType.GetMethod(bind.BindMethodName, BindingFlags.Public | BindingFlags.Static, [typeof(ServiceBinderBase), type])
                 ?? throw new InvalidOperationException($"{bind.BindType} has no {bind.BindMethodName}({nameof(ServiceBinderBase)}, {type}).");
-            method.Invoke(null, [new Binder(context, type), null]);
+            // Handlers are overrides of what the bind method's service parameter declares: the generated base, even when the
+            // attribute sits on a subclass that binds through its own method (see AvailabilityBinding).
+            method.Invoke(null, [new Binder(context, method.GetParameters()[1].ParameterType), null]);
             return;
         }
     }

@@ -45,8 +45,8 @@ public class GridStartsTests
 
     private static List<Instant> Walk((Instant, Instant) stretch, DateTimeZone zone, Duration duration, Duration step, bool exact)
     {
-        var found = new List<Instant>();
+        var found = new InstantList();
         SlotCalculator.GridStarts(stretch, zone, duration, step, found, exact);
-        return found;
+        return [.. found];
     }
 }

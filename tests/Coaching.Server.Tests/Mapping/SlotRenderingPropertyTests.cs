@@ -36,19 +36,21 @@ public class SlotRenderingPropertyTests
     public void Listing_SharingRepeatedMessages_SerialisesToTheSameBytesAsSlotBySlot()
     {
         var gen = Gen.Select(Gen.Long[Instant.FromUtc(2000, 1, 1, 0, 0).ToUnixTimeSeconds() / 900, Instant.FromUtc(2100, 1, 1, 0, 0).ToUnixTimeSeconds() / 900],
-            Gen.Int[1, 400], Gen.Int[0, Zones.Length - 1], Gen.Int[0, Zones.Length - 1], Gen.Bool);
+            Gen.Int[1, 400], Gen.Int[0, Zones.Length - 1], Gen.Int[0, Zones.Length - 1], Gen.Bool, Gen.Int[1, 2]);
 
-        gen.Sample((cell, count, coachIndex, viewerIndex, sameZone) =>
+        gen.Sample((cell, count, coachIndex, viewerIndex, sameZone, quarters) =>
         {
+            // Sessions of a quarter-hour share each end with the next start; half-hour ones do not.
+            var length = Duration.FromMinutes(15 * quarters);
             // A quarter-hourly run long enough to cross dates and, somewhere in the century, offsets.
             var starts = Enumerable.Range(0, count).Select(k => Instant.FromUnixTimeSeconds((cell + k) * 900)).ToList();
             var coach = DateTimeZoneProviders.Tzdb[Zones[coachIndex]];
             var viewer = sameZone ? coach : DateTimeZoneProviders.Tzdb[Zones[viewerIndex]];
 
-            var shared = new Coaching.Contracts.V1.ListAvailableSlotsResponse { Slots = { AvailabilityMapper.ToProto(starts, Duration.FromMinutes(30), coach, viewer) } };
+            var shared = new Coaching.Contracts.V1.ListAvailableSlotsResponse { Slots = { AvailabilityMapper.ToProto(starts, length, coach, viewer) } };
             var oneByOne = new Coaching.Contracts.V1.ListAvailableSlotsResponse
             {
-                Slots = { starts.Select(s => AvailabilityMapper.ToProto(s, Duration.FromMinutes(30), coach, viewer)) },
+                Slots = { starts.Select(s => AvailabilityMapper.ToProto(s, length, coach, viewer)) },
             };
 
             Assert.Equal(oneByOne.ToByteArray(), shared.ToByteArray());

@@ -28,25 +28,29 @@ public sealed class LoadTest(LoadSettings settings, TextWriter progress)
             HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
         });
         var world = await PrepareAsync(channel, ct);
-        var health = new Health.HealthClient(channel);
-        var slots = new AvailabilityService.AvailabilityServiceClient(channel);
-        var bookings = new BookingService.BookingServiceClient(channel);
+        var invoker = channel.CreateCallInvoker();
         var clients = Enumerable.Range(0, settings.InFlight).Select(i => Bearer(settings.Token($"load-client-{i}", "client", null))).ToArray();
         var from = world.FirstSlot;
         long next = -1;
+        Task<Received> Send<TRequest>(Method<TRequest, Received> method, int worker, TRequest request)
+            where TRequest : class => invoker.AsyncUnaryCall(method, null, new CallOptions(clients[worker], cancellationToken: ct), request).ResponseAsync;
 
-        var coaches = new CoachService.CoachServiceClient(channel);
-        Task<ListAvailableSlotsResponse> List(int worker, int days, SlotView view) => slots.ListAvailableSlotsAsync(new ListAvailableSlotsRequest
+        var check = Undecoded<HealthCheckRequest>(Health.Descriptor, "Check");
+        var getCoach = Undecoded<GetCoachRequest>(CoachService.Descriptor, "GetCoach");
+        var listSlots = Undecoded<ListAvailableSlotsRequest>(AvailabilityService.Descriptor, "ListAvailableSlots");
+        var createBooking = Undecoded<CreateBookingRequest>(BookingService.Descriptor, "CreateBooking");
+        Task<Received> List(int worker, int days, SlotView view) => Send(listSlots, worker, new ListAvailableSlotsRequest
         {
             Offering = world.Offerings[worker % world.Offerings.Count],
             StartTime = Timestamp.FromDateTime(from),
             EndTime = Timestamp.FromDateTime(from.AddDays(days)),
             View = view,
-        }, clients[worker], cancellationToken: ct).ResponseAsync;
+        });
 
         // The no-op always runs first: every ratio refers to it.
-        var results = new List<CallStats> { await DriveAsync("no-op (health Check)", _ => health.CheckAsync(new HealthCheckRequest(), cancellationToken: ct).ResponseAsync, ct) };
-        async Task Drive<T>(string key, string call, Func<int, Task<T>> send)
+        var noRequest = new HealthCheckRequest();
+        var results = new List<CallStats> { await DriveAsync("no-op (health Check)", worker => Send(check, worker, noRequest), ct) };
+        async Task Drive(string key, string call, Func<int, Task<Received>> send)
         {
             if (settings.Calls is null || settings.Calls.Contains(key))
             {
@@ -54,10 +58,7 @@ public sealed class LoadTest(LoadSettings settings, TextWriter progress)
             }
         }
 
-        await Drive("coach", "GetCoach", worker => coaches.GetCoachAsync(new GetCoachRequest
-        {
-            Name = world.Coaches[worker % world.Coaches.Count],
-        }, clients[worker], cancellationToken: ct).ResponseAsync);
+        await Drive("coach", "GetCoach", worker => Send(getCoach, worker, new GetCoachRequest { Name = world.Coaches[worker % world.Coaches.Count] }));
         await Drive("slots7", "ListAvailableSlots 7 days", worker => List(worker, 7, SlotView.Full));
         await Drive("slots90", "ListAvailableSlots 90 days", worker => List(worker, 90, SlotView.Full));
         await Drive("runs7", "ListAvailableSlots 7 d runs", worker => List(worker, 7, SlotView.Runs));
@@ -66,11 +67,11 @@ public sealed class LoadTest(LoadSettings settings, TextWriter progress)
         {
             var i = Interlocked.Increment(ref next);
             var start = from + (SlotLength * (i / world.Offerings.Count));
-            return bookings.CreateBookingAsync(new CreateBookingRequest
+            return Send(createBooking, worker, new CreateBookingRequest
             {
                 Booking = new Booking { Offering = world.Offerings[(int)(i % world.Offerings.Count)], StartTime = Timestamp.FromDateTime(start), Agenda = "Load" },
                 RequestId = $"load-{world.RunId}-{i}",
-            }, clients[worker], cancellationToken: ct).ResponseAsync;
+            });
         });
 
         return [.. results.Select(stats => Relative(stats, results[0].Rate))];
@@ -79,6 +80,25 @@ public sealed class LoadTest(LoadSettings settings, TextWriter progress)
     private static CallStats Relative(CallStats stats, double noopRate) => stats with { Ratio = noopRate > 0 ? stats.Rate / noopRate : 0 };
 
     private static Metadata Bearer(string token) => new() { { "authorization", $"Bearer {token}" } };
+
+    /// <summary>
+    /// A unary method whose request is sent as the generated client sends it and whose response is received whole but not decoded,
+    /// as h2load does: decoding is the client's work, and on one machine it would take cores from the server being measured (the
+    /// tool spent as much CPU decoding 90-day slot listings as the server spent writing them).
+    /// </summary>
+    private static Method<TRequest, Received> Undecoded<TRequest>(Google.Protobuf.Reflection.ServiceDescriptor service, string name)
+        where TRequest : class, Google.Protobuf.IMessage<TRequest> =>
+        new(MethodType.Unary, service.FullName, name,
+            Marshallers.Create((TRequest request, SerializationContext context) => context.Complete(Google.Protobuf.MessageExtensions.ToByteArray(request)),
+                _ => throw new NotSupportedException("The load tool only sends requests.")),
+            ReceivedMarshaller);
+
+    private static readonly Marshaller<Received> ReceivedMarshaller = Marshallers.Create(
+        (Received _, SerializationContext _) => throw new NotSupportedException("The load tool only receives responses."),
+        (DeserializationContext context) => new Received(context.PayloadLength));
+
+    /// <summary>A response received whole: its length in bytes.</summary>
+    private sealed record Received(int Bytes);
 
     private sealed record World(string RunId, IReadOnlyList<string> Coaches, IReadOnlyList<string> Offerings, DateTime FirstSlot);
 
@@ -128,10 +148,10 @@ public sealed class LoadTest(LoadSettings settings, TextWriter progress)
         return new World(runId, names, offerings, DateTime.UtcNow.Date.AddDays(2));
     }
 
-    private async Task<CallStats> DriveAsync<T>(string call, Func<int, Task<T>> send, CancellationToken ct)
+    private async Task<CallStats> DriveAsync(string call, Func<int, Task<Received>> send, CancellationToken ct)
     {
         var histograms = Enumerable.Range(0, settings.InFlight).Select(_ => new LongHistogram(TimeStamp.Minutes(10), 3)).ToArray();
-        long calls = 0, errors = 0, warmUpCalls = 0;
+        long calls = 0, errors = 0, warmUpCalls = 0, received = 0, bytes = 0;
         string? firstError = null;
         // A short warm-up first (JIT, connections, thread pool, database caches), driven the same way but not counted; the first call
         // of a run warms the whole server up, so it gets longer.
@@ -170,7 +190,9 @@ public sealed class LoadTest(LoadSettings settings, TextWriter progress)
                 var sent = Stopwatch.GetTimestamp();
                 try
                 {
-                    await send(w);
+                    var response = await send(w);
+                    Interlocked.Increment(ref received);
+                    Interlocked.Add(ref bytes, response.Bytes);
                 }
                 catch (RpcException e)
                 {
@@ -210,6 +232,9 @@ public sealed class LoadTest(LoadSettings settings, TextWriter progress)
         }
 
         return new CallStats(call, calls, errors, calls / elapsed, Ms(merged.GetValueAtPercentile(50)), Ms(merged.GetValueAtPercentile(90)),
-            Ms(merged.GetValueAtPercentile(99)), Ms(merged.GetMaxValue()), 0) { FirstError = firstError, WarmUpCalls = warmUpCalls };
+            Ms(merged.GetValueAtPercentile(99)), Ms(merged.GetMaxValue()), 0)
+        {
+            FirstError = firstError, WarmUpCalls = warmUpCalls, ResponseBytes = received > 0 ? bytes / (double)received : 0,
+        };
     }
 }
