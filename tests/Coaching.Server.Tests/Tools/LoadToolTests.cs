@@ -26,11 +26,13 @@ public class LoadToolTests(LoadToolTests.UnlimitedServer fixture, Xunit.Abstract
         }
 
         Assert.Equal(["no-op (health Check)", "GetCoach", "ListAvailableSlots 7 days", "ListAvailableSlots 90 days", "ListAvailableSlots 7 d runs",
-                "ListAvailableSlots 90 d runs", "CreateBooking"],
+                "ListAvailableSlots 90 d runs", "CreateBooking", "no-op again (health Check)"],
             stats.Select(s => s.Call));
         Assert.All(stats, s => Assert.True(s.Count > 0 && s.Errors == 0, $"{s.Call}: {s.Count} calls, {s.Errors} errors ({s.FirstError})"));
         Assert.All(stats, s => Assert.True(s.P50 <= s.P99 && s.P99 <= s.Max && s.Rate > 0, s.ToString()));
-        Assert.Equal(1.0, stats[0].Ratio);
+        // Ratios refer to the faster no-op run.
+        Assert.Equal(1.0, Math.Max(stats[0].Ratio, stats[^1].Ratio));
+        Assert.All(stats, s => Assert.Equal(s.Rate / Math.Max(stats[0].Rate, stats[^1].Rate), s.Ratio, 9));
         Assert.Contains("CreateBooking", progress.ToString(), StringComparison.Ordinal);
 
         using var channel = GrpcChannel.ForAddress(fixture.Server.Address);
@@ -50,7 +52,8 @@ public class LoadToolTests(LoadToolTests.UnlimitedServer fixture, Xunit.Abstract
         }
 
         // Bookings made while warming up are stored too, but left out of the figures.
-        Assert.Equal(stats[^1].Count + stats[^1].WarmUpCalls, stored);
+        var booking = stats.Single(s => s.Call == "CreateBooking");
+        Assert.Equal(booking.Count + booking.WarmUpCalls, stored);
     }
 
     [Fact]
@@ -61,7 +64,7 @@ public class LoadToolTests(LoadToolTests.UnlimitedServer fixture, Xunit.Abstract
 
         var stats = await new LoadTest(settings, TextWriter.Null).RunAsync(CancellationToken.None);
 
-        Assert.Equal(["no-op (health Check)", "GetCoach", "ListAvailableSlots 7 d runs"], stats.Select(s => s.Call));
+        Assert.Equal(["no-op (health Check)", "GetCoach", "ListAvailableSlots 7 d runs", "no-op again (health Check)"], stats.Select(s => s.Call));
         Assert.All(stats, s => Assert.True(s.Count > 0 && s.Errors == 0, $"{s.Call}: {s.Count} calls, {s.Errors} errors ({s.FirstError})"));
     }
 
@@ -75,7 +78,7 @@ public class LoadToolTests(LoadToolTests.UnlimitedServer fixture, Xunit.Abstract
 
         var stats = await new LoadTest(settings, TextWriter.Null).RunAsync(CancellationToken.None);
 
-        Assert.Equal(["no-op (health Check)", "GetCoach", "ListAvailableSlots 90 d runs"], stats.Select(s => s.Call));
+        Assert.Equal(["no-op (health Check)", "GetCoach", "ListAvailableSlots 90 d runs", "no-op again (health Check)"], stats.Select(s => s.Call));
         Assert.All(stats, s => Assert.True(s.Count > 0 && s.Errors == 0 && s.Rate > 0 && s.P50 > 0 && s.P50 <= s.Max, s.ToString()));
     }
 

@@ -20,7 +20,7 @@ public sealed class LoadTest(LoadSettings settings, TextWriter progress)
     private static readonly TimeSpan SlotLength = TimeSpan.FromMinutes(15);
     private bool _warmedUp;
 
-    /// <summary>Prepares the world and drives every call; the no-op first, so ratios refer to this run.</summary>
+    /// <summary>Prepares the world and drives every call between two no-op runs, so ratios refer to this run.</summary>
     public async Task<IReadOnlyList<CallStats>> RunAsync(CancellationToken ct)
     {
         using var channel = GrpcChannel.ForAddress(settings.Server, new GrpcChannelOptions
@@ -74,7 +74,15 @@ public sealed class LoadTest(LoadSettings settings, TextWriter progress)
             });
         });
 
-        return [.. results.Select(stats => Relative(stats, results[0].Rate))];
+        // The no-op again at the end, on a server every call has warmed: on a fresh server the first phase is the noisiest (its
+        // rate varied from 42,000/s to 65,000/s between runs here). Ratios refer to the faster of the two, so they can only err low.
+        if (results.Count > 1)
+        {
+            results.Add(await DriveAsync("no-op again (health Check)", worker => Send(check, worker, noRequest), ct));
+        }
+
+        var noop = Math.Max(results[0].Rate, results[^1].Rate);
+        return [.. results.Select(stats => Relative(stats, noop))];
     }
 
     private static CallStats Relative(CallStats stats, double noopRate) => stats with { Ratio = noopRate > 0 ? stats.Rate / noopRate : 0 };
