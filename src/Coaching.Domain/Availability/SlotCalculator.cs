@@ -319,9 +319,9 @@ public static class SlotCalculator
             // the large-object heap; a stretch of months would.
             found.EnsureCapacity(PresizedFor(stretch.End - stretch.Start + Duration.FromHours(2), step));
             GridStarts(stretch, zone, duration, step, found);
-            foreach (var instant in found)
+            for (var i = 0; i < found.Count; i++)
             {
-                yield return instant;
+                yield return found[i];
             }
         }
     }

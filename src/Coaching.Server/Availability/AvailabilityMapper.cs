@@ -108,7 +108,7 @@ internal static class AvailabilityMapper
     /// times of day and offsets a listing shares between hundreds of slots, the end of one slot that is the start of the next, and
     /// the whole coach-zone rendering when the viewer's zone is the coach's.
     /// </summary>
-    public static IEnumerable<Proto.Slot> ToProto(IEnumerable<Instant> starts, Duration duration, DateTimeZone coachZone, DateTimeZone viewerZone)
+    public static IEnumerable<Proto.Slot> ToProto(IReadOnlyList<Instant> starts, Duration duration, DateTimeZone coachZone, DateTimeZone viewerZone)
     {
         var dates = new Dictionary<LocalDate, Proto.Date>();
         var offsets = new Dictionary<Offset, Google.Protobuf.WellKnownTypes.Duration>();
@@ -134,8 +134,9 @@ internal static class AvailabilityMapper
         var sameZone = coachZone.Equals(viewerZone);
         Instant? lastEnd = null;
         Google.Protobuf.WellKnownTypes.Timestamp? lastEndTime = null;
-        foreach (var start in starts)
+        for (var i = 0; i < starts.Count; i++)
         {
+            var start = starts[i];
             var coach = Shared(start.InZone(coachZone));
             var end = start + duration;
             var slot = new Proto.Slot

@@ -26,13 +26,13 @@ public class LoadToolTests(LoadToolTests.UnlimitedServer fixture, Xunit.Abstract
         }
 
         Assert.Equal(["no-op (health Check)", "GetCoach", "ListAvailableSlots 7 days", "ListAvailableSlots 90 days", "ListAvailableSlots 7 d runs",
-                "ListAvailableSlots 90 d runs", "CreateBooking", "no-op again (health Check)"],
+                "ListAvailableSlots 90 d runs", "no-op again (health Check)", "CreateBooking"],
             stats.Select(s => s.Call));
         Assert.All(stats, s => Assert.True(s.Count > 0 && s.Errors == 0, $"{s.Call}: {s.Count} calls, {s.Errors} errors ({s.FirstError})"));
         Assert.All(stats, s => Assert.True(s.P50 <= s.P99 && s.P99 <= s.Max && s.Rate > 0, s.ToString()));
         // Ratios refer to the faster no-op run.
-        Assert.Equal(1.0, Math.Max(stats[0].Ratio, stats[^1].Ratio));
-        Assert.All(stats, s => Assert.Equal(s.Rate / Math.Max(stats[0].Rate, stats[^1].Rate), s.Ratio, 9));
+        Assert.Equal(1.0, Math.Max(stats[0].Ratio, stats[^2].Ratio));
+        Assert.All(stats, s => Assert.Equal(s.Rate / Math.Max(stats[0].Rate, stats[^2].Rate), s.Ratio, 9));
         Assert.Contains("CreateBooking", progress.ToString(), StringComparison.Ordinal);
 
         using var channel = GrpcChannel.ForAddress(fixture.Server.Address);

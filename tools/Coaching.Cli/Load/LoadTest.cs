@@ -17,10 +17,11 @@ namespace Coaching.Cli.Load;
 /// </summary>
 public sealed class LoadTest(LoadSettings settings, TextWriter progress)
 {
+    private const string NoOpAgain = "no-op again (health Check)";
     private static readonly TimeSpan SlotLength = TimeSpan.FromMinutes(15);
     private bool _warmedUp;
 
-    /// <summary>Prepares the world and drives every call between two no-op runs, so ratios refer to this run.</summary>
+    /// <summary>Prepares the world and drives every call, with the no-op first and again before the bookings, so ratios refer to this run.</summary>
     public async Task<IReadOnlyList<CallStats>> RunAsync(CancellationToken ct)
     {
         using var channel = GrpcChannel.ForAddress(settings.Server, new GrpcChannelOptions
@@ -63,6 +64,14 @@ public sealed class LoadTest(LoadSettings settings, TextWriter progress)
         await Drive("slots90", "ListAvailableSlots 90 days", worker => List(worker, 90, SlotView.Full));
         await Drive("runs7", "ListAvailableSlots 7 d runs", worker => List(worker, 7, SlotView.Runs));
         await Drive("runs90", "ListAvailableSlots 90 d runs", worker => List(worker, 90, SlotView.Runs));
+        // The no-op again on a server the reads have warmed, and before the bookings (whose e-mails the server then sends in the
+        // background): on a fresh server the first phase is the noisiest (it varied from 42,000/s to 65,000/s between runs here).
+        // Ratios refer to the faster of the two, so they can only err low.
+        if (results.Count > 1 || settings.Calls?.Contains("book") != false)
+        {
+            results.Add(await DriveAsync(NoOpAgain, worker => Send(check, worker, noRequest), ct));
+        }
+
         await Drive("book", "CreateBooking", worker =>
         {
             var i = Interlocked.Increment(ref next);
@@ -74,14 +83,7 @@ public sealed class LoadTest(LoadSettings settings, TextWriter progress)
             });
         });
 
-        // The no-op again at the end, on a server every call has warmed: on a fresh server the first phase is the noisiest (its
-        // rate varied from 42,000/s to 65,000/s between runs here). Ratios refer to the faster of the two, so they can only err low.
-        if (results.Count > 1)
-        {
-            results.Add(await DriveAsync("no-op again (health Check)", worker => Send(check, worker, noRequest), ct));
-        }
-
-        var noop = Math.Max(results[0].Rate, results[^1].Rate);
+        var noop = Math.Max(results[0].Rate, results.Find(r => r.Call == NoOpAgain)?.Rate ?? 0);
         return [.. results.Select(stats => Relative(stats, noop))];
     }
 
