@@ -23,14 +23,26 @@ public sealed class RadicaleServer : IAsyncDisposable
     /// <summary>Why Radicale cannot run here, or null.</summary>
     public static string? SkipReason => File.Exists("/usr/bin/radicale") ? null : "Radicale is not installed (Debian package radicale; tools/test.sh installs it).";
 
+    /// <summary>
+    /// Starts Radicale on a port the kernel just called free. The port is released before Radicale binds it, so another process
+    /// can take it in between: then Radicale exits, or the process that took it answers instead. Radicale is known by its
+    /// multistatus answer to PROPFIND; otherwise it is started again on another port.
+    /// </summary>
     public static async Task<RadicaleServer> StartAsync()
     {
-        var server = new RadicaleServer();
-        await server.RunAsync();
-        return server;
+        for (var attempt = 1; ; attempt++)
+        {
+            var server = new RadicaleServer();
+            if (await server.RunAsync() || attempt == 5)
+            {
+                return server;
+            }
+
+            await server.DisposeAsync();
+        }
     }
 
-    private async Task RunAsync()
+    private async Task<bool> RunAsync()
     {
         int port;
         using (var probe = new TcpListener(IPAddress.Loopback, 0))
@@ -65,22 +77,29 @@ public sealed class RadicaleServer : IAsyncDisposable
         _http.DefaultRequestHeaders.ConnectionClose = true; // Radicale drops idle keep-alive connections; a fresh one per request
         _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
             Convert.ToBase64String(Encoding.UTF8.GetBytes($"{User}:{Password}")));
-        for (var attempt = 0; ; attempt++)
+        for (var attempt = 0; attempt < 100 && !_process.HasExited; attempt++)
         {
             try
             {
                 using var response = await _http.SendAsync(new HttpRequestMessage(new HttpMethod("PROPFIND"), $"/{User}/") { Headers = { { "Depth", "0" } } });
+                if (response.StatusCode == System.Net.HttpStatusCode.MultiStatus)
+                {
+                    return true;
+                }
+
                 if ((int)response.StatusCode < 500)
                 {
-                    return;
+                    return false; // something else answers on this port
                 }
             }
-            catch (HttpRequestException) when (attempt < 100)
+            catch (HttpRequestException)
             {
             }
 
             await Task.Delay(100);
         }
+
+        return false;
     }
 
     /// <summary>Makes a calendar collection; its URL.</summary>
