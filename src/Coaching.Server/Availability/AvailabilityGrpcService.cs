@@ -11,7 +11,6 @@ namespace Coaching.Server.Availability;
 
 /// <summary>coaching.v1.AvailabilityService: translate, call one use case, translate back.</summary>
 [Authorize]
-[BindServiceMethod(typeof(AvailabilityBinding), nameof(AvailabilityBinding.BindService))]
 public sealed class AvailabilityGrpcService(AvailabilityDesk desk) : Proto.AvailabilityService.AvailabilityServiceBase
 {
     public override async Task<Proto.WeeklySchedule> GetWeeklySchedule(Proto.GetWeeklyScheduleRequest request, ServerCallContext context)

@@ -14,7 +14,8 @@ namespace Coaching.Server.Errors;
 /// the service's public overrides, class then method attributes as endpoint metadata, POST only), with one
 /// difference: each request deserializer turns a message that cannot be decoded (truncated, invalid UTF-8 in a
 /// string, a bad tag) into INVALID_ARGUMENT with reason <c>MALFORMED_REQUEST</c>. Deserialization runs before
-/// any interceptor, so without this such a request surfaces as UNKNOWN with an error-level stack trace.
+/// any interceptor, so without this such a request surfaces as UNKNOWN with an error-level stack trace. Responses go
+/// out through the generated marshaller, except where a response type has its own encoder (<see cref="ResponseMarshallers"/>).
 /// </summary>
 internal sealed class DecodingServiceMethodProvider<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] TService>
     : IServiceMethodProvider<TService>
@@ -31,9 +32,7 @@ internal sealed class DecodingServiceMethodProvider<[DynamicallyAccessedMembers(
 
             var method = bind.BindType.GetMethod(bind.BindMethodName, BindingFlags.Public | BindingFlags.Static, [typeof(ServiceBinderBase), type])
                 ?? throw new InvalidOperationException($"{bind.BindType} has no {bind.BindMethodName}({nameof(ServiceBinderBase)}, {type}).");
-            // Handlers are overrides of what the bind method's service parameter declares: the generated base, even when the
-            // attribute sits on a subclass that binds through its own method (see AvailabilityBinding).
-            method.Invoke(null, [new Binder(context, method.GetParameters()[1].ParameterType), null]);
+            method.Invoke(null, [new Binder(context, type), null]);
             return;
         }
     }
@@ -115,8 +114,18 @@ internal sealed class DecodingServiceMethodProvider<[DynamicallyAccessedMembers(
                 throw MalformedRequest.Error(requestType, e);
             }
         });
-        return new Method<TRequest, TResponse>(method.Type, method.ServiceName, method.Name, marshaller, method.ResponseMarshaller);
+        return new Method<TRequest, TResponse>(method.Type, method.ServiceName, method.Name, marshaller, ResponseMarshallers.For(method.ResponseMarshaller));
     }
+}
+
+/// <summary>Response types the server writes with its own encoder rather than the generated one (the same bytes, tested).</summary>
+internal static class ResponseMarshallers
+{
+    /// <summary>The marshaller to answer with: the type's own encoder when it has one, else <paramref name="generated"/>.</summary>
+    public static Marshaller<TResponse> For<TResponse>(Marshaller<TResponse> generated) =>
+        generated is Marshaller<Contracts.V1.ListAvailableSlotsResponse>
+            ? (Marshaller<TResponse>)(object)Availability.SlotListingWire.Marshaller
+            : generated;
 }
 
 /// <summary>The INVALID_ARGUMENT answer to a request body that is not a well-formed message of the method's type.</summary>

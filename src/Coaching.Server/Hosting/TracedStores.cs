@@ -80,9 +80,7 @@ public static class TracedStores
                 {
                     // The caller gets a task that completes after the span ended, so a store span never outlives the call awaiting it.
                     return targetMethod.ReturnType.IsGenericType
-                        ? Finishers.GetOrAdd(targetMethod.ReturnType.GetGenericArguments()[0],
-                                type => typeof(TracingProxy<T>).GetMethod(nameof(FinishWithResultAsync), BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(type))
-                            .Invoke(null, [task, activity, started, operation])
+                        ? Finishers.GetOrAdd(targetMethod.ReturnType.GetGenericArguments()[0], FinisherFor)(task, activity, started, operation)
                         : FinishAsync(task, activity, started, operation);
                 }
 
@@ -101,7 +99,12 @@ public static class TracedStores
             }
         }
 
-        private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, MethodInfo> Finishers = new();
+        // Per result type, a delegate to FinishWithResultAsync<TResult>: made once by reflection, then called like any delegate.
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Func<Task, Activity?, long, string, Task>> Finishers = new();
+
+        private static Func<Task, Activity?, long, string, Task> FinisherFor(Type result) =>
+            typeof(TracingProxy<T>).GetMethod(nameof(FinishWithResultAsync), BindingFlags.NonPublic | BindingFlags.Static)!
+                .MakeGenericMethod(result).CreateDelegate<Func<Task, Activity?, long, string, Task>>();
 
         private static async Task FinishAsync(Task task, Activity? activity, long started, string operation)
         {
@@ -118,8 +121,9 @@ public static class TracedStores
             End(activity, started, operation, null);
         }
 
-        private static async Task<TResult> FinishWithResultAsync<TResult>(Task<TResult> task, Activity? activity, long started, string operation)
+        private static async Task<TResult> FinishWithResultAsync<TResult>(Task pending, Activity? activity, long started, string operation)
         {
+            var task = (Task<TResult>)pending;
             try
             {
                 var result = await task;

@@ -59,10 +59,7 @@ public class LoadToolTests(LoadToolTests.UnlimitedServer fixture, Xunit.Abstract
     [Fact]
     public async Task ChosenCalls_RunAfterTheNoOp_AndNothingElse()
     {
-        var settings = new LoadSettings(fixture.Server.Address, Seconds: 0.5, InFlight: 4, Coaches: 1,
-            (subject, role, coachId) => fixture.Server.Token(subject, role, coachId), new HashSet<string>(["runs7", "coach"]));
-
-        var stats = await new LoadTest(settings, TextWriter.Null).RunAsync(CancellationToken.None);
+        var stats = await RunChosenAsync(seconds: 0.5, inFlight: 4, "runs7", "coach");
 
         Assert.Equal(["no-op (health Check)", "GetCoach", "ListAvailableSlots 7 d runs", "no-op again (health Check)"], stats.Select(s => s.Call));
         Assert.All(stats, s => Assert.True(s.Count > 0 && s.Errors == 0, $"{s.Call}: {s.Count} calls, {s.Errors} errors ({s.FirstError})"));
@@ -73,14 +70,15 @@ public class LoadToolTests(LoadToolTests.UnlimitedServer fixture, Xunit.Abstract
     {
         // A window far shorter than any call: on a slow machine every call of a short run can end after it. The run lasts
         // until each call has been measured at least once rather than reporting percentiles of nothing.
-        var settings = new LoadSettings(fixture.Server.Address, Seconds: 0.0001, InFlight: 2, Coaches: 1,
-            (subject, role, coachId) => fixture.Server.Token(subject, role, coachId), new HashSet<string>(["runs90", "coach"]));
-
-        var stats = await new LoadTest(settings, TextWriter.Null).RunAsync(CancellationToken.None);
+        var stats = await RunChosenAsync(seconds: 0.0001, inFlight: 2, "runs90", "coach");
 
         Assert.Equal(["no-op (health Check)", "GetCoach", "ListAvailableSlots 90 d runs", "no-op again (health Check)"], stats.Select(s => s.Call));
         Assert.All(stats, s => Assert.True(s.Count > 0 && s.Errors == 0 && s.Rate > 0 && s.P50 > 0 && s.P50 <= s.Max, s.ToString()));
     }
+
+    private Task<IReadOnlyList<CallStats>> RunChosenAsync(double seconds, int inFlight, params string[] calls) =>
+        new LoadTest(new LoadSettings(fixture.Server.Address, seconds, inFlight, Coaches: 1,
+            (subject, role, coachId) => fixture.Server.Token(subject, role, coachId), new HashSet<string>(calls)), TextWriter.Null).RunAsync(CancellationToken.None);
 
     /// <summary>A real server process with rate limits off, as the README says to run one for a load run.</summary>
     public sealed class UnlimitedServer : IAsyncLifetime
