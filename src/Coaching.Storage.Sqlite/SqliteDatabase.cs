@@ -27,6 +27,7 @@ public sealed class SqliteDatabase : IStoreHealth, IStoreInitializer, IAsyncDisp
     /// </param>
     public SqliteDatabase(string path, SqliteSynchronous synchronous = SqliteSynchronous.Full)
     {
+        SqliteRuntime.EnsureConfigured();
         Path = path;
         Synchronous = synchronous;
         _pragmas = $"PRAGMA foreign_keys = ON; PRAGMA synchronous = {(synchronous == SqliteSynchronous.Full ? "FULL" : "NORMAL")}; PRAGMA busy_timeout = 30000;";
