@@ -21,7 +21,7 @@ public sealed class SqliteRuntimeTests : IDisposable
     [Fact]
     public async Task MemoryStatistics_AreOff_SoNoAllocationTakesTheGlobalLock()
     {
-        var database = new SqliteDatabase(Path.Combine(_directory, "coaching.db"));
+        await using var database = new SqliteDatabase(Path.Combine(_directory, "coaching.db"));
         await database.MigrateAsync(default);
         await using (var connection = await database.OpenAsync(default))
         {
@@ -33,7 +33,6 @@ public sealed class SqliteRuntimeTests : IDisposable
         // SQLite counts bytes in use only while its statistics are on; each count is taken under its process-wide mutex.
         Assert.True(SqliteRuntime.EnsureConfigured());
         Assert.Equal(0, raw.sqlite3_memory_used());
-        await database.DisposeAsync();
     }
 
     public void Dispose()
