@@ -10,8 +10,8 @@ namespace Coaching.Storage.Sqlite;
 /// Memory statistics are turned off. With them on (SQLite's default) every allocation and free of every connection takes
 /// one process-wide mutex to count bytes; under load the group-committing writer spent most of its sleeps waiting for that
 /// mutex while request threads allocated for their reads (an off-CPU profile of the writer: 648 of 738 sleeps, in
-/// <c>sqlite3Malloc</c> and <c>sqlite3_free</c>). The statistics only serve <c>sqlite3_memory_used</c> and a soft heap limit,
-/// neither of which the store uses.
+/// <c>sqlite3Malloc</c> and <c>sqlite3_free</c>). Without them SQLite's memory figures (<c>sqlite3_memory_used</c>,
+/// <c>sqlite3_status64</c>) read zero and its heap limits are not enforced; the store uses none of them.
 /// </remarks>
 internal static class SqliteRuntime
 {
