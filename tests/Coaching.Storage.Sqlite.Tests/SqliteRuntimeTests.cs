@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
 namespace Coaching.Storage.Sqlite.Tests;
@@ -37,7 +36,6 @@ public sealed class SqliteRuntimeTests : IDisposable
 
     public void Dispose()
     {
-        SqliteConnection.ClearAllPools();
         if (Directory.Exists(_directory))
         {
             Directory.Delete(_directory, recursive: true);
