@@ -290,6 +290,7 @@ public static class MongoMappings
                     .SetSerializer(new NullableSerializer<DateTime>(UtcDate));
                 MapTimes(map, d => d.CreateTime, d => d.UpdateTime);
                 map.MapMember(d => d.Version).SetElementName("version");
+                map.MapMember(d => d.Event).SetElementName("event").SetIgnoreIfNull(true);
                 // Bookings in the same collection own the plain request_* names and their unique index.
                 MapRequestKey(map, d => d.RequestScope, d => d.RequestId, d => d.RequestFingerprint, CohortDocument.RequestPrefix);
             });

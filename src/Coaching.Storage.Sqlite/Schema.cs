@@ -449,5 +449,10 @@ internal static class Schema
             DROP INDEX external_busy_by_coach;
             CREATE INDEX external_busy_by_coach_start ON external_busy (coach_id, start_time, end_time);
             """),
+        (15, """
+            -- An event's profile (JSON) in its cohort's row: one conditional UPDATE changes both. NULL for other cohorts, and for
+            -- events made earlier until they next change (event_profiles holds theirs, and keeps a copy of every profile for discovery).
+            ALTER TABLE cohorts ADD COLUMN event TEXT NULL;
+            """),
     ];
 }

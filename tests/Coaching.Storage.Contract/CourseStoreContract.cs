@@ -100,6 +100,43 @@ public abstract class CourseStoreContract : IAsyncLifetime
     private Task<Coaching.Domain.Bookings.Booking?> BookAsync(Coaching.Domain.Coaches.Coach coach, Coaching.Domain.Coaches.Offering offering, Instant start) =>
         Contract.Commitments.BookAsync(Commitments.Bookings, Clock, coach, offering, start);
 
+    private Coaching.Domain.Events.EventProfile EventOf(Cohort cohort, string title, long version) => new()
+    {
+        Id = cohort.Id, Kind = Coaching.Domain.Events.EventKind.DropIn, Title = title, Description = "Bring your CV\nand questions", Topics = ["cv", "careers"],
+        JoinLink = "https://meet.example.org/q", Visibility = Coaching.Domain.Events.EventVisibility.Public, Unlimited = true, RecordingLink = string.Empty,
+        HeldTime = version > 2 ? FirstSession : null, Start = cohort.Sessions[0].Start, CreateTime = Clock.GetCurrentInstant(),
+        UpdateTime = Clock.GetCurrentInstant() + Duration.FromMilliseconds(version), Version = version,
+    };
+
+    [SkippableFact]
+    public async Task AnEventsProfile_StoredWithItsCohort_ChangedOnlyWithTheCohortsVersion_KeptByEnrolments()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        var draft = await NewCohortAsync(3, CohortState.Open, null);
+        var created = Assert.IsType<CohortWrite.Stored>(await Store.CreateCohortAsync(draft with { Event = EventOf(draft, "Drop-in", 1) }, null, default)).Cohort;
+        var plain = await SeedAsync(3);
+        var changed = created.Change(new CohortDraft(), Clock.GetCurrentInstant()) with { Event = EventOf(created, "Drop-in, renamed", 2) };
+        var stored = Assert.IsType<CohortWrite.Stored>(await Store.UpdateCohortAsync(changed, created.Version, Changed(), Announcer, default)).Cohort;
+        // A write from the version before is refused whole: neither the cohort nor its profile moves.
+        var late = created.Change(new CohortDraft(Capacity: 9), Clock.GetCurrentInstant()) with { Event = EventOf(created, "late", 3) };
+        var refused = await Store.UpdateCohortAsync(late, created.Version, Changed(), Announcer, default);
+        var joined = await JoinAsync(stored, "ann");
+        await WithdrawAsync(joined);
+        var current = (await Store.GetCohortAsync(stored.CourseId, stored.Id, default))!;
+        var resized = Assert.IsType<CohortWrite.Stored>(await Store.UpdateCohortAsync(
+            current.Change(new CohortDraft(Capacity: 4), Clock.GetCurrentInstant()) with { Event = null }, current.Version, Changed(), Announcer, default)).Cohort;
+        var read = await Store.GetCohortAsync(created.CourseId, created.Id, default);
+        var listed = await Store.GetCohortsAsync([created.Id, plain.Id], default);
+
+        Assert.Equal(EventOf(draft, "Drop-in", 1) with { Topics = created.Event!.Topics }, created.Event);
+        Assert.IsType<CohortWrite.Stale>(refused);
+        Assert.Equal(EventOf(created, "Drop-in, renamed", 2) with { Topics = read!.Event!.Topics }, read.Event);
+        Assert.Equal(["cv", "careers"], read.Event.Topics);
+        Assert.Equal((4, "Drop-in, renamed"), (read.Capacity, resized.Event?.Title)); // a change without a profile keeps the one stored
+        Assert.Equal("Drop-in, renamed", listed.Single(c => c.Id == created.Id).Event?.Title);
+        Assert.Null(listed.Single(c => c.Id == plain.Id).Event);
+    }
+
     [SkippableFact]
     public async Task CohortOverABooking_RefusedByTheStore_NothingStored()
     {

@@ -64,7 +64,7 @@ public abstract class EventStoreContract : IAsyncLifetime
     }
 
     [SkippableFact]
-    public async Task Profiles_CreateOnce_UpdateAtVersion_AndListByTopicAndStart_PageByPage()
+    public async Task Profiles_CreateOnce_CopiesOnlyNewerVersions_AndListByTopicAndStart_PageByPage()
     {
         Skip.If(SkipReason is not null, SkipReason);
         var day = Instant.FromUtc(2027, 3, 1, 12, 0);
@@ -73,19 +73,24 @@ public abstract class EventStoreContract : IAsyncLifetime
         var b = await Events.CreateAsync(Profile(day + Duration.FromDays(1), topic), default);
         var c = await Events.CreateAsync(Profile(day + Duration.FromDays(2), "other"), default);
         var retried = await Events.CreateAsync(a with { Title = "a retry does not overwrite" }, default);
-        var moved = await Events.UpdateAsync(b with { Start = day - Duration.FromDays(1), Topics = [topic, "x"], Version = 2 }, 1, default);
-        var stale = await Events.UpdateAsync(b with { Title = "late", Version = 2 }, 1, default);
+        var moved = await Events.CopyAsync(b with { Start = day - Duration.FromDays(1), Topics = [topic, "x"], Version = 3 }, default);
+        var sameVersion = await Events.CopyAsync(b with { Title = "late", Version = 3 }, default);
+        var older = await Events.CopyAsync(b with { Title = "out of order", Start = day, Topics = ["y"], Version = 2 }, default);
+        var unknown = await Events.CopyAsync(Profile(day) with { Version = 2 }, default);
 
         var first = await Events.ListAsync(new EventQuery(day - Duration.FromDays(10), day + Duration.FromDays(10), topic, false, null, 1), default);
         var second = await Events.ListAsync(new EventQuery(day - Duration.FromDays(10), day + Duration.FromDays(10), topic, false,
             new EventCursor(first[0].Start, first[0].Id), 5), default);
         var ranged = await Events.ListAsync(new EventQuery(day, day + Duration.FromDays(10), null, false, null, 100), default);
-        var held = await Events.UpdateAsync(c with { HeldTime = day, RecordingLink = "https://video.example.org/c", Version = 2 }, 1, default);
+        var held = await Events.CopyAsync(c with { HeldTime = day, RecordingLink = "https://video.example.org/c", Version = 2 }, default);
         var recordings = await Events.ListAsync(new EventQuery(day - Duration.FromDays(10), day + Duration.FromDays(10), null, true, null, 100), default);
 
         Assert.Equal("PMO basics", retried.Title);
         Assert.True(moved);
-        Assert.False(stale);
+        Assert.False(sameVersion);
+        Assert.False(older);
+        Assert.False(unknown);
+        Assert.Equal(("PMO basics", 3L), ((await Events.GetAsync([b.Id], default))[0].Title, (await Events.GetAsync([b.Id], default))[0].Version));
         Assert.Equal([b.Id], first.Select(p => p.Id)); // moved earlier
         Assert.Equal([a.Id], second.Select(p => p.Id));
         Assert.Equal(day - Duration.FromDays(1), first[0].Start);

@@ -58,6 +58,33 @@ public class CourseMappingTests
         Assert.False(open.Contains("request_id"));
     }
 
+    [Fact]
+    public void AnEventsProfile_TravelsInItsCohortsDocument_AndChangesInTheCohortsOneUpdate()
+    {
+        var profile = new Coaching.Domain.Events.EventProfile
+        {
+            Id = "h1", Kind = Coaching.Domain.Events.EventKind.Webinar, Title = "$not an operator", Description = "{ \"$set\": 1 }", Topics = ["cv"],
+            JoinLink = "https://meet.example.org/j", Visibility = Coaching.Domain.Events.EventVisibility.Public, Unlimited = false, RecordingLink = "",
+            HeldTime = null, Start = Now + Duration.FromDays(30), CreateTime = Now, UpdateTime = Now, Version = 4,
+        };
+        var withEvent = Cohort(CohortState.Open) with { Event = profile };
+
+        var document = CohortDocument.From(withEvent, null).ToBsonDocument();
+        var plain = CohortDocument.From(Cohort(CohortState.Open), null).ToBsonDocument();
+        var set = Stage(CohortUpdates.Update(withEvent, Outboxed))["$set"].AsBsonDocument;
+        var keep = Stage(CohortUpdates.Update(Cohort(CohortState.Open), Outboxed))["$set"].AsBsonDocument;
+        var back = BsonSerializer.Deserialize<CohortDocument>(document).ToDomain();
+
+        Assert.Equal(4, document["event"]["version"].AsInt64);
+        Assert.False(plain.Contains("event"));
+        // Set as a literal beside the version the filter checks: a title starting with '$' is text, not a field path.
+        Assert.Equal("$not an operator", set["event"]["$literal"]["title"].AsString);
+        Assert.Equal(2, set["version"].AsInt64);
+        Assert.False(keep.Contains("event")); // a change without a profile leaves the stored one
+        Assert.Equal(profile with { Topics = back.Event!.Topics }, back.Event);
+        Assert.Equal(["cv"], back.Event.Topics);
+    }
+
     [Theory]
     [InlineData(CohortState.Open, true)]
     [InlineData(CohortState.Cancelled, false)]

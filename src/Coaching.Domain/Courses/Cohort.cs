@@ -80,6 +80,13 @@ public sealed record Cohort
     /// <summary>Grows by one with every change; the etag.</summary>
     public required long Version { get; init; }
 
+    /// <summary>
+    /// For a cohort of the events course: its event's profile, written in the same document or row as the cohort, so one
+    /// conditional write changes both (the event store keeps a copy for discovery). Null for every other cohort, and for events
+    /// made before profiles moved here, whose profile is the event store's until they next change.
+    /// </summary>
+    public Events.EventProfile? Event { get; init; }
+
     /// <summary>The resource name.</summary>
     public string Name => ResourceNames.Cohort(CourseId, Id);
 

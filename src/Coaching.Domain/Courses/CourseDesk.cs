@@ -108,11 +108,17 @@ public sealed class CourseDesk(ICourseStore store, ICoachStore coaches, IBookedT
 
     /// <summary>
     /// Applies <paramref name="changes"/> to <paramref name="current"/> as read (its version is the precondition) and brings every
-    /// enrolled person's calendar in step. For callers that checked who may change it.
+    /// enrolled person's calendar in step. For callers that checked who may change it. An event's cohort takes its event's new
+    /// <paramref name="profile"/> in the same write.
     /// </summary>
-    internal async Task<Cohort> StoreChangedCohortAsync(Cohort current, CohortDraft changes, CancellationToken ct)
+    internal async Task<Cohort> StoreChangedCohortAsync(Cohort current, CohortDraft changes, CancellationToken ct, Events.EventProfile? profile = null)
     {
         var updated = current.Change(changes, Now());
+        if (profile is not null)
+        {
+            updated = updated with { Event = profile };
+        }
+
         if (updated.Capacity < current.EnrolledCount)
         {
             throw CourseErrors.CapacityBelowEnrolment(current.Name, current.EnrolledCount);

@@ -40,6 +40,7 @@ public interface ICourseStore
     /// Stores changed cohort fields if the version is still <paramref name="expectedVersion"/>; when the capacity grows, waitlisted
     /// people are promoted in order in the same write; the sessions' claims are replaced in the same write. The write records
     /// <paramref name="changed"/> and, for each person promoted, the <c>enrolment.promoted</c> entry <paramref name="announce"/> makes.
+    /// An event's profile (<see cref="Cohort.Event"/>) is stored in the same write; a cohort without one keeps the profile stored.
     /// </summary>
     Task<CohortWrite> UpdateCohortAsync(Cohort updated, long expectedVersion, OutboxEntry changed, Announce<Enrolment> announce,
         CancellationToken cancellationToken);

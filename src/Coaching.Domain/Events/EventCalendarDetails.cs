@@ -17,8 +17,11 @@ public sealed class EventCalendarDetails(IEventStore events) : ICohortCalendarDe
             return new Dictionary<string, CohortCalendarDetails>();
         }
 
-        var profiles = await events.GetAsync(hosted.Keys, cancellationToken);
-        return profiles.ToDictionary(p => p.Id, p => new CohortCalendarDetails(p.Title, Words(p), p.JoinLink, hosted[p.Id].CoachIds));
+        // A cohort's own profile is the event's; only events not changed since profiles moved into cohorts are read from the store.
+        var older = hosted.Values.Where(c => c.Event is null).Select(c => c.Id).ToList();
+        var profiles = older.Count == 0 ? [] : await events.GetAsync(older, cancellationToken);
+        return hosted.Values.Select(c => c.Event).OfType<EventProfile>().Concat(profiles)
+            .ToDictionary(p => p.Id, p => new CohortCalendarDetails(p.Title, Words(p), p.JoinLink, hosted[p.Id].CoachIds));
     }
 
     private static string Words(EventProfile p) => p.JoinLink.Length == 0 ? p.Description : $"{p.Description}\n\nJoin: {p.JoinLink}".Trim();

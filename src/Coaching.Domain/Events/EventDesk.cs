@@ -51,10 +51,13 @@ public sealed class EventDesk(IEventStore events, ICourseStore courses, CourseDe
         var key = IdempotencyKey.Create(caller.UserId, requestId, required: false, "event", title, profile.Description, string.Join(',', profile.Topics),
             profile.Kind, cohort.CoachIds, start, draft.Duration, cohort.TimeZoneId, profile.JoinLink, draft.Capacity ?? 0, cohort.EnrolmentOpen,
             cohort.EnrolmentClose, cohort.State, profile.Visibility);
-        var stored = await cohorts.StoreNewCohortAsync(cohort, key, ct);
-        var kept = await events.CreateAsync(profile with { Id = stored.Id, Start = stored.Sessions[0].Start, CreateTime = stored.CreateTime, UpdateTime = stored.CreateTime }, ct);
+        // The profile is stored in its cohort (one write, and every later change too), then copied for discovery. A retry answers
+        // the original cohort, with its own profile (or, made before profiles moved there, none: the copy is then the profile).
+        var stored = await cohorts.StoreNewCohortAsync(cohort with { Event = profile }, key, ct);
+        var kept = await events.CreateAsync(stored.Event
+            ?? profile with { Id = stored.Id, Start = stored.Sessions[0].Start, CreateTime = stored.CreateTime, UpdateTime = stored.CreateTime }, ct);
         await invites.SyncAsync(ScheduledEvent.CourseId, stored.Id, null, ct);
-        return new ScheduledEvent(stored, kept);
+        return new ScheduledEvent(stored, stored.Event ?? kept);
     }
 
     /// <summary>An event; drafts only for admins. The join link is shown to admins, hosts and people holding a seat.</summary>
@@ -155,7 +158,6 @@ public sealed class EventDesk(IEventStore events, ICourseStore courses, CourseDe
         v.ThrowIfAny();
 
         var cohortChanges = CohortChanges(current, changes, held);
-        var cohort = cohortChanges is null ? current.Cohort : await cohorts.StoreChangedCohortAsync(current.Cohort, cohortChanges, ct);
         var profile = current.Profile with
         {
             Title = changes.Title?.Trim() ?? current.Profile.Title,
@@ -167,29 +169,22 @@ public sealed class EventDesk(IEventStore events, ICourseStore courses, CourseDe
             Unlimited = changes.Capacity is { } seats ? seats == 0 : current.Profile.Unlimited,
             RecordingLink = changes.RecordingLink ?? current.Profile.RecordingLink,
             HeldTime = held ? current.Profile.HeldTime ?? now : current.Profile.HeldTime,
-            Start = cohort.Sessions[0].Start,
+            Start = changes.Start ?? current.Session.Start,
             UpdateTime = now,
             Version = current.Profile.Version + 1,
         };
-        if (profile with { UpdateTime = current.Profile.UpdateTime, Version = current.Profile.Version } != current.Profile)
+        var profileChanges = profile with { UpdateTime = current.Profile.UpdateTime, Version = current.Profile.Version } != current.Profile;
+        if (cohortChanges is null && !profileChanges)
         {
-            if (!await events.UpdateAsync(profile, current.Profile.Version, ct))
-            {
-                throw Fail.StaleEtagError(current.Name);
-            }
-
-            // The cohort's own change already brought calendars in step with the old words; these say the new ones.
-            if (profile.Title != current.Profile.Title || profile.Description != current.Profile.Description || profile.JoinLink != current.Profile.JoinLink)
-            {
-                await invites.SyncAsync(ScheduledEvent.CourseId, eventId, null, ct);
-            }
-        }
-        else
-        {
-            profile = current.Profile;
+            return current;
         }
 
-        return new ScheduledEvent(cohort, profile);
+        // One conditional write of the cohort carries the new profile, so the event changes whole or not at all: a caller told
+        // ABORTED finds none of its change stored. The invites it sends say the new words. Then the discovery copy follows.
+        var cohort = await cohorts.StoreChangedCohortAsync(current.Cohort, cohortChanges ?? new CohortDraft(), ct, profileChanges ? profile : current.Profile);
+        var stored = cohort.Event ?? profile;
+        await events.CopyAsync(stored, ct);
+        return new ScheduledEvent(cohort, stored);
     }
 
     /// <summary>Registers a client (themself, or anyone by an admin): a seat while there is one, else the waitlist (FIFO).</summary>
@@ -276,7 +271,9 @@ public sealed class EventDesk(IEventStore events, ICourseStore courses, CourseDe
         var byId = (await courses.GetCohortsAsync([.. profiles.Select(p => p.Id)], ct)).ToDictionary(c => c.Id);
         // The token follows what was read, so a page whose events are all hidden still leads on.
         var fetched = Page.FromFetched(profiles, page, p => new EventCursor(p.Start, p.Id).Format(), filter);
-        var items = fetched.Items.Where(p => byId.ContainsKey(p.Id)).Select(p => new ScheduledEvent(byId[p.Id], p)).Where(visible).ToList();
+        // Listed by their copies, shown as their cohorts hold them: a copy a moment behind its event cannot show stale words.
+        var items = fetched.Items.Where(p => byId.ContainsKey(p.Id)).Select(p => new ScheduledEvent(byId[p.Id], byId[p.Id].Event ?? p))
+            .Where(e => query.Admits(e.Profile)).Where(visible).ToList();
         return new Page<ScheduledEvent>(items, fetched.NextPageToken);
     }
 
@@ -285,7 +282,21 @@ public sealed class EventDesk(IEventStore events, ICourseStore courses, CourseDe
         var cohortTask = courses.GetCohortAsync(ScheduledEvent.CourseId, eventId, ct);
         var profileTask = events.GetAsync([eventId], ct);
         var (cohort, profiles) = (await cohortTask, await profileTask);
-        var profile = profiles.Count > 0 ? profiles[0] : null;
+        var copy = profiles.Count > 0 ? profiles[0] : null;
+        var profile = cohort?.Event ?? copy;
+        if (cohort?.Event is { } own && (copy is null || copy.Version < own.Version))
+        {
+            // A process stopped between an event's write and its discovery copy: the copy catches up now.
+            if (copy is null)
+            {
+                await events.CreateAsync(own, ct);
+            }
+            else
+            {
+                await events.CopyAsync(own, ct);
+            }
+        }
+
         return cohort is null || profile is null || (cohort.State == CohortState.Draft && !caller.IsAdmin)
             ? Fail.NotFound<ScheduledEvent>(ScheduledEvent.NameOf(eventId))
             : new ScheduledEvent(cohort, profile);

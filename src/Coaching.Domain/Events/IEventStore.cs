@@ -4,7 +4,8 @@ namespace Coaching.Domain.Events;
 
 /// <summary>
 /// Persistence of event profiles. Seats, the waitlist and the hosts' time are the course store's (an event is a cohort); this
-/// store keeps what else an event says, indexed by topic and start for discovery.
+/// store keeps what else an event says, indexed by topic and start for discovery. The cohort carries the authoritative profile
+/// (<see cref="Courses.Cohort.Event"/>) once the event was made or changed since; this store's is then a copy of it.
 /// </summary>
 public interface IEventStore
 {
@@ -14,8 +15,12 @@ public interface IEventStore
     /// <summary>The profiles among <paramref name="ids"/>, in one query (unknown ids are absent).</summary>
     Task<IReadOnlyList<EventProfile>> GetAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken);
 
-    /// <summary>Replaces a profile if its version is still <paramref name="expectedVersion"/>; false when it moved (or is gone).</summary>
-    Task<bool> UpdateAsync(EventProfile profile, long expectedVersion, CancellationToken cancellationToken);
+    /// <summary>
+    /// Replaces the stored profile with <paramref name="profile"/> when the stored one is older (a lower version); false when it is
+    /// as new or newer, or there is none. Since an event's profile moved into its cohort (<see cref="Courses.Cohort.Event"/>), which one
+    /// conditional write changes whole, this store holds a copy for discovery, written after that write; copies may arrive out of order.
+    /// </summary>
+    Task<bool> CopyAsync(EventProfile profile, CancellationToken cancellationToken);
 
     /// <summary>
     /// Profiles whose start is in <c>[from, to)</c>, with the topic when one is given (and, when the query asks for held ones, only
@@ -25,7 +30,13 @@ public interface IEventStore
 }
 
 /// <summary>A discovery query: a start range, an optional topic, held-with-recording only or not, a keyset cursor and a limit.</summary>
-public sealed record EventQuery(Instant From, Instant To, string? Topic, bool HeldOnly, EventCursor? After, int Limit);
+public sealed record EventQuery(Instant From, Instant To, string? Topic, bool HeldOnly, EventCursor? After, int Limit)
+{
+    /// <summary>Whether <paramref name="profile"/> is one this query asks for (its range, topic and held-with-recording; not the cursor).</summary>
+    public bool Admits(EventProfile profile) => profile.Start >= From && profile.Start < To
+        && (Topic is null || profile.Topics.Contains(Topic, StringComparer.Ordinal))
+        && (!HeldOnly || (profile.HeldTime is not null && profile.RecordingLink.Length > 0));
+}
 
 /// <summary>A position in start-then-id order.</summary>
 public readonly record struct EventCursor(Instant Start, string Id)

@@ -74,6 +74,12 @@ public sealed class CohortDocument
 
     public long Version { get; set; }
 
+    /// <summary>
+    /// For a cohort of the events course: its event's profile, changed in the same single-document write as the cohort (the
+    /// <c>event_profiles</c> collection holds a copy for discovery). Absent on other cohorts and on events not changed since it was added.
+    /// </summary>
+    public Events.EventDocument? Event { get; set; }
+
     public string? RequestScope { get; set; }
 
     public string? RequestId { get; set; }
@@ -87,6 +93,7 @@ public sealed class CohortDocument
         OpenTime = c.EnrolmentOpen.ToDateTimeUtc(), CloseTime = c.EnrolmentClose.ToDateTimeUtc(), State = (int)c.State,
         CreateTime = c.CreateTime.ToDateTimeUtc(), UpdateTime = c.UpdateTime.ToDateTimeUtc(), Version = c.Version,
         RequestScope = key?.Scope, RequestId = key?.RequestId, RequestFingerprint = key?.Fingerprint, Claims = ClaimsOf(c),
+        Event = c.Event is { } profile ? Events.EventDocument.From(profile) : null,
     };
 
     /// <summary>The claims to store for <paramref name="c"/>: null (no element) when it holds none.</summary>
@@ -98,6 +105,7 @@ public sealed class CohortDocument
         CoachIds = CoachIds, Capacity = Capacity, EnrolmentOpen = Instant.FromDateTimeUtc(OpenTime), EnrolmentClose = Instant.FromDateTimeUtc(CloseTime),
         State = (CohortState)State, EnrolledCount = Enrolled.Count, WaitlistCount = Waitlist.Count,
         CreateTime = Instant.FromDateTimeUtc(CreateTime), UpdateTime = Instant.FromDateTimeUtc(UpdateTime), Version = Version,
+        Event = Event?.ToDomain(),
     };
 
     /// <summary>What <see cref="CohortUpdates.OrderedTime"/> evaluates to for a write applied to this document.</summary>

@@ -173,27 +173,30 @@ public static class CohortUpdates
             new BsonArray(),
         });
         var document = CohortDocument.From(updated, null).ToBsonDocument();
-        return new BsonDocument[]
+        var set = new BsonDocument
         {
-            new("$set", new BsonDocument
-            {
-                { "display_name", new BsonDocument("$literal", document["display_name"]) },
-                { "time_zone", new BsonDocument("$literal", document["time_zone"]) },
-                { "sessions", new BsonDocument("$literal", document["sessions"]) },
-                { "coach_ids", new BsonDocument("$literal", document["coach_ids"]) },
-                { "capacity", updated.Capacity },
-                { "open_time", document["open_time"] },
-                { "close_time", document["close_time"] },
-                { "state", (int)updated.State },
-                { "update_time", document["update_time"] },
-                { "version", updated.Version },
-                { "claims", CohortDocument.ClaimsOf(updated) is { } claims ? new BsonDocument("$literal", new BsonArray(claims)) : "$$REMOVE" },
-                { "enrolled", new BsonDocument("$concatArrays", new BsonArray { "$enrolled", Touch(promoted, OrderedTime(updated.UpdateTime.ToDateTimeUtc())) }) },
-                { "last_entry_time", OrderedTime(updated.UpdateTime.ToDateTimeUtc()) },
-                { "waitlist", new BsonDocument("$cond", new BsonArray { new BsonDocument("$gt", new BsonArray { free, 0 }), Rest("$waitlist", free), "$waitlist" }) },
-            }),
-            Record(entries),
+            { "display_name", new BsonDocument("$literal", document["display_name"]) },
+            { "time_zone", new BsonDocument("$literal", document["time_zone"]) },
+            { "sessions", new BsonDocument("$literal", document["sessions"]) },
+            { "coach_ids", new BsonDocument("$literal", document["coach_ids"]) },
+            { "capacity", updated.Capacity },
+            { "open_time", document["open_time"] },
+            { "close_time", document["close_time"] },
+            { "state", (int)updated.State },
+            { "update_time", document["update_time"] },
+            { "version", updated.Version },
+            { "claims", CohortDocument.ClaimsOf(updated) is { } claims ? new BsonDocument("$literal", new BsonArray(claims)) : "$$REMOVE" },
+            { "enrolled", new BsonDocument("$concatArrays", new BsonArray { "$enrolled", Touch(promoted, OrderedTime(updated.UpdateTime.ToDateTimeUtc())) }) },
+            { "last_entry_time", OrderedTime(updated.UpdateTime.ToDateTimeUtc()) },
+            { "waitlist", new BsonDocument("$cond", new BsonArray { new BsonDocument("$gt", new BsonArray { free, 0 }), Rest("$waitlist", free), "$waitlist" }) },
         };
+        if (document.TryGetValue("event", out var profile))
+        {
+            // The event's profile changes in this same write as its cohort (a cohort without one keeps its element as it is).
+            set.Add("event", new BsonDocument("$literal", profile));
+        }
+
+        return new BsonDocument[] { new("$set", set), Record(entries) };
     }
 
     private static BsonDocument Select(string array, string enrolmentId, bool equal) => new("$filter", new BsonDocument

@@ -40,8 +40,8 @@ public sealed class MongoEventStore(MongoStore store) : IEventStore
         [.. (await Events.Find(F.In(d => d.Id, ids)).SortBy(d => d.Id).ToListAsync(cancellationToken)).Select(d => d.ToDomain())];
 
     /// <inheritdoc />
-    public async Task<bool> UpdateAsync(EventProfile profile, long expectedVersion, CancellationToken cancellationToken) =>
-        (await Events.ReplaceOneAsync(F.Eq(d => d.Id, profile.Id) & F.Eq(d => d.Version, expectedVersion), EventDocument.From(profile),
+    public async Task<bool> CopyAsync(EventProfile profile, CancellationToken cancellationToken) =>
+        (await Events.ReplaceOneAsync(F.Eq(d => d.Id, profile.Id) & F.Lt(d => d.Version, profile.Version), EventDocument.From(profile),
             cancellationToken: cancellationToken)).MatchedCount == 1;
 
     /// <inheritdoc />

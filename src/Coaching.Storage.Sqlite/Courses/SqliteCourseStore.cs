@@ -2,6 +2,7 @@ using System.Text.Json;
 using Coaching.Domain.Common;
 using Coaching.Domain.Courses;
 using Coaching.Domain.Outbox;
+using Coaching.Storage.Sqlite.Events;
 using Coaching.Storage.Sqlite.Outbox;
 using Microsoft.Data.Sqlite;
 using NodaTime;
@@ -23,7 +24,7 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
         "c.id, c.course_id, c.display_name, c.time_zone, c.sessions, c.coach_ids, c.capacity, c.open_time, c.close_time, c.state, " +
         "c.create_time, c.update_time, c.version, " +
         "(SELECT count(*) FROM enrolments e WHERE e.cohort_id = c.id AND e.state = 1), " +
-        "(SELECT count(*) FROM enrolments e WHERE e.cohort_id = c.id AND e.state = 2)";
+        "(SELECT count(*) FROM enrolments e WHERE e.cohort_id = c.id AND e.state = 2), c.event";
 
     internal const string EnrolmentColumns =
         "e.id, e.course_id, e.cohort_id, e.client_id, e.state, e.arrival, e.create_time, e.update_time, e.version, " +
@@ -98,8 +99,8 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
             using var insert = connection.Command(
                 """
                 INSERT INTO cohorts (id, course_id, display_name, time_zone, sessions, coach_ids, capacity, open_time, close_time, state,
-                    create_time, update_time, version, request_scope, request_id, request_fingerprint)
-                VALUES ($id, $course, $name, $zone, $sessions, $coaches, $capacity, $open, $close, $state, $created, $updated, $version, $s, $r, $f)
+                    create_time, update_time, version, event, request_scope, request_id, request_fingerprint)
+                VALUES ($id, $course, $name, $zone, $sessions, $coaches, $capacity, $open, $close, $state, $created, $updated, $version, $event, $s, $r, $f)
                 """, transaction);
             BindCohort(insert, cohort).With("$s", key?.Scope).With("$r", key?.RequestId).With("$f", key?.Fingerprint);
             await insert.ExecuteNonQueryAsync(cancellationToken);
@@ -109,7 +110,7 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
             await transaction.RollbackAsync(cancellationToken);
             using var select = connection.Command($"SELECT {CohortColumns}, c.request_fingerprint FROM cohorts c WHERE c.request_scope = $s AND c.request_id = $r")
                 .With("$s", key.Scope).With("$r", key.RequestId);
-            var rows = await select.ListAsync(r => (ReadCohort(r), r.GetString(15)), cancellationToken);
+            var rows = await select.ListAsync(r => (ReadCohort(r), r.GetString(16)), cancellationToken);
             return new CohortWrite.RequestSeen(rows[0].Item1, rows[0].Item2);
         }
 
@@ -158,7 +159,8 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
         using var update = connection.Command(
             """
             UPDATE cohorts SET display_name = $name, time_zone = $zone, sessions = $sessions, coach_ids = $coaches, capacity = $capacity,
-                open_time = $open, close_time = $close, state = $state, update_time = $updated, version = $version
+                open_time = $open, close_time = $close, state = $state, update_time = $updated, version = $version,
+                event = coalesce($event, event)
             WHERE id = $id AND version = $expected
             """, transaction);
         BindCohort(update, updated).With("$expected", expectedVersion);
@@ -445,7 +447,8 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
         .With("$id", c.Id).With("$course", c.CourseId).With("$name", c.DisplayName).With("$zone", c.TimeZoneId)
         .With("$sessions", JsonSerializer.Serialize(c.Sessions.Select(s => new object[] { s.Start.ToUnixTimeMilliseconds(), (long)s.Duration.TotalSeconds, s.Title })))
         .With("$coaches", JsonSerializer.Serialize(c.CoachIds)).With("$capacity", c.Capacity).With("$open", c.EnrolmentOpen).With("$close", c.EnrolmentClose)
-        .With("$state", (long)c.State).With("$created", c.CreateTime).With("$updated", c.UpdateTime).With("$version", c.Version);
+        .With("$state", (long)c.State).With("$created", c.CreateTime).With("$updated", c.UpdateTime).With("$version", c.Version)
+        .With("$event", EventProfileJson.Write(c.Event));
 
     internal static Course ReadCourse(SqliteDataReader r) => new()
     {
@@ -472,6 +475,7 @@ public sealed class SqliteCourseStore(SqliteDatabase database) : ICourseStore
         Version = r.GetInt64(12),
         EnrolledCount = r.GetInt32(13),
         WaitlistCount = r.GetInt32(14),
+        Event = r.IsDBNull(15) ? null : EventProfileJson.Read(r.GetString(15)),
     };
 
     internal static Enrolment ReadEnrolment(SqliteDataReader r) => new()

@@ -44,7 +44,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
     }
 
     /// <inheritdoc />
-    public Task<bool> UpdateAsync(EventProfile profile, long expectedVersion, CancellationToken cancellationToken) =>
+    public Task<bool> CopyAsync(EventProfile profile, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
             using var update = Bind(connection.Command(
@@ -52,8 +52,8 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
                 UPDATE event_profiles SET kind = $kind, title = $title, description = $description, topics = $topics, join_link = $join,
                     visibility = $visibility, unlimited = $unlimited, recording_link = $recording, held_time = $held, start_time = $start,
                     update_time = $updated, version = $version
-                WHERE id = $id AND version = $expected
-                """, transaction), profile).With("$expected", expectedVersion);
+                WHERE id = $id AND version < $version
+                """, transaction), profile);
             if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
                 return Batched.Keep(false);

@@ -145,7 +145,7 @@ public sealed class SqliteMigrationSource(SqliteDatabase database) : IMigrationS
     {
         var cohorts = await page.ListAsync(
             $"SELECT {SqliteCourseStore.CohortColumns}, c.next_arrival, {Request("c")} FROM cohorts c WHERE c.id > $after ORDER BY c.id LIMIT $limit",
-            r => (Cohort: SqliteCourseStore.ReadCohort(r), NextArrival: r.GetInt64(15), Request: KeyAt(r, 16)));
+            r => (Cohort: SqliteCourseStore.ReadCohort(r), NextArrival: r.GetInt64(16), Request: KeyAt(r, 17)));
         var ids = JsonSerializer.Serialize(cohorts.Select(c => c.Cohort.Id));
         var claims = (await page.ListAsync("SELECT cohort_id, claim FROM claims WHERE cohort_id IN (SELECT value FROM json_each($ids)) ORDER BY claim",
             r => (Cohort: r.GetString(0), Claim: r.GetString(1)), command => command.With("$ids", ids))).ToLookup(c => c.Cohort, c => c.Claim);

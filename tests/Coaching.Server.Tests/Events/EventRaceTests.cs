@@ -2,6 +2,7 @@ using Coaching.Contracts.V1;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Duration = Google.Protobuf.WellKnownTypes.Duration;
+using FieldMask = Google.Protobuf.WellKnownTypes.FieldMask;
 using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
 
 namespace Coaching.Server.Tests.Events;
@@ -210,5 +211,63 @@ public sealed class EventRaceTests : IAsyncLifetime
         // Whichever write reached the database first won; an event and a booking inside its time never both stand.
         Assert.All(outcomes, o => Assert.True(!o.EventStood || o.BookingsInside == 0, $"event stood with {o.BookingsInside} bookings inside it"));
         Assert.All(outcomes, o => Assert.True(o.EventStood || o.BookingsInside > 0, "the event was refused although nothing took the time"));
+    }
+    [Fact]
+    public async Task ConcurrentUpdates_ThroughBothProcesses_AnUpdateIsAppliedWholeOrNotAtAll()
+    {
+        var admin = As("admin-1", "admin");
+        var first = DateTime.UtcNow.Date.AddDays(60).AddHours(9);
+        var (_, created) = await CreateAsync(10, first);
+        for (var round = 1; round <= 12; round++)
+        {
+            var moveTo = first.AddHours(round % 2 == 1 ? 1 : 0);
+            var words = $"Round {round}";
+            using var go = new ManualResetEventSlim(false);
+            // One moves the event (its cohort and its profile change); the other rewords it (its profile only). Neither sends an etag.
+            var move = Task.Run(async () =>
+            {
+                go.Wait();
+                return await OutcomeAsync(Events(round).UpdateEventAsync(new UpdateEventRequest
+                {
+                    Event = new ScheduledEvent { Name = created.Name, StartTime = Timestamp.FromDateTime(moveTo), Title = $"Moved {round}" },
+                    UpdateMask = new FieldMask { Paths = { "start_time", "title" } },
+                }, admin).ResponseAsync);
+            });
+            var reword = Task.Run(async () =>
+            {
+                go.Wait();
+                return await OutcomeAsync(Events(round + 1).UpdateEventAsync(new UpdateEventRequest
+                {
+                    Event = new ScheduledEvent { Name = created.Name, Description = words },
+                    UpdateMask = new FieldMask { Paths = { "description" } },
+                }, admin).ResponseAsync);
+            });
+            var before = await Events(0).GetEventAsync(new GetEventRequest { Name = created.Name }, admin);
+            go.Set();
+            var (moved, reworded) = (await move, await reword);
+            var after = await Events(round).GetEventAsync(new GetEventRequest { Name = created.Name }, admin);
+
+            // What a call was told is what the event shows: every field it changed, or none of them.
+            var movedShows = (after.StartTime.ToDateTime() == moveTo, after.Title == $"Moved {round}");
+            Assert.True(moved ? movedShows == (true, true) : after.Title == before.Title && after.StartTime == before.StartTime,
+                $"round {round}: the move was {(moved ? "acknowledged" : "refused")}, and the event shows start {after.StartTime}, title '{after.Title}'");
+            Assert.True(reworded ? after.Description == words : after.Description == before.Description,
+                $"round {round}: the rewording was {(reworded ? "acknowledged" : "refused")}, and the event says '{after.Description}'");
+            Assert.True(moved || reworded, $"round {round}: both updates were refused, though each raced only the other");
+        }
+    }
+
+    // True when the call succeeded, false when it was refused because the event changed under it (ABORTED).
+    private static async Task<bool> OutcomeAsync(Task<ScheduledEvent> call)
+    {
+        try
+        {
+            await call;
+            return true;
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Aborted)
+        {
+            return false;
+        }
     }
 }
