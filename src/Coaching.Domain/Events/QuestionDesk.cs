@@ -101,8 +101,6 @@ public sealed class QuestionDesk(IQuestionStore questions, EventDesk events, ICo
             {
                 Fail.Invalid("question.merged_into", "must name a question of this event that is not itself merged");
             }
-
-            await questions.MergeVotesAsync(eventId, questionId, mergeInto, ct);
         }
 
         var changed = current with
@@ -115,6 +113,13 @@ public sealed class QuestionDesk(IQuestionStore questions, EventDesk events, ICo
         if (!await questions.UpdateAsync(changed, current.Version, Entry("question.changed", changed, found, live), ct))
         {
             throw Fail.StaleEtagError(current.Name);
+        }
+
+        // The votes follow the merge once it is stored: a merge refused as stale moves none. Adding voters is idempotent, so if this
+        // process stops in between, repeating the merge into the same question completes it.
+        if (mergeInto is not null)
+        {
+            await questions.MergeVotesAsync(eventId, questionId, mergeInto, ct);
         }
 
         return changed;

@@ -257,8 +257,51 @@ public sealed class EventRaceTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task TwoMergesOfOneQuestion_FromTheSameEtag_ThroughBothProcesses_OneWins_TheOtherMovesNoVotes()
+    {
+        var (_, created) = await CreateAsync(0, DateTime.UtcNow.Date.AddDays(62).AddHours(12));
+        var admin = As("admin-1", "admin");
+        var people = new[] { "m-src", "m-one", "m-two" }.Concat(Enumerable.Range(0, 6).Select(i => $"m-voter-{i}")).ToList();
+        await Task.WhenAll(people.Select((p, i) => Events(i).CreateRegistrationAsync(
+            new CreateRegistrationRequest { Parent = created.Name, RequestId = $"reg-{p}" }, As(p, "client")).ResponseAsync));
+        for (var round = 0; round < 8; round++)
+        {
+            var ask = (string who) => Events(0).CreateQuestionAsync(new CreateQuestionRequest
+            {
+                Parent = created.Name, Question = new Question { Text = $"Round {round}: {who} asks" }, RequestId = $"q-{round}-{who}",
+            }, As(who, "client")).ResponseAsync;
+            var (source, one, two) = (await ask("m-src"), await ask("m-one"), await ask("m-two"));
+            foreach (var voter in people.Skip(3))
+            {
+                await Events(1).VoteQuestionAsync(new VoteQuestionRequest { Name = source.Name }, As(voter, "client"));
+            }
+
+            var etag = (await Events(0).ListQuestionsAsync(new ListQuestionsRequest { Parent = created.Name, PageSize = 100 }, admin))
+                .Questions.Single(q => q.Name == source.Name).Etag;
+            using var go = new ManualResetEventSlim(false);
+            var merges = new[] { one, two }.Select((target, i) => Task.Run(async () =>
+            {
+                go.Wait();
+                return await OutcomeAsync(Events(i).UpdateQuestionAsync(new UpdateQuestionRequest
+                {
+                    Question = new Question { Name = source.Name, Etag = etag, MergedInto = target.Name }, UpdateMask = new FieldMask { Paths = { "merged_into" } },
+                }, admin).ResponseAsync);
+            })).ToList();
+            go.Set();
+            var won = await Task.WhenAll(merges);
+            var listed = (await Events(1).ListQuestionsAsync(new ListQuestionsRequest { Parent = created.Name, PageSize = 100 }, admin)).Questions;
+            var votes = (listed.Single(q => q.Name == one.Name).VoteCount, listed.Single(q => q.Name == two.Name).VoteCount);
+
+            // From one etag exactly one merge stands; the refused one moved no votes.
+            Assert.Equal(1, won.Count(w => w));
+            Assert.Equal(won[0] ? (6, 0) : (0, 6), votes);
+            Assert.Equal(won[0] ? one.Name : two.Name, listed.Single(q => q.Name == source.Name).MergedInto);
+        }
+    }
+
     // True when the call succeeded, false when it was refused because the event changed under it (ABORTED).
-    private static async Task<bool> OutcomeAsync(Task<ScheduledEvent> call)
+    private static async Task<bool> OutcomeAsync<T>(Task<T> call)
     {
         try
         {
