@@ -106,6 +106,36 @@ public class CourseMappingTests
     }
 
     [Fact]
+    public void TheFullestEventCohort_WithTheLongestProfile_StaysFarBelowMongosDocumentLimit()
+    {
+        // Every bound at once: 50 sessions of 8 hours, 10 teaching coaches (their claims), a full line of seats and waitlist, and
+        // a profile at every length limit in 4-byte characters.
+        var sessions = Enumerable.Range(0, 50).Select(i => new CohortSession(Now + Duration.FromDays(1 + i), Coaching.Domain.Courses.Cohort.LongestSession, "S"))
+            .ToList();
+        var longest = string.Concat(Enumerable.Repeat("\U0001F600", 5000));
+        var profile = new Coaching.Domain.Events.EventProfile
+        {
+            Id = "h1", Kind = Coaching.Domain.Events.EventKind.Webinar, Title = longest[..400], Description = longest,
+            Topics = [.. Enumerable.Range(0, Coaching.Domain.Events.EventProfile.MaxTopics).Select(i => $"{i}{new string('t', 49)}")],
+            JoinLink = $"https://{new string('j', 1990)}", Visibility = Coaching.Domain.Events.EventVisibility.Public, Unlimited = true,
+            RecordingLink = $"https://{new string('r', 1990)}", HeldTime = Now, Start = sessions[0].Start, CreateTime = Now, UpdateTime = Now, Version = 9,
+        };
+        var cohort = Cohort(CohortState.Open) with
+        {
+            Sessions = sessions, CoachIds = [.. Enumerable.Range(0, 10).Select(i => $"01coach{i:D19}")], Capacity = 1000, Event = profile,
+            EnrolmentClose = Now + Duration.FromHours(1),
+        };
+        var document = CohortDocument.From(cohort, IdempotencyKey.Create(new string('s', 200), new string('r', 100), false, "x"));
+        document.Enrolled = [.. Enumerable.Range(0, 1000).Select(i => Entry($"01enrolment{i:D15}", $"client-{new string('c', 60)}-{i}", i))];
+        document.Waitlist = [.. Enumerable.Range(1000, Coaching.Domain.Courses.Cohort.MaxWaitlist).Select(i => Entry($"01enrolment{i:D15}", $"client-{new string('c', 60)}-{i}", i))];
+
+        var size = document.ToBson().Length;
+
+        Assert.Equal(50 * 96 * 10, document.Claims!.Count);
+        Assert.True(size < 4 * 1024 * 1024, $"the fullest event cohort is {size:N0} bytes");
+    }
+
+    [Fact]
     public void WithdrawnEntries_LeaveAsRecords_ThenArePulledFromTheCohort()
     {
         var cohort = CohortDocument.From(Cohort(CohortState.Open), null);

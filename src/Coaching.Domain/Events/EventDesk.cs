@@ -181,8 +181,8 @@ public sealed class EventDesk(IEventStore events, ICourseStore courses, CourseDe
 
         // One conditional write of the cohort carries the new profile, so the event changes whole or not at all: a caller told
         // ABORTED finds none of its change stored. The invites it sends say the new words. Then the discovery copy follows.
-        var cohort = await cohorts.StoreChangedCohortAsync(current.Cohort, cohortChanges ?? new CohortDraft(), ct, profileChanges ? profile : current.Profile);
-        var stored = cohort.Event ?? profile;
+        var stored = profileChanges ? profile : current.Profile;
+        var cohort = await cohorts.StoreChangedCohortAsync(current.Cohort, cohortChanges ?? new CohortDraft(), ct, stored);
         await events.CopyAsync(stored, ct);
         return new ScheduledEvent(cohort, stored);
     }
