@@ -48,6 +48,8 @@ internal sealed class GroupCommit : IAsyncDisposable
     private readonly Histogram<int> _batchSize;
     private readonly Histogram<double> _batchDuration;
     private readonly Histogram<double> _commitDuration;
+    private readonly Histogram<double> _waitDuration;
+    private readonly Histogram<double> _writeDuration;
     private readonly Task _loop;
     private readonly WalCheckpointer _checkpointer;
     private SqliteConnection? _connection; // the writer thread's alone
@@ -63,6 +65,10 @@ internal sealed class GroupCommit : IAsyncDisposable
             "Time the writer spent on one batch, from its first write to the end of its commit.");
         _commitDuration = _meter.CreateHistogram<double>("coaching.sqlite.group_commit.commit_duration", "ms",
             "Time of the batch's COMMIT alone (with synchronous=FULL, mostly the fsync).");
+        _waitDuration = _meter.CreateHistogram<double>("coaching.sqlite.group_commit.wait_duration", "ms",
+            "Time a write waited in the queue until its batch began.");
+        _writeDuration = _meter.CreateHistogram<double>("coaching.sqlite.group_commit.write_duration", "ms",
+            "Time from queueing a write to its answer: its wait, its batch and the commit (a caller's whole time in the writer).");
         _meter.CreateObservableGauge("coaching.sqlite.group_commit.queue_depth", () => new Measurement<int>(Volatile.Read(ref _waiting), _file), "{write}",
             "Writes waiting for the writer.");
         // A thread of its own, not a thread-pool work item: under load the pool's queue holds every request's continuations,
@@ -137,6 +143,11 @@ internal sealed class GroupCommit : IAsyncDisposable
     private async Task CommitAsync(List<Queued> batch)
     {
         var started = Stopwatch.GetTimestamp();
+        foreach (var queued in batch)
+        {
+            _waitDuration.Record(Stopwatch.GetElapsedTime(queued.QueuedAt, started).TotalMilliseconds, _file);
+        }
+
         try
         {
             var connection = _connection ??= await OpenAsync();
@@ -188,8 +199,10 @@ internal sealed class GroupCommit : IAsyncDisposable
             return;
         }
 
+        var answered = Stopwatch.GetTimestamp();
         foreach (var queued in batch)
         {
+            _writeDuration.Record(Stopwatch.GetElapsedTime(queued.QueuedAt, answered).TotalMilliseconds, _file);
             queued.Complete();
         }
     }
@@ -220,6 +233,9 @@ internal sealed class GroupCommit : IAsyncDisposable
 
     private abstract class Queued
     {
+        /// <summary>When the write was queued (a <see cref="Stopwatch"/> timestamp).</summary>
+        public long QueuedAt { get; } = Stopwatch.GetTimestamp();
+
         public Exception? Error { get; protected set; }
 
         public abstract bool DropIfCancelled();

@@ -137,6 +137,45 @@ public sealed class GroupCommitTests : IAsyncLifetime, IAsyncDisposable
     }
 
     [Fact]
+    public async Task TheWriterReportsHowLongEachWriteWaited_AndItsWholeTimeInTheWriter()
+    {
+        var waits = new List<double>();
+        var wholes = new List<double>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == GroupCommit.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
+        {
+            if (tags.ToArray().Contains(new KeyValuePair<string, object?>("coaching.sqlite.file", _database.Path)))
+            {
+                (instrument.Name.EndsWith("wait_duration", StringComparison.Ordinal) ? waits
+                    : instrument.Name.EndsWith("write_duration", StringComparison.Ordinal) ? wholes : null)?.Add(value);
+            }
+        });
+        listener.Start();
+
+        var (gate, release) = await HoldWriterAsync(1000);
+        var writes = Enumerable.Range(0, 25).Select(Keep).ToList();
+        var held = System.Diagnostics.Stopwatch.StartNew();
+        await Task.Delay(200); // the 25 writes queue behind the gate for at least this long
+        var heldFor = held.Elapsed.TotalMilliseconds;
+        release();
+        await gate;
+        await Task.WhenAll(writes);
+
+        // One measurement per write (the gate and the 25), and the queued ones waited at least as long as the gate was held.
+        Assert.Equal(26, waits.Count);
+        Assert.Equal(26, wholes.Count);
+        Assert.Equal(25, waits.Count(w => w >= heldFor));
+        Assert.Equal(26, wholes.Count(w => w >= heldFor));
+    }
+
+    [Fact]
     public async Task CommittedPages_ReachTheDatabaseFile_FromTheCheckpointerBesideTheWriter_NotFromItsCommits()
     {
         var file = new FileInfo(_database.Path);

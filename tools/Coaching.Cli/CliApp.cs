@@ -244,9 +244,13 @@ public static class CliApp
         var inFlight = new Option<int>("--in-flight") { Description = "Calls in flight (closed loop).", DefaultValueFactory = _ => 64 };
         var coaches = new Option<int>("--coaches") { Description = "Coaches the run prepares.", DefaultValueFactory = _ => 8 };
         var calls = new Option<string?>("--calls") { Description = $"Only these calls after the no-op: {string.Join(",", Load.LoadSettings.CallKeys)}." };
+        var warmUp = new Option<double?>("--warm-up")
+        {
+            Description = "Seconds each call is driven, uncounted, before its measured window (default 5, at most half of --seconds).",
+        };
         var command = new Command("load", "Drives a running server and reports rates and latencies against a no-op call (start the server with --Coaching:RateLimits:Enabled=false).")
         {
-            seconds, inFlight, coaches, calls,
+            seconds, inFlight, coaches, calls, warmUp,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -264,8 +268,14 @@ public static class CliApp
                 return ExitCodes.Usage;
             }
 
+            if (result.GetValue(warmUp) is < 0)
+            {
+                await Console.Error.WriteLineAsync("--warm-up takes zero or more seconds");
+                return ExitCodes.Usage;
+            }
+
             var settings = new Load.LoadSettings(result.GetRequiredValue(Server), result.GetValue(seconds), result.GetValue(inFlight), result.GetValue(coaches),
-                (subject, role, coachId) => Mint(key, subject, role, coachId, subject, $"{subject}@example.org", 2), chosen);
+                (subject, role, coachId) => Mint(key, subject, role, coachId, subject, $"{subject}@example.org", 2), chosen, result.GetValue(warmUp));
             var stats = await new Load.LoadTest(settings, Console.Error).RunAsync(ct);
             foreach (var s in stats)
             {

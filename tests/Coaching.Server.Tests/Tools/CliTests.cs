@@ -67,6 +67,7 @@ public sealed class CliTests : IAsyncLifetime
         var missing = await RunAsync("coaches", "create", "--email", "x@example.org");
         var token = await RunAsync("token", "--sub", "someone", "--role", "client");
         var help = await RunAsync("--help");
+        var coldLoad = await RunAsync("load", "--warm-up", "-1", "--seconds", "1");
 
         Assert.Equal(0, created.Code);
         Assert.StartsWith("coaches/", created.Out.Trim(), StringComparison.Ordinal);
@@ -86,6 +87,8 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Equal(3, token.Out.Trim().Split('.').Length);
         Assert.Equal(0, help.Code);
         Assert.All(new[] { "token", "coaches", "load", "backup", "restore" }, c => Assert.Contains(c, help.Out, StringComparison.Ordinal));
+        Assert.Equal(64, coldLoad.Code);
+        Assert.Contains("--warm-up", coldLoad.Err, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -66,6 +66,23 @@ public class LoadToolTests(LoadToolTests.UnlimitedServer fixture, Xunit.Abstract
     }
 
     [Fact]
+    public async Task AWarmUpOfZero_CountsEveryCall_AndAGivenWarmUpIsDrivenUncounted()
+    {
+        var cold = await new LoadTest(new LoadSettings(fixture.Server.Address, 0.5, 4, Coaches: 1,
+            (subject, role, coachId) => fixture.Server.Token(subject, role, coachId), new HashSet<string>(["coach"]), WarmUp: 0),
+            TextWriter.Null).RunAsync(CancellationToken.None);
+        var warmed = await new LoadTest(new LoadSettings(fixture.Server.Address, 0.5, 4, Coaches: 1,
+            (subject, role, coachId) => fixture.Server.Token(subject, role, coachId), new HashSet<string>(["coach"]), WarmUp: 0.5),
+            TextWriter.Null).RunAsync(CancellationToken.None);
+
+        Assert.All(cold, s => Assert.Equal(0, s.WarmUpCalls));
+        Assert.All(warmed, s => Assert.True(s.WarmUpCalls > 0 && s.Count > 0 && s.Errors == 0, s.ToString()));
+        // The default: 5 s, but never more than half the window.
+        Assert.Equal(TimeSpan.FromSeconds(5), new LoadSettings("http://x", 10, 1, 1, (_, _, _) => "").WarmUpTime);
+        Assert.Equal(TimeSpan.FromSeconds(0.75), new LoadSettings("http://x", 1.5, 1, 1, (_, _, _) => "").WarmUpTime);
+    }
+
+    [Fact]
     public async Task RunShorterThanOneCall_StillMeasuresEveryCall()
     {
         // A window far shorter than any call: on a slow machine every call of a short run can end after it. The run lasts

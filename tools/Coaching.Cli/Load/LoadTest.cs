@@ -19,7 +19,6 @@ public sealed class LoadTest(LoadSettings settings, TextWriter progress)
 {
     private const string NoOpAgain = "no-op again (health Check)";
     private static readonly TimeSpan SlotLength = TimeSpan.FromMinutes(15);
-    private bool _warmedUp;
 
     /// <summary>Prepares the world and drives every call, with the no-op first and again before the bookings, so ratios refer to this run.</summary>
     public async Task<IReadOnlyList<CallStats>> RunAsync(CancellationToken ct)
@@ -163,10 +162,8 @@ public sealed class LoadTest(LoadSettings settings, TextWriter progress)
         var histograms = Enumerable.Range(0, settings.InFlight).Select(_ => new LongHistogram(TimeStamp.Minutes(10), 3)).ToArray();
         long calls = 0, errors = 0, warmUpCalls = 0, received = 0, bytes = 0;
         string? firstError = null;
-        // A short warm-up first (JIT, connections, thread pool, database caches), driven the same way but not counted; the first call
-        // of a run warms the whole server up, so it gets longer.
-        var warmUp = TimeSpan.FromSeconds(_warmedUp ? Math.Min(2, settings.Seconds / 5) : Math.Min(5, settings.Seconds / 2));
-        _warmedUp = true;
+        // A warm-up first (JIT, connections, thread pool, database caches), driven the same way but not counted.
+        var warmUp = settings.WarmUpTime;
         var clock = Stopwatch.StartNew();
         var until = warmUp + TimeSpan.FromSeconds(settings.Seconds);
         var measuring = new TaskCompletionSource();
