@@ -77,6 +77,53 @@ public abstract partial class BookingStoreContract : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task BusyTime_OfTheLongestBlocks_IsWhatABruteForceOverlapSays_AtEveryEdge()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        var (coach, _) = await SeedAsync();
+        var ids = new UlidGenerator(Clock);
+        // The longest session with the longest buffers, the shortest with the longest buffer before, the longest with only an after.
+        Offering[] offerings =
+        [
+            Offering.Create(ids.NewId(), coach.Id, new OfferingDraft("Long", Duration: Offering.MaxDuration, BufferBefore: Offering.MaxBuffer,
+                BufferAfter: Offering.MaxBuffer), Clock.GetCurrentInstant()),
+            Offering.Create(ids.NewId(), coach.Id, new OfferingDraft("Short", Duration: Duration.FromMinutes(5), BufferBefore: Offering.MaxBuffer,
+                BufferAfter: Duration.Zero), Clock.GetCurrentInstant()),
+            Offering.Create(ids.NewId(), coach.Id, new OfferingDraft("After", Duration: Offering.MaxDuration, BufferBefore: Duration.Zero,
+                BufferAfter: Offering.MaxBuffer), Clock.GetCurrentInstant()),
+        ];
+        var bookings = new List<Booking>();
+        for (var i = 0; i < offerings.Length; i++)
+        {
+            await _stores!.Coaches.CreateOfferingAsync(offerings[i], null, default);
+            bookings.Add(await CreateAsync(coach, offerings[i], Nine + Duration.FromDays(2 * i), $"client-{i}"));
+        }
+
+        // A cancelled one in the middle of them all: never busy.
+        var cancelled = await CreateAsync(coach, offerings[0], Nine + Duration.FromDays(1), "gone");
+        Assert.IsType<BookingWrite.Stored>(await Store.UpdateAsync(cancelled with { State = BookingState.Cancelled, Version = 2 }, 1, null, default));
+
+        // Every range whose ends sit on, or a millisecond either side of, any booking's block or session edges.
+        var edges = bookings.Concat([cancelled])
+            .SelectMany(b => new[] { b.BlockStart, b.Start, b.End, b.BlockEnd })
+            .SelectMany(t => new[] { t - Duration.FromMilliseconds(1), t, t + Duration.FromMilliseconds(1) })
+            .Distinct().Order().ToList();
+        var ranges = 0;
+        foreach (var from in edges)
+        {
+            foreach (var to in edges.Where(t => t > from))
+            {
+                var busy = await _stores!.Booked.ListBookedAsync([coach.Id], from, to, default);
+                var expected = bookings.Where(b => b.BlockStart < to && b.BlockEnd > from).Select(b => b.Id).Order();
+                Assert.True(expected.SequenceEqual(busy.Select(b => b.Busy.BookingId).Order()), $"busy in [{from}, {to})");
+                ranges++;
+            }
+        }
+
+        Assert.Equal(edges.Count * (edges.Count - 1) / 2, ranges);
+    }
+
+    [SkippableFact]
     public async Task Create_OverlappingBlockedTime_SlotUnavailable_AndNothingStored()
     {
         Skip.If(SkipReason is not null, SkipReason);
