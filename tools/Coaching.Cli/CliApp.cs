@@ -238,6 +238,8 @@ public static class CliApp
         return new Command("coaches", "Coaches: list and create.") { list, create };
     }
 
+    private const int MaxLoadSeconds = 86_400;
+
     private static Command LoadCommand()
     {
         var seconds = new Option<double>("--seconds") { Description = "How long each call is driven.", DefaultValueFactory = _ => 10 };
@@ -268,9 +270,9 @@ public static class CliApp
                 return ExitCodes.Usage;
             }
 
-            if (result.GetValue(warmUp) is < 0)
+            if (LoadUsageError(result.GetValue(seconds), result.GetValue(warmUp), result.GetValue(inFlight), result.GetValue(coaches)) is { } usage)
             {
-                await Console.Error.WriteLineAsync("--warm-up takes zero or more seconds");
+                await Console.Error.WriteLineAsync(usage);
                 return ExitCodes.Usage;
             }
 
@@ -290,6 +292,14 @@ public static class CliApp
         });
         return command;
     }
+
+    /// <summary>What is wrong with a load run's numbers, or null: a run lasts at most a day, and needs a caller and a coach.</summary>
+    private static string? LoadUsageError(double seconds, double? warmUp, int inFlight, int coaches) =>
+        !double.IsFinite(seconds) || seconds <= 0 || seconds > MaxLoadSeconds ? $"--seconds takes more than 0 and at most {MaxLoadSeconds} seconds"
+        : warmUp is { } w && (!double.IsFinite(w) || w < 0 || w > MaxLoadSeconds) ? $"--warm-up takes 0 to {MaxLoadSeconds} seconds"
+        : inFlight < 1 ? "--in-flight takes 1 or more calls"
+        : coaches < 1 ? "--coaches takes 1 or more coaches"
+        : null;
 
     private static Command BackupCommand()
     {

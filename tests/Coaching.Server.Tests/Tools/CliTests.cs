@@ -68,6 +68,8 @@ public sealed class CliTests : IAsyncLifetime
         var token = await RunAsync("token", "--sub", "someone", "--role", "client");
         var help = await RunAsync("--help");
         var coldLoad = await RunAsync("load", "--warm-up", "-1", "--seconds", "1");
+        var endlessLoad = await RunAsync("load", "--seconds", "NaN");
+        var nobodyLoad = await RunAsync("load", "--in-flight", "0");
 
         Assert.Equal(0, created.Code);
         Assert.StartsWith("coaches/", created.Out.Trim(), StringComparison.Ordinal);
@@ -89,6 +91,9 @@ public sealed class CliTests : IAsyncLifetime
         Assert.All(new[] { "token", "coaches", "load", "backup", "restore" }, c => Assert.Contains(c, help.Out, StringComparison.Ordinal));
         Assert.Equal(64, coldLoad.Code);
         Assert.Contains("--warm-up", coldLoad.Err, StringComparison.Ordinal);
+        Assert.Equal((64, 64), (endlessLoad.Code, nobodyLoad.Code));
+        Assert.Contains("--seconds", endlessLoad.Err, StringComparison.Ordinal);
+        Assert.Contains("--in-flight", nobodyLoad.Err, StringComparison.Ordinal);
     }
 
     [Fact]
