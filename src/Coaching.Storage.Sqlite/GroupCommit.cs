@@ -191,6 +191,7 @@ internal sealed class GroupCommit : IAsyncDisposable
             }
 
             _connection = null;
+            RecordAnswered(batch);
             foreach (var queued in batch)
             {
                 queued.Fail(e);
@@ -199,11 +200,20 @@ internal sealed class GroupCommit : IAsyncDisposable
             return;
         }
 
+        RecordAnswered(batch);
+        foreach (var queued in batch)
+        {
+            queued.Complete();
+        }
+    }
+
+    /// <summary>Each write's whole time in the writer, from its queueing to now, when it is answered (committed or failed).</summary>
+    private void RecordAnswered(List<Queued> batch)
+    {
         var answered = Stopwatch.GetTimestamp();
         foreach (var queued in batch)
         {
             _writeDuration.Record(Stopwatch.GetElapsedTime(queued.QueuedAt, answered).TotalMilliseconds, _file);
-            queued.Complete();
         }
     }
 

@@ -106,24 +106,7 @@ public sealed class GroupCommitTests : IAsyncLifetime, IAsyncDisposable
     {
         var sizes = new List<int>();
         var depths = new List<int>();
-        using var listener = new System.Diagnostics.Metrics.MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Name == GroupCommit.MeterName)
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        void Record(System.Diagnostics.Metrics.Instrument instrument, int value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
-        {
-            if (tags.ToArray().Contains(new KeyValuePair<string, object?>("coaching.sqlite.file", _database.Path)))
-            {
-                (instrument.Name.EndsWith("batch_size", StringComparison.Ordinal) ? sizes : depths).Add(value);
-            }
-        }
-
-        listener.SetMeasurementEventCallback<int>(Record);
-        listener.Start();
+        using var listener = ListenToTheWriter<int>((name, value) => (name.EndsWith("batch_size", StringComparison.Ordinal) ? sizes : depths).Add(value));
 
         var (gate, release) = await HoldWriterAsync(1000);
         var writes = Enumerable.Range(0, 25).Select(Keep).ToList();
@@ -141,23 +124,9 @@ public sealed class GroupCommitTests : IAsyncLifetime, IAsyncDisposable
     {
         var waits = new List<double>();
         var wholes = new List<double>();
-        using var listener = new System.Diagnostics.Metrics.MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Name == GroupCommit.MeterName)
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
-        {
-            if (tags.ToArray().Contains(new KeyValuePair<string, object?>("coaching.sqlite.file", _database.Path)))
-            {
-                (instrument.Name.EndsWith("wait_duration", StringComparison.Ordinal) ? waits
-                    : instrument.Name.EndsWith("write_duration", StringComparison.Ordinal) ? wholes : null)?.Add(value);
-            }
-        });
-        listener.Start();
+        using var listener = ListenToTheWriter<double>((name, value) =>
+            (name.EndsWith("wait_duration", StringComparison.Ordinal) ? waits : name.EndsWith("write_duration", StringComparison.Ordinal) ? wholes : null)
+            ?.Add(value));
 
         var (gate, release) = await HoldWriterAsync(1000);
         var writes = Enumerable.Range(0, 25).Select(Keep).ToList();
@@ -228,6 +197,29 @@ public sealed class GroupCommitTests : IAsyncLifetime, IAsyncDisposable
             var keys = (long)(await pragma.ExecuteScalarAsync())!;
             Assert.Equal((pragmaValue, 1L), (synchronous, keys));
         }
+    }
+
+    /// <summary>A started listener that hands <paramref name="record"/> the writer's measurements of this test's file (instrument name, value).</summary>
+    private System.Diagnostics.Metrics.MeterListener ListenToTheWriter<T>(Action<string, T> record)
+        where T : struct
+    {
+        var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == GroupCommit.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<T>((instrument, value, tags, _) =>
+        {
+            if (tags.ToArray().Contains(new KeyValuePair<string, object?>("coaching.sqlite.file", _database.Path)))
+            {
+                record(instrument.Name, value);
+            }
+        });
+        listener.Start();
+        return listener;
     }
 
     /// <summary>Queues a write of <paramref name="key"/> that holds the writer, inside its transaction, until released.</summary>

@@ -30,32 +30,12 @@ public sealed class SqliteDatabaseTests : IDisposable
         await database.MigrateAsync(default);
 
         await using var connection = await database.OpenAsync(default);
-        using var plan = connection.CreateCommand();
-        plan.CommandText = "EXPLAIN QUERY PLAN " + Bookings.SqliteBookedTimeReader.Sql;
-        foreach (var name in new[] { "$ids", "$lowest", "$highest", "$start", "$end" })
-        {
-            plan.Parameters.AddWithValue(name, name == "$ids" ? "[\"c\"]" : 0L);
-        }
-
-        var steps = new List<string>();
-        await using (var reader = await plan.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                steps.Add(reader.GetString(3));
-            }
-        }
-
-        using var indexes = connection.CreateCommand();
-        indexes.CommandText = "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'bookings' AND name NOT LIKE 'sqlite_autoindex%' ORDER BY name";
-        var names = new List<string>();
-        await using (var reader = await indexes.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                names.Add(reader.GetString(0));
-            }
-        }
+        using var plan = connection.Command("EXPLAIN QUERY PLAN " + Bookings.SqliteBookedTimeReader.Sql)
+            .With("$ids", "[\"c\"]").With("$lowest", 0L).With("$highest", 0L).With("$start", 0L).With("$end", 0L);
+        var steps = await plan.ListAsync(r => r.GetString(3), default);
+        using var indexes = connection.Command(
+            "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'bookings' AND name NOT LIKE 'sqlite_autoindex%' ORDER BY name");
+        var names = await indexes.ListAsync(r => r.GetString(0), default);
 
         Assert.Contains("SEARCH bookings USING INDEX bookings_by_coach (coach_id=? AND start_time>? AND start_time<?)", steps);
         Assert.DoesNotContain(steps, s => s.StartsWith("SCAN bookings", StringComparison.Ordinal));

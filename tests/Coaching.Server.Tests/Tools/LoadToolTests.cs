@@ -68,12 +68,8 @@ public class LoadToolTests(LoadToolTests.UnlimitedServer fixture, Xunit.Abstract
     [Fact]
     public async Task AWarmUpOfZero_CountsEveryCall_AndAGivenWarmUpIsDrivenUncounted()
     {
-        var cold = await new LoadTest(new LoadSettings(fixture.Server.Address, 0.5, 4, Coaches: 1,
-            (subject, role, coachId) => fixture.Server.Token(subject, role, coachId), new HashSet<string>(["coach"]), WarmUp: 0),
-            TextWriter.Null).RunAsync(CancellationToken.None);
-        var warmed = await new LoadTest(new LoadSettings(fixture.Server.Address, 0.5, 4, Coaches: 1,
-            (subject, role, coachId) => fixture.Server.Token(subject, role, coachId), new HashSet<string>(["coach"]), WarmUp: 0.5),
-            TextWriter.Null).RunAsync(CancellationToken.None);
+        var cold = await RunChosenAsync(seconds: 0.5, inFlight: 4, warmUp: 0, "coach");
+        var warmed = await RunChosenAsync(seconds: 0.5, inFlight: 4, warmUp: 0.5, "coach");
 
         Assert.All(cold, s => Assert.Equal(0, s.WarmUpCalls));
         Assert.All(warmed, s => Assert.True(s.WarmUpCalls > 0 && s.Count > 0 && s.Errors == 0, s.ToString()));
@@ -94,8 +90,11 @@ public class LoadToolTests(LoadToolTests.UnlimitedServer fixture, Xunit.Abstract
     }
 
     private Task<IReadOnlyList<CallStats>> RunChosenAsync(double seconds, int inFlight, params string[] calls) =>
+        RunChosenAsync(seconds, inFlight, warmUp: null, calls);
+
+    private Task<IReadOnlyList<CallStats>> RunChosenAsync(double seconds, int inFlight, double? warmUp, params string[] calls) =>
         new LoadTest(new LoadSettings(fixture.Server.Address, seconds, inFlight, Coaches: 1,
-            (subject, role, coachId) => fixture.Server.Token(subject, role, coachId), new HashSet<string>(calls)), TextWriter.Null).RunAsync(CancellationToken.None);
+            (subject, role, coachId) => fixture.Server.Token(subject, role, coachId), new HashSet<string>(calls), warmUp), TextWriter.Null).RunAsync(CancellationToken.None);
 
     /// <summary>A real server process with rate limits off, as the README says to run one for a load run.</summary>
     public sealed class UnlimitedServer : IAsyncLifetime
