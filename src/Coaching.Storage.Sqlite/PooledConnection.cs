@@ -70,12 +70,35 @@ internal sealed class PooledConnection(string connectionString, ConnectionPool p
         base.Dispose(disposing);
     }
 
-    /// <summary>A command whose disposal keeps its compiled statement for the next lease (until retired).</summary>
-    private sealed class ReusableCommand(string sql, PooledConnection connection) : SqliteCommand(sql, connection)
+    /// <summary>
+    /// A command whose disposal keeps its compiled statement for the next lease (until retired), and its parameter objects: a
+    /// lease sets their values again (<see cref="Set"/>) instead of adding new ones, which were a quarter of the bytes a
+    /// booking allocated (a <see cref="SqliteParameter"/> per value per statement).
+    /// </summary>
+    internal sealed class ReusableCommand(string sql, PooledConnection connection) : SqliteCommand(sql, connection)
     {
         private bool _retired;
+        private int _cursor; // where the next Set looks first: a lease sets the parameters in the order the last one did
 
         public bool InUse { get; set; }
+
+        /// <summary>Sets the value of the parameter <paramref name="name"/>, reusing its object from an earlier lease.</summary>
+        public void Set(string name, object value)
+        {
+            var parameters = Parameters;
+            var index = _cursor < parameters.Count && string.Equals(parameters[_cursor].ParameterName, name, StringComparison.Ordinal)
+                ? _cursor
+                : parameters.IndexOf(name);
+            if (index < 0)
+            {
+                parameters.AddWithValue(name, value);
+                _cursor = parameters.Count;
+                return;
+            }
+
+            parameters[index].Value = value;
+            _cursor = index + 1;
+        }
 
         public void Retire()
         {
@@ -87,7 +110,14 @@ internal sealed class PooledConnection(string connectionString, ConnectionPool p
         {
             if (disposing && !_retired)
             {
-                Parameters.Clear();
+                // The values go, the objects stay. A parameter the next lease does not set is unset, not stale: binding one
+                // without a value throws, as a missing one does.
+                foreach (SqliteParameter parameter in Parameters)
+                {
+                    parameter.Value = null;
+                }
+
+                _cursor = 0;
                 Transaction = null;
                 if (InUse)
                 {

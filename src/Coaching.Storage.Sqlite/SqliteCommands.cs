@@ -29,14 +29,23 @@ internal static class SqliteCommands
 
     public static SqliteCommand With(this SqliteCommand command, string name, object? value)
     {
-        command.Parameters.AddWithValue(name, value switch
+        object stored = value switch
         {
             null => DBNull.Value,
             Instant instant => instant.ToUnixTimeMilliseconds(),
             Duration duration => (long)duration.TotalSeconds,
             bool flag => flag ? 1L : 0L,
             _ => value,
-        });
+        };
+        if (command is PooledConnection.ReusableCommand reusable)
+        {
+            reusable.Set(name, stored);
+        }
+        else
+        {
+            command.Parameters.AddWithValue(name, stored);
+        }
+
         return command;
     }
 

@@ -43,6 +43,52 @@ public sealed class ConnectionPoolTests : IAsyncLifetime, IAsyncDisposable
     }
 
     [Fact]
+    public async Task AHandedBackCommand_KeepsItsParameterObjects_NotTheirValues()
+    {
+        const string sql = "SELECT count(*) FROM scratch WHERE k > $k";
+        await using var connection = await _database.OpenAsync(default);
+        SqliteParameter first;
+        using (var lease = connection.Command(sql).With("$k", 0))
+        {
+            first = lease.Parameters["$k"];
+            Assert.Equal(0L, await lease.ExecuteScalarAsync());
+        }
+
+        using var again = connection.Command(sql);
+        // Unset, never the last lease's 0: Microsoft.Data.Sqlite refuses to bind a parameter without a value.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => again.ExecuteScalarAsync());
+
+        using (var insert = connection.Command("INSERT INTO scratch (k) VALUES (1), (2), (3)"))
+        {
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        again.With("$k", 1);
+        Assert.Same(first, Assert.Single(again.Parameters.Cast<SqliteParameter>()));
+        Assert.Equal(2L, await again.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task ALeaseSettingParametersInAnotherOrder_BindsEachValueToItsName()
+    {
+        const string sql = "SELECT $a || '-' || $b || '-' || $c";
+        await using var connection = await _database.OpenAsync(default);
+        using (var lease = connection.Command(sql).With("$a", "1").With("$b", "2").With("$c", "3"))
+        {
+            Assert.Equal("1-2-3", await lease.ExecuteScalarAsync());
+        }
+
+        using (var lease = connection.Command(sql).With("$c", "6").With("$a", "4").With("$b", "5"))
+        {
+            Assert.Equal("4-5-6", await lease.ExecuteScalarAsync());
+            Assert.Equal(3, lease.Parameters.Count);
+        }
+
+        using var last = connection.Command(sql).With("$a", "7").With("$b", "8").With("$c", null);
+        Assert.Equal(System.DBNull.Value, await last.ExecuteScalarAsync()); // NULL concatenated is NULL: $c bound as NULL, not "6"
+    }
+
+    [Fact]
     public async Task AConnectionHandedBackInsideATransaction_IsClosed_AndItsChangesRolledBack()
     {
         var leaked = await _database.OpenAsync(default);
