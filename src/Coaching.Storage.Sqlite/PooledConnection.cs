@@ -72,8 +72,8 @@ internal sealed class PooledConnection(string connectionString, ConnectionPool p
 
     /// <summary>
     /// A command whose disposal keeps its compiled statement for the next lease (until retired), and its parameter objects: a
-    /// lease sets their values again (<see cref="Set"/>) instead of adding new ones, which were a quarter of the bytes a
-    /// booking allocated (a <see cref="SqliteParameter"/> per value per statement).
+    /// lease sets their values again (<see cref="Set"/>) instead of adding new ones (a <see cref="SqliteParameter"/> per value per
+    /// statement was 3.9 of the 34 KB a booking allocated).
     /// </summary>
     internal sealed class ReusableCommand(string sql, PooledConnection connection) : SqliteCommand(sql, connection)
     {
