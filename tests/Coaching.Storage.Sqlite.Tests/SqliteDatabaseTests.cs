@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using NodaTime;
 
 namespace Coaching.Storage.Sqlite.Tests;
 
@@ -121,6 +122,49 @@ public sealed class SqliteDatabaseTests : IDisposable
         }
 
         Assert.Equal([("c1|5788728", "live"), ("c1|5788729", "live"), ("c1|5788730", "live")], rows);
+    }
+
+    [Fact]
+    public async Task Migrate_FromVersion15_DropsTheSecondCoachIndex_AndBusyTimeStillFindsTheActiveBookingsItHeld()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DbPath)!);
+        await using (var old = new SqliteConnection($"Data Source={DbPath}"))
+        {
+            await old.OpenAsync();
+            foreach (var (_, sql) in Schema.Migrations.Where(m => m.Version <= 15))
+            {
+                await Run(old, sql);
+            }
+
+            // Two bookings of coach c1 from 10:00Z to 11:00Z on 2030-01-01 (1,893,492,000,000 ms), 15-minute buffers; one cancelled.
+            // Only the bookings matter here, so their coach and offering rows are left out.
+            await Run(old, "PRAGMA foreign_keys = OFF;");
+            await Run(old, """
+                PRAGMA user_version = 15;
+                INSERT INTO bookings (id, coach_id, offering_id, client_id, start_time, end_time, block_start, block_end, buffer_before_s, buffer_after_s,
+                                      coach_time_zone, agenda, state, history, create_time, update_time, version)
+                VALUES ('live', 'c1', 'o1', 'u1', 1893492000000, 1893495600000, 1893491100000, 1893496500000, 900, 900, 'UTC', '', 2, '[]', 0, 0, 1),
+                       ('gone', 'c1', 'o1', 'u2', 1893492000000, 1893495600000, 1893491100000, 1893496500000, 900, 900, 'UTC', '', 4, '[]', 0, 0, 2);
+                """);
+        }
+
+        var database = new SqliteDatabase(DbPath);
+        await database.MigrateAsync(default);
+
+        await using (var check = await database.OpenAsync(default))
+        {
+            using var index = check.Command("SELECT count(*) FROM sqlite_schema WHERE name = 'bookings_active_by_coach'");
+            Assert.Equal(0L, await index.ExecuteScalarAsync());
+        }
+
+        // Ranges touching only the buffers: the block counts, the cancelled booking never does.
+        var reader = new Bookings.SqliteBookedTimeReader(database);
+        var before = await reader.ListBookedAsync(["c1"], Instant.FromUnixTimeMilliseconds(1893490000000), Instant.FromUnixTimeMilliseconds(1893491100001), default);
+        var after = await reader.ListBookedAsync(["c1"], Instant.FromUnixTimeMilliseconds(1893496499999), Instant.FromUnixTimeMilliseconds(1893500000000), default);
+        var clear = await reader.ListBookedAsync(["c1"], Instant.FromUnixTimeMilliseconds(1893496500000), Instant.FromUnixTimeMilliseconds(1893500000000), default);
+        Assert.Equal("live", Assert.Single(before).Busy.BookingId);
+        Assert.Equal("live", Assert.Single(after).Busy.BookingId);
+        Assert.Empty(clear);
     }
 
     private static async Task Run(SqliteConnection connection, string sql)

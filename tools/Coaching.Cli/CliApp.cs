@@ -256,13 +256,6 @@ public static class CliApp
         };
         command.SetAction(async (result, ct) =>
         {
-            var key = Path.Combine(DataDirectory(result), "signing-key.json");
-            if (!File.Exists(key))
-            {
-                await Console.Error.WriteLineAsync($"No signing key at {key}; start the server once (it creates the key), or pass --data-dir.");
-                return ExitCodes.Failed;
-            }
-
             var chosen = result.GetValue(calls)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
             if (chosen?.FirstOrDefault(c => !Load.LoadSettings.CallKeys.Contains(c)) is { } unknown)
             {
@@ -274,6 +267,14 @@ public static class CliApp
             {
                 await Console.Error.WriteLineAsync(usage);
                 return ExitCodes.Usage;
+            }
+
+            // The command line first, then the disk: a wrong number is a usage error wherever the key is.
+            var key = Path.Combine(DataDirectory(result), "signing-key.json");
+            if (!File.Exists(key))
+            {
+                await Console.Error.WriteLineAsync($"No signing key at {key}; start the server once (it creates the key), or pass --data-dir.");
+                return ExitCodes.Failed;
             }
 
             var settings = new Load.LoadSettings(result.GetRequiredValue(Server), result.GetValue(seconds), result.GetValue(inFlight), result.GetValue(coaches),

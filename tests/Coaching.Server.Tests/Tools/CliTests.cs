@@ -70,6 +70,7 @@ public sealed class CliTests : IAsyncLifetime
         var coldLoad = await RunAsync("load", "--warm-up", "-1", "--seconds", "1");
         var endlessLoad = await RunAsync("load", "--seconds", "NaN");
         var nobodyLoad = await RunAsync("load", "--in-flight", "0");
+        var keylessLoad = await RunAsync("load", "--seconds", "-1", "--data-dir", Path.Combine(_data, "no-key-here"));
 
         Assert.Equal(0, created.Code);
         Assert.StartsWith("coaches/", created.Out.Trim(), StringComparison.Ordinal);
@@ -94,6 +95,8 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Equal((64, 64), (endlessLoad.Code, nobodyLoad.Code));
         Assert.Contains("--seconds", endlessLoad.Err, StringComparison.Ordinal);
         Assert.Contains("--in-flight", nobodyLoad.Err, StringComparison.Ordinal);
+        Assert.Equal(64, keylessLoad.Code); // the command line is judged before the data directory is read
+        Assert.Contains("--seconds", keylessLoad.Err, StringComparison.Ordinal);
     }
 
     [Fact]
