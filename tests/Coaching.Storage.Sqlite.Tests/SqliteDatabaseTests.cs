@@ -86,18 +86,8 @@ public sealed class SqliteDatabaseTests : IDisposable
     [Fact]
     public async Task Migrate_FromVersion7_LiveCohortSessionsTakeClaims_CancelledOnesDoNot()
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(DbPath)!);
-        await using (var old = new SqliteConnection($"Data Source={DbPath}"))
-        {
-            await old.OpenAsync();
-            foreach (var (_, sql) in Schema.Migrations.Where(m => m.Version <= 7))
-            {
-                await Run(old, sql);
-            }
-
-            // 2025-01-11 18:00Z is 1,736,618,400,000 ms: cell 5,788,728 of 5 minutes; each session lasts 15 minutes.
-            await Run(old, """
-                PRAGMA user_version = 7;
+        // 2025-01-11 18:00Z is 1,736,618,400,000 ms: cell 5,788,728 of 5 minutes; each session lasts 15 minutes.
+        await WriteFileAtVersionAsync(7, """
                 INSERT INTO courses (id, title, description, outcomes, session_count, create_time, update_time, version) VALUES ('k1', 'CV', '', '[]', 1, 0, 0, 1);
                 INSERT INTO cohorts (id, course_id, display_name, time_zone, sessions, coach_ids, capacity, open_time, close_time, state, create_time, update_time, version)
                 VALUES ('live', 'k1', 'Live', 'UTC', '[]', '["c1"]', 5, 0, 1, 2, 0, 0, 1),
@@ -105,7 +95,6 @@ public sealed class SqliteDatabaseTests : IDisposable
                 INSERT INTO cohort_teaching (coach_id, start_time, end_time, cohort_id)
                 VALUES ('c1', 1736618400000, 1736619300000, 'live'), ('c1', 1736704800000, 1736705700000, 'gone');
                 """);
-        }
 
         await new SqliteDatabase(DbPath).MigrateAsync(default);
 
@@ -127,26 +116,15 @@ public sealed class SqliteDatabaseTests : IDisposable
     [Fact]
     public async Task Migrate_FromVersion15_DropsTheSecondCoachIndex_AndBusyTimeStillFindsTheActiveBookingsItHeld()
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(DbPath)!);
-        await using (var old = new SqliteConnection($"Data Source={DbPath}"))
-        {
-            await old.OpenAsync();
-            foreach (var (_, sql) in Schema.Migrations.Where(m => m.Version <= 15))
-            {
-                await Run(old, sql);
-            }
-
-            // Two bookings of coach c1 from 10:00Z to 11:00Z on 2030-01-01 (1,893,492,000,000 ms), 15-minute buffers; one cancelled.
-            // Only the bookings matter here, so their coach and offering rows are left out.
-            await Run(old, "PRAGMA foreign_keys = OFF;");
-            await Run(old, """
-                PRAGMA user_version = 15;
+        // Two bookings of coach c1 from 10:00Z to 11:00Z on 2030-01-01 (1,893,492,000,000 ms), 15-minute buffers; one cancelled.
+        // Only the bookings matter here, so their coach and offering rows are left out (foreign keys off).
+        await WriteFileAtVersionAsync(15, """
+                PRAGMA foreign_keys = OFF;
                 INSERT INTO bookings (id, coach_id, offering_id, client_id, start_time, end_time, block_start, block_end, buffer_before_s, buffer_after_s,
                                       coach_time_zone, agenda, state, history, create_time, update_time, version)
                 VALUES ('live', 'c1', 'o1', 'u1', 1893492000000, 1893495600000, 1893491100000, 1893496500000, 900, 900, 'UTC', '', 2, '[]', 0, 0, 1),
                        ('gone', 'c1', 'o1', 'u2', 1893492000000, 1893495600000, 1893491100000, 1893496500000, 900, 900, 'UTC', '', 4, '[]', 0, 0, 2);
                 """);
-        }
 
         var database = new SqliteDatabase(DbPath);
         await database.MigrateAsync(default);
@@ -165,6 +143,21 @@ public sealed class SqliteDatabaseTests : IDisposable
         Assert.Equal("live", Assert.Single(before).Busy.BookingId);
         Assert.Equal("live", Assert.Single(after).Busy.BookingId);
         Assert.Empty(clear);
+    }
+
+    /// <summary>Writes the database file as schema <paramref name="version"/> left it, holding the rows <paramref name="data"/> inserts.</summary>
+    private async Task WriteFileAtVersionAsync(int version, string data)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DbPath)!);
+        await using var old = new SqliteConnection($"Data Source={DbPath}");
+        await old.OpenAsync();
+        foreach (var (_, sql) in Schema.Migrations.Where(m => m.Version <= version))
+        {
+            await Run(old, sql);
+        }
+
+        await Run(old, $"PRAGMA user_version = {version};");
+        await Run(old, data);
     }
 
     private static async Task Run(SqliteConnection connection, string sql)
